@@ -1,0 +1,71 @@
+/// The catalogue of diagnostic codes. A code's raw value is its stable identifier: it is printed in
+/// text output, written in JSON and documented in `docs/diagnostics.md`. Keep the list alphabetical.
+public enum DiagnosticCode: String, Sendable, CaseIterable, Codable {
+  /// An argument has a value the layer cannot take (a zero stride, axis counts that disagree).
+  case badArgument = "bad-argument"
+  /// A numeric literal cannot be read (`3x`, `1.2.3`, `12Q`).
+  case badNumber = "bad-number"
+  /// A budget (`expect params <= 25M`) is exceeded.
+  case budgetExceeded = "budget-exceeded"
+  /// A ceil-mode pooling window would start inside the end padding, so (as in PyTorch and Caffe) it
+  /// is not produced.
+  case ceilWindowDropped = "ceil-window-dropped"
+  /// Channel counts do not fit: groups that do not divide channels, elementwise merges of different
+  /// channel counts.
+  case channelMismatch = "channel-mismatch"
+  /// Two layers, blocks or inputs share a name.
+  case duplicateName = "duplicate-name"
+  /// An input reshape or flatten changes the number of elements.
+  case elementCountMismatch = "element-count-mismatch"
+  /// An `expect` line does not hold.
+  case expectFailed = "expect-failed"
+  /// A byte that is not part of the spec language.
+  case invalidCharacter = "invalid-character"
+  /// Merged tensors have different spatial extents.
+  case mergeMismatch = "merge-mismatch"
+  /// A layer lacks a required argument.
+  case missingArgument = "missing-argument"
+  /// The spec declares no input.
+  case missingInput = "missing-input"
+  /// A computed or declared size is zero or negative.
+  case nonpositiveSize = "nonpositive-size"
+  /// An integer computation exceeds the 64-bit range.
+  case overflow = "overflow"
+  /// A ceil-mode window or `same` padding covers pixels past the input end: the edge is padded unevenly.
+  case partialWindow = "partial-window"
+  /// A layer needs spatial axes its input does not have, or a different number of them.
+  case rankMismatch = "rank-mismatch"
+  /// Blocks call each other more deeply than the expansion limit.
+  case recursionLimit = "recursion-limit"
+  /// A receptive field is larger than the padded input.
+  case rfExceedsInput = "rf-exceeds-input"
+  /// Paths that merge see the input with different jumps or centres.
+  case rfMisaligned = "rf-misaligned"
+  /// The tokens do not form a statement.
+  case syntax = "syntax"
+  /// The expanded network or one of its tensors is larger than cnncalc analyses.
+  case tooLarge = "too-large"
+  /// A floor-mode layer leaves input rows or columns that no window reaches.
+  case truncation = "truncation"
+  /// An argument name the layer does not take.
+  case unknownArgument = "unknown-argument"
+  /// A call of a block that is not defined.
+  case unknownBlock = "unknown-block"
+  /// A layer type that does not exist.
+  case unknownLayer = "unknown-layer"
+  /// A name that is not defined at that point.
+  case unknownName = "unknown-name"
+  /// A layer whose output reaches no network output.
+  case unusedLayer = "unused-layer"
+  /// A block is called with the wrong number of arguments.
+  case wrongArity = "wrong-arity"
+
+  /// The severity this code has unless the reporter decides otherwise.
+  public var defaultSeverity: Severity {
+    switch self {
+    case .ceilWindowDropped, .rfMisaligned, .truncation, .unusedLayer: .warning
+    case .partialWindow, .rfExceedsInput: .note
+    default: .error
+    }
+  }
+}

@@ -1,0 +1,83 @@
+extension Expander {
+  /// Expands one instance of a block named `instance`, reading `input`; returns its output.
+  mutating func expandCall(
+    _ block: Located<String>, _ arguments: [CallArgumentSyntax], range: SourceRange, instance: String,
+    input: TensorID?, scope: Scope
+  ) throws(Stop) -> TensorID? {
+    guard let definition = blocks[block.value] else {
+      var hint = Suggestions.didYouMean(block.value, in: blocks.keys)
+      if LayerFactory.keywords[block.value] != nil {
+        hint = "'\(block.value)' is a layer: write its arguments without parentheses, e.g. conv 64 k3"
+      }
+      throw Stop(diagnostic: Diagnostic(.unknownBlock, "unknown block '\(block.value)'", at: block.range, hint: hint))
+    }
+    guard scope.callStack.count < limits.maximumCallDepth else {
+      let chain = (scope.callStack.suffix(4) + [block.value]).joined(separator: " → ")
+      throw Stop(diagnostic: Diagnostic(.recursionLimit, "block calls nest deeper than \(limits.maximumCallDepth) levels (… \(chain))",
+                                        at: block.range, hint: "a block that calls itself, directly or not, never ends"))
+    }
+    guard let input else {
+      throw Stop(diagnostic: Diagnostic(.missingInput, "block '\(block.value)' has no input", at: block.range))
+    }
+    var inner = Scope(prefix: instance + ".")
+    inner.parameters = try bind(arguments, to: definition, call: block, scope: scope)
+    inner.names["in"] = input
+    inner.trunk = input
+    inner.depth = scope.depth + 1
+    inner.callStack = scope.callStack + [block.value]
+    inner.callSite = scope.callSite
+    expandBody(definition.body, scope: &inner)
+    if let outputs = inner.outputs {
+      guard outputs.count == 1 else {
+        throw Stop(diagnostic: Diagnostic(.badArgument, "a block has one output; '\(block.value)' declares \(outputs.count)",
+                                          at: definition.name.range))
+      }
+      return outputs[0]
+    }
+    return inner.trunk
+  }
+
+  /// Evaluates call arguments in the caller's scope and binds them to the block's parameters.
+  private func bind(
+    _ arguments: [CallArgumentSyntax], to block: BlockSyntax, call: Located<String>, scope: Scope
+  ) throws(Stop) -> [String: Int] {
+    let evaluator = Evaluator(parameters: scope.parameters, source: source)
+    let names = block.parameters.map(\.name.value)
+    var values: [String: Int] = [:]
+    var position = 0
+    let signature = "\(block.name.value)(\(names.joined(separator: ", ")))"
+    for argument in arguments {
+      let value: Int
+      do { value = try evaluator.integer(argument.value) } catch { throw Stop(diagnostic: error.diagnostic) }
+      if let name = argument.name {
+        guard names.contains(name.value) else {
+          throw Stop(diagnostic: Diagnostic(.unknownArgument, "block '\(block.name.value)' has no parameter '\(name.value)'",
+                                            at: name.range, hint: Suggestions.didYouMean(name.value, in: names) ?? signature))
+        }
+        guard values[name.value] == nil else {
+          throw Stop(diagnostic: Diagnostic(.unknownArgument, "parameter '\(name.value)' is given twice", at: name.range))
+        }
+        values[name.value] = value
+      } else {
+        guard position < names.count else {
+          throw Stop(diagnostic: Diagnostic(.wrongArity, "block '\(block.name.value)' takes \(names.count) arguments, given \(arguments.count)",
+                                            at: argument.value.range, hint: signature))
+        }
+        values[names[position]] = value
+        position += 1
+      }
+    }
+    for parameter in block.parameters where values[parameter.name.value] == nil {
+      guard let fallback = parameter.defaultValue else {
+        throw Stop(diagnostic: Diagnostic(.wrongArity, "block '\(block.name.value)' needs a value for '\(parameter.name.value)'",
+                                          at: call.range, hint: signature))
+      }
+      do {
+        values[parameter.name.value] = try Evaluator(parameters: values, source: source).integer(fallback)
+      } catch {
+        throw Stop(diagnostic: error.diagnostic)
+      }
+    }
+    return values
+  }
+}

@@ -1,0 +1,362 @@
+/// Unrolls a spec's syntax into a `Network`: evaluates arguments, expands block calls and
+/// repetitions, names every layer and resolves every reference.
+struct Expander {
+  let source: SourceFile
+  let syntax: SpecSyntax
+  let limits: ExpansionLimits
+  var blocks: [String: BlockSyntax] = [:]
+  var layers: [Layer] = []
+  var layerIndex: [String: Int] = [:]
+  private(set) var diagnostics: [Diagnostic] = []
+  private var reported = Set<String>()
+  private var stopped = false
+
+  /// Ends the current statement; the diagnostic (if any) has not been reported yet.
+  struct Stop: Error {
+    var diagnostic: Diagnostic?
+  }
+
+  /// Names and state visible while expanding one body (the network's or a block instance's).
+  struct Scope {
+    /// Prefix of layer names made here (`""` or `layer1.0.`).
+    var prefix: String
+    /// Labels (and inputs, and `in`) defined so far.
+    var names: [String: TensorID] = [:]
+    /// Labels whose statement failed; references to them fail silently.
+    var poisoned = Set<String>()
+    /// Labels defined anywhere in this body, with their ranges, to explain forward references.
+    var allLabels: [String: SourceRange] = [:]
+    /// The tensor the next sequential statement reads.
+    var trunk: TensorID?
+    /// Block parameters.
+    var parameters: [String: Int] = [:]
+    /// Counters for automatic names (`conv_1`, `conv_2`).
+    var autoCounts: [String: Int] = [:]
+    /// Nesting of block and group instances, for report indentation.
+    var depth = 0
+    /// The block calls leading here, outermost first.
+    var callStack: [String] = []
+    /// The top-level statement that led here.
+    var callSite: SourceRange?
+    /// Outputs declared with `output`.
+    var outputs: [TensorID]?
+  }
+
+  init(source: SourceFile, syntax: SpecSyntax, limits: ExpansionLimits) {
+    self.source = source
+    self.syntax = syntax
+    self.limits = limits
+  }
+
+  mutating func report(_ diagnostic: Diagnostic) {
+    let key = "\(diagnostic.code.rawValue)@\(diagnostic.range?.start ?? -1):\(diagnostic.message)"
+    if reported.insert(key).inserted { diagnostics.append(diagnostic) }
+  }
+
+  // MARK: - Network
+
+  mutating func expand(inputShapes: [String: [Int]]) -> Network {
+    registerBlocks()
+    var scope = Scope(prefix: "")
+    var inputs: [NetworkInput] = []
+    for (index, input) in syntax.inputs.enumerated() {
+      let declared = Literals.dimensions(Substring(source.text(input.shape)))
+      var shape = inputShapes[input.name.value] ?? (index == 0 ? inputShapes[""] : nil) ?? declared ?? []
+      if declared == nil {
+        report(Diagnostic(.badNumber, "cannot read '\(source.text(input.shape))' as a shape", at: input.shape,
+                          hint: "write channels then spatial extents, e.g. 3x224x224"))
+      } else if let zero = shape.first(where: { $0 < 1 }) {
+        report(Diagnostic(.nonpositiveSize, "input extents must be positive, found \(zero)", at: input.shape))
+        shape = []
+      }
+      if scope.names[input.name.value] != nil {
+        report(Diagnostic(.duplicateName, "input '\(input.name.value)' is declared twice", at: input.name.range))
+      }
+      scope.names[input.name.value] = .input(inputs.count)
+      inputs.append(NetworkInput(name: input.name.value, shape: shape, range: input.name.range))
+    }
+    if inputs.isEmpty {
+      report(Diagnostic(.missingInput, "the spec declares no input", at: SourceRange(0, 0),
+                        hint: "add a line such as: input image 3x224x224"))
+    }
+    scope.trunk = inputs.isEmpty ? nil : .input(0)
+    expandBody(syntax.statements, scope: &scope)
+    let name = syntax.network?.value ?? SpecCompiler.defaultName(for: source.path)
+    let outputs = scope.outputs ?? scope.trunk.map { [$0] } ?? []
+    var expectations: [Expectation] = []
+    for statement in syntax.statements {
+      guard case .expect(let expect) = statement else { continue }
+      do {
+        expectations.append(try ExpectationReader(source: source).read(expect, scope: scope, layers: layers, layerIndex: layerIndex))
+      } catch {
+        if let diagnostic = error.diagnostic { report(diagnostic) }
+      }
+    }
+    return Network(name: name, inputs: inputs, layers: layers, outputs: outputs, expectations: expectations)
+  }
+
+  private mutating func registerBlocks() {
+    for block in syntax.blocks {
+      let name = block.name.value
+      if let earlier = blocks[name] {
+        report(Diagnostic(.duplicateName, "block '\(name)' is already defined on line \(line(of: earlier.name.range))",
+                          at: block.name.range))
+        continue
+      }
+      if LayerFactory.keywords[name] != nil {
+        report(Diagnostic(.duplicateName, "block '\(name)' has the name of a layer type", at: block.name.range,
+                          hint: "rename the block"))
+        continue
+      }
+      var seen = Set<String>()
+      for parameter in block.parameters {
+        let text = parameter.name.value
+        if !seen.insert(text).inserted {
+          report(Diagnostic(.duplicateName, "parameter '\(text)' appears twice", at: parameter.name.range))
+        }
+        let bytes = Array(text.utf8)
+        if bytes.count >= 2, Parser.shorthandKeys.contains(bytes[0]), Lexer.isDigit(bytes[1]) {
+          report(Diagnostic(.badArgument, "parameter name '\(text)' reads as the shorthand \(text.prefix(1))=\(text.dropFirst())",
+                            at: parameter.name.range, hint: "choose a name that does not start with k, s, p, d or g and a digit"))
+        }
+      }
+      blocks[name] = block
+    }
+  }
+
+  func line(of range: SourceRange) -> Int { source.lineAndColumn(of: range.start).line }
+
+  // MARK: - Bodies and statements
+
+  mutating func expandBody(_ statements: [StatementSyntax], scope: inout Scope) {
+    for statement in statements {
+      if case .chain(let label?, _, _) = statement, scope.allLabels[label.value] == nil {
+        scope.allLabels[label.value] = label.range
+      }
+    }
+    for statement in statements {
+      if stopped { return }
+      switch statement {
+      case .chain(let label, let isBranch, let chain):
+        expandStatement(label: label, isBranch: isBranch, chain: chain, scope: &scope)
+      case .output(let names):
+        var outputs: [TensorID] = []
+        for name in names {
+          do { outputs.append(try resolve(name, scope: scope)) } catch { if let d = error.diagnostic { report(d) } }
+        }
+        scope.outputs = outputs
+      case .expect(let expect):
+        if !scope.callStack.isEmpty {
+          report(Diagnostic(.syntax, "'expect' lines belong at the top level, not in a block", at: expect.range,
+                            hint: "write expect BLOCKINSTANCE.LAYER … after the call"))
+        }
+      }
+    }
+  }
+
+  private mutating func expandStatement(label: Located<String>?, isBranch: Bool, chain: ChainSyntax, scope: inout Scope) {
+    let callSite = scope.callSite
+    if scope.callStack.isEmpty { scope.callSite = chain.range }
+    defer { scope.callSite = callSite }
+    do {
+      if let label, scope.names[label.value] != nil {
+        throw Stop(diagnostic: Diagnostic(.duplicateName, "'\(label.value)' is already defined in this scope", at: label.range,
+                                          hint: "give the layer another name"))
+      }
+      let base = label?.value ?? autoName(chain, scope: &scope)
+      let result = try expandChain(chain, base: scope.prefix + base, start: scope.trunk, scope: &scope)
+      if let label { scope.names[label.value] = result }
+      if !isBranch { scope.trunk = result }
+    } catch {
+      if let diagnostic = error.diagnostic { report(diagnostic) }
+      if let label { scope.poisoned.insert(label.value) }
+    }
+  }
+
+  /// An unused name for an unlabelled chain, from its first stage: `conv_1`, `inception_2`, `group_1`.
+  private func autoNameStem(_ chain: ChainSyntax) -> String {
+    for stage in chain.stages {
+      switch stage {
+      case .from: continue
+      case .layer(let op, _): return LayerFactory.keywords[op.value] ?? op.value
+      case .call(let block, _, _, _): return block.value
+      case .group: return "group"
+      }
+    }
+    return "from"
+  }
+
+  private func autoName(_ chain: ChainSyntax, scope: inout Scope) -> String {
+    let stem = autoNameStem(chain)
+    while true {
+      let count = (scope.autoCounts[stem] ?? 0) + 1
+      scope.autoCounts[stem] = count
+      let candidate = "\(stem)_\(count)"
+      if scope.allLabels[candidate] == nil, layerIndex[scope.prefix + candidate] == nil { return candidate }
+    }
+  }
+
+  // MARK: - Chains
+
+  /// Expands the stages of a chain starting from `start`; returns the chain's output tensor.
+  mutating func expandChain(_ chain: ChainSyntax, base: String, start: TensorID?, scope: inout Scope) throws(Stop) -> TensorID? {
+    let producing = chain.stages.filter { if case .from = $0 { false } else { true } }
+    let single = producing.count == 1
+    var current = start
+    var instance = 0
+    var opCounts: [String: Int] = [:]
+    var namedBase = false
+    for (position, stage) in chain.stages.enumerated() {
+      switch stage {
+      case .from(let name):
+        current = try resolve(name, scope: scope)
+      case .layer(let op, let arguments):
+        var name = base
+        if namedBase {
+          let keyword = LayerFactory.keywords[op.value] ?? op.value
+          let count = (opCounts[keyword] ?? 0) + 1
+          opCounts[keyword] = count
+          name = count == 1 ? "\(base).\(keyword)" : "\(base).\(keyword)_\(count)"
+        }
+        namedBase = true
+        current = .layer(try addLayer(op, arguments, name: name, input: current, isFirst: position == 0, scope: scope))
+      case .call(let block, let arguments, let repeatCount, let range):
+        let count = try repetitions(repeatCount, scope: scope)
+        namedBase = true
+        if single && repeatCount == nil {
+          current = try expandCall(block, arguments, range: range, instance: base, input: current, scope: scope)
+        } else {
+          for _ in 0..<count {
+            current = try expandCall(block, arguments, range: range, instance: "\(base).\(instance)", input: current, scope: scope)
+            instance += 1
+          }
+        }
+      case .group(let inner, let repeatCount, _):
+        let count = try repetitions(repeatCount, scope: scope)
+        namedBase = true
+        for _ in 0..<count {
+          let name = single && repeatCount == nil ? base : "\(base).\(instance)"
+          instance += 1
+          scope.depth += 1
+          defer { scope.depth -= 1 }
+          current = try expandChain(inner, base: name, start: current, scope: &scope)
+        }
+      }
+    }
+    guard let current else {
+      throw Stop(diagnostic: Diagnostic(.missingInput, "this chain has no input", at: chain.range,
+                                        hint: "start it with 'from NAME' or declare an input"))
+    }
+    return current
+  }
+
+  private func repetitions(_ expression: Expression?, scope: Scope) throws(Stop) -> Int {
+    guard let expression else { return 1 }
+    let count: Int
+    do { count = try Evaluator(parameters: scope.parameters, source: source).integer(expression) } catch {
+      throw Stop(diagnostic: error.diagnostic)
+    }
+    guard count >= 0 else {
+      throw Stop(diagnostic: Diagnostic(.badArgument, "a repetition count must not be negative, found \(count)", at: expression.range))
+    }
+    guard count <= limits.maximumLayers else {
+      throw Stop(diagnostic: Diagnostic(.tooLarge, "\(count) repetitions exceed the limit of \(limits.maximumLayers) layers",
+                                        at: expression.range))
+    }
+    return count
+  }
+
+  /// Resolves a name used with `from`, a merge or `output`.
+  func resolve(_ name: Located<String>, scope: Scope) throws(Stop) -> TensorID {
+    if let tensor = scope.names[name.value] { return tensor }
+    if scope.poisoned.contains(name.value) { throw Stop(diagnostic: nil) }
+    if scope.callStack.isEmpty, let index = layerIndex[name.value] { return .layer(index) }
+    var hint = Suggestions.didYouMean(name.value, in: scope.names.keys)
+    if let later = scope.allLabels[name.value] {
+      hint = "'\(name.value)' is defined later, on line \(line(of: later)); a layer can only read layers above it"
+    } else if hint == nil, !scope.callStack.isEmpty {
+      hint = "inside a block, 'in' is the block's input"
+    }
+    throw Stop(diagnostic: Diagnostic(.unknownName, "unknown layer or input '\(name.value)'", at: name.range, hint: hint))
+  }
+
+  // MARK: - Layers
+
+  private mutating func addLayer(
+    _ op: Located<String>, _ arguments: [ArgumentSyntax], name: String, input: TensorID?, isFirst: Bool, scope: Scope
+  ) throws(Stop) -> Int {
+    guard let keyword = LayerFactory.keywords[op.value] else {
+      var hint = Suggestions.didYouMean(op.value, in: LayerFactory.keywords.keys)
+      if blocks[op.value] != nil { hint = "'\(op.value)' is a block: call it with parentheses, \(op.value)(…)" }
+      throw Stop(diagnostic: Diagnostic(.unknownLayer, "unknown layer type '\(op.value)'", at: op.range,
+                                        hint: hint ?? "see docs/spec-format.md for the layer catalogue"))
+    }
+    let evaluator = Evaluator(parameters: scope.parameters, source: source)
+    var positional: [(value: ArgumentValue, range: SourceRange)] = []
+    var keyed: [ArgumentReader.Keyed] = []
+    let whole = arguments.reduce(op.range) { $0.union($1.range) }
+    var reader: ArgumentReader
+    let made: Operator
+    do {
+      for argument in arguments {
+        switch argument {
+        case .positional(let expression):
+          positional.append((try evaluator.evaluate(expression), expression.range))
+        case .keyed(let key, let expression):
+          keyed.append(.init(key: key.value, keyRange: key.range, value: try evaluator.evaluate(expression), range: expression.range))
+        }
+      }
+      reader = ArgumentReader(op: keyword, positional: positional, keyed: keyed, whole: whole)
+      made = try LayerFactory.make(keyword, &reader)
+    } catch {
+      throw Stop(diagnostic: error.diagnostic)
+    }
+    var inputs: [TensorID] = []
+    if LayerFactory.merges.contains(keyword) {
+      if !isFirst, let input { inputs.append(input) }
+      for (operand, range) in reader.remainingWords() {
+        inputs.append(try resolve(Located(value: operand, range: range), scope: scope))
+      }
+      do { try reader.finish(known: []) } catch { throw Stop(diagnostic: error.diagnostic) }
+      guard inputs.count >= 2 else {
+        throw Stop(diagnostic: Diagnostic(.missingArgument, "'\(keyword)' needs at least two inputs", at: whole,
+                                          hint: isFirst ? "name them: \(keyword) a b" : "name the other input: \(keyword) NAME"))
+      }
+    } else {
+      guard let input else {
+        throw Stop(diagnostic: Diagnostic(.missingInput, "'\(keyword)' has no input", at: op.range,
+                                          hint: "start the chain with 'from NAME' or declare an input"))
+      }
+      inputs = [input]
+    }
+    return try append(Layer(name: name, op: made, inputs: inputs, range: whole, callSite: scope.callSite,
+                            depth: scope.depth), range: op.range)
+  }
+
+  private mutating func append(_ layer: Layer, range: SourceRange) throws(Stop) -> Int {
+    if let existing = layerIndex[layer.name] {
+      let other = layers[existing].range.map { " on line \(line(of: $0))" } ?? ""
+      throw Stop(diagnostic: Diagnostic(.duplicateName, "layer name '\(layer.name)' is already used\(other)", at: range,
+                                        hint: "labels must be unique; unlabelled layers are named TYPE_N"))
+    }
+    guard layers.count < limits.maximumLayers else {
+      stopped = true
+      throw Stop(diagnostic: Diagnostic(.tooLarge, "the network expands to more than \(limits.maximumLayers) layers", at: range,
+                                        hint: "check repetition counts"))
+    }
+    layerIndex[layer.name] = layers.count
+    layers.append(layer)
+    return layers.count - 1
+  }
+}
+
+extension Error {
+  /// The diagnostic carried by an expansion or evaluation failure, if any.
+  var diagnostic: Diagnostic? {
+    switch self {
+    case let stop as Expander.Stop: stop.diagnostic
+    case let failure as Evaluator.Failure: failure.diagnostic
+    default: nil
+    }
+  }
+}

@@ -1,0 +1,82 @@
+/// Reads `expect` lines into `Expectation`s, resolving layer names against the expanded network.
+struct ExpectationReader {
+  let source: SourceFile
+
+  func read(_ syntax: ExpectSyntax, scope: Expander.Scope, layers: [Layer], layerIndex: [String: Int]) throws(Expander.Stop)
+    -> Expectation
+  {
+    var layerName: String?
+    if let layer = syntax.layer {
+      if let tensor = scope.names[layer.value] {
+        switch tensor {
+        case .layer(let index): layerName = layers[index].name
+        case .input: layerName = layer.value
+        }
+      } else if layerIndex[layer.value] != nil {
+        layerName = layer.value
+      } else {
+        throw Expander.Stop(diagnostic: Diagnostic(
+          .unknownName, "unknown layer '\(layer.value)'", at: layer.range,
+          hint: Suggestions.didYouMean(layer.value, in: Array(scope.names.keys) + Array(layerIndex.keys))))
+      }
+    }
+    var metric: Metric?
+    if let word = syntax.metric {
+      metric = Metric(rawValue: word.value)
+      if syntax.layer != nil, let found = metric, ![.params, .trainableParams, .buffers, .macs, .flops, .otherOps].contains(found) {
+        throw Expander.Stop(diagnostic: Diagnostic(.badArgument, "'\(word.value)' is a network total, not a per-layer count",
+                                                   at: word.range, hint: "per layer: params, trainable_params, buffers, macs, flops, other_ops"))
+      }
+    }
+    let claim: Claim
+    switch syntax.claim {
+    case .value(let comparison, let valueRange, let toleranceSyntax):
+      let value = try quantity(valueRange)
+      var tolerance: Tolerance?
+      if let toleranceSyntax {
+        let amount = try quantity(toleranceSyntax.value)
+        tolerance = toleranceSyntax.isPercent ? .percent(amount) : .absolute(amount)
+        if comparison.value != .equal {
+          throw Expander.Stop(diagnostic: Diagnostic(.badArgument, "a tolerance applies only to '=' claims", at: toleranceSyntax.value))
+        }
+      }
+      claim = .value(comparison.value, value, tolerance: tolerance)
+    case .shape(let range):
+      guard let shape = Literals.dimensions(Substring(source.text(range))) else {
+        throw Expander.Stop(diagnostic: Diagnostic(.badNumber, "cannot read '\(source.text(range))' as a shape", at: range,
+                                                   hint: "write the shape without batch, e.g. 96x55x55"))
+      }
+      claim = .shape(shape)
+    case .receptiveField(let size, let jump, let start):
+      claim = .receptiveField(size: try rationals(size), jump: try jump.map { r throws(Expander.Stop) in try rationals(r) },
+                              start: try start.map { r throws(Expander.Stop) in try rationals(r) })
+    }
+    return Expectation(layer: layerName, metric: metric, claim: claim, range: syntax.range)
+  }
+
+  private func quantity(_ range: SourceRange) throws(Expander.Stop) -> Rational {
+    guard let value = Literals.quantity(Substring(source.text(range))) else {
+      throw Expander.Stop(diagnostic: Diagnostic(.badNumber, "cannot read '\(source.text(range))' as a number", at: range,
+                                                 hint: "write e.g. 61100840, 61.1M, 4.2G or 200MiB"))
+    }
+    return value
+  }
+
+  /// `195`, `195x195`, `-2`, `99.5`: one value for every axis or one per axis.
+  private func rationals(_ range: SourceRange) throws(Expander.Stop) -> [Rational] {
+    var text = Substring(source.text(range))
+    var negative = false
+    if text.hasPrefix("-") {
+      negative = true
+      text = text.dropFirst().drop { $0 == " " || $0 == "\t" }
+    }
+    var values: [Rational] = []
+    for part in text.split(separator: "x", omittingEmptySubsequences: false) {
+      guard let value = Literals.decimal(part) else {
+        throw Expander.Stop(diagnostic: Diagnostic(.badNumber, "cannot read '\(source.text(range))' as a receptive-field value", at: range))
+      }
+      values.append(negative ? (try? -value) ?? value : value)
+    }
+    return values
+  }
+}

@@ -1,0 +1,47 @@
+/// Limits that keep expansion of hostile or mistaken specs bounded in time and memory.
+public struct ExpansionLimits: Sendable {
+  /// Most layers an expanded network may have.
+  public var maximumLayers: Int
+  /// Deepest nesting of block calls (a block that calls itself hits this).
+  public var maximumCallDepth: Int
+
+  /// Creates limits.
+  public init(maximumLayers: Int = 1_000_000, maximumCallDepth: Int = 64) {
+    self.maximumLayers = maximumLayers
+    self.maximumCallDepth = maximumCallDepth
+  }
+}
+
+/// The result of reading a spec: the expanded network (nil when the spec has errors) and every
+/// diagnostic found on the way.
+public struct Compilation: Sendable {
+  /// The spec that was read.
+  public var source: SourceFile
+  /// The expanded network; nil if any error was found.
+  public var network: Network?
+  /// Lexical, syntactic and expansion diagnostics, in source order.
+  public var diagnostics: [Diagnostic]
+}
+
+/// Reads spec text into an expanded `Network`.
+public enum SpecCompiler {
+  /// Lexes, parses and expands `source`. `inputShapes` overrides declared input shapes by name
+  /// (or, with the key `""`, the first input's).
+  public static func compile(
+    _ source: SourceFile, inputShapes: [String: [Int]] = [:], limits: ExpansionLimits = ExpansionLimits()
+  ) -> Compilation {
+    let (syntax, syntaxDiagnostics) = Parser.parse(source)
+    var expander = Expander(source: source, syntax: syntax, limits: limits)
+    let network = expander.expand(inputShapes: inputShapes)
+    var diagnostics = syntaxDiagnostics + expander.diagnostics
+    diagnostics.sort { ($0.range?.start ?? -1) < ($1.range?.start ?? -1) }
+    return Compilation(source: source, network: diagnostics.hasErrors ? nil : network, diagnostics: diagnostics)
+  }
+
+  /// The network name to use when a spec has no `network` line: the file's base name.
+  static func defaultName(for path: String) -> String {
+    let file = path.split(separator: "/").last.map(String.init) ?? path
+    if let dot = file.lastIndex(of: "."), dot != file.startIndex { return String(file[..<dot]) }
+    return file
+  }
+}

@@ -1,0 +1,35 @@
+/// "Did you mean" suggestions by edit distance.
+enum Suggestions {
+  /// The closest candidate within a small edit distance, if any.
+  static func closest(to name: String, in candidates: some Sequence<String>) -> String? {
+    let limit = max(1, name.count / 3)
+    var best: (String, Int)?
+    for candidate in candidates {
+      let distance = editDistance(name.lowercased(), candidate.lowercased())
+      if distance <= limit, distance < (best?.1 ?? .max) { best = (candidate, distance) }
+    }
+    return best?.0
+  }
+
+  /// A hint sentence `did you mean 'x'?`, or nil.
+  static func didYouMean(_ name: String, in candidates: some Sequence<String>) -> String? {
+    closest(to: name, in: candidates).map { "did you mean '\($0)'?" }
+  }
+
+  /// Levenshtein distance (insertions, deletions, substitutions).
+  static func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a.unicodeScalars)
+    let b = Array(b.unicodeScalars)
+    if a.isEmpty { return b.count }
+    var previous = Array(0...b.count)
+    var row = previous
+    for i in 1...a.count {
+      row[0] = i
+      for j in stride(from: 1, through: b.count, by: 1) {
+        row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+      }
+      swap(&previous, &row)
+    }
+    return previous[b.count]
+  }
+}
