@@ -32,7 +32,7 @@ struct ExpectationReader {
     switch syntax.claim {
     case .value(let comparison, let valueRange, let toleranceSyntax):
       let value = try quantity(valueRange)
-      var tolerance: Tolerance?
+      var tolerance = comparison.value == .equal ? implicitTolerance(valueRange) : nil
       if let toleranceSyntax {
         let amount = try quantity(toleranceSyntax.value)
         tolerance = toleranceSyntax.isPercent ? .percent(amount) : .absolute(amount)
@@ -52,6 +52,20 @@ struct ExpectationReader {
                               start: try start.map { r throws(Expander.Stop) in try rationals(r) })
     }
     return Expectation(layer: layerName, metric: metric, claim: claim, range: syntax.range)
+  }
+
+  /// A value written with a unit suffix claims only the digits written: `15.47G` holds for
+  /// anything that rounds to it, i.e. within half a unit of the last digit (± 0.005G).
+  private func implicitTolerance(_ range: SourceRange) -> Tolerance? {
+    let text = source.text(range)
+    guard let suffixStart = text.firstIndex(where: { $0.isLetter }), let multiplier = Literals.suffixes[String(text[suffixStart...])],
+      multiplier > 1
+    else { return nil }
+    let digits = text[..<suffixStart]
+    let decimals = digits.firstIndex(of: ".").map { digits.distance(from: $0, to: digits.endIndex) - 1 } ?? 0
+    var unit = Rational(multiplier)
+    for _ in 0..<decimals { unit = (try? unit / Rational(10)) ?? unit }
+    return (try? unit / Rational(2)).map { .absolute($0) }
   }
 
   private func quantity(_ range: SourceRange) throws(Expander.Stop) -> Rational {

@@ -1,0 +1,163 @@
+import CNNSpec
+
+/// Computes every figure cnncalc reports for a network: shapes, counts, memory, receptive fields,
+/// and the diagnostics that go with them.
+public enum Analyzer {
+  /// Analyses `network`. With `suggestFits`, truncation hints name the nearest input size that fits
+  /// (this runs the shape calculation for nearby sizes).
+  public static func analyze(_ network: Network, options: AnalysisOptions = AnalysisOptions(), suggestFits: Bool = true)
+    -> Analysis
+  {
+    var run = AnalysisRun(network: network, options: options)
+    run.computeLayers()
+    run.computeMemory()
+    run.reportUnusedLayers()
+    if suggestFits { run.addFitHints() }
+    run.diagnostics += ExpectationChecker.check(network.expectations, analysis: run.result)
+    return run.result
+  }
+}
+
+/// The state of one analysis while it is built.
+struct AnalysisRun {
+  let network: Network
+  let options: AnalysisOptions
+  var inputs: [TensorFacts] = []
+  var layers: [LayerFacts] = []
+  var facts: [TensorFacts?] = []
+  var findings: [[WindowFinding]] = []
+  var totals = Totals()
+  var diagnostics: [Diagnostic] = []
+  private var notedLargeField = false
+
+  init(network: Network, options: AnalysisOptions) {
+    self.network = network
+    self.options = options
+  }
+
+  var result: Analysis {
+    Analysis(network: network, options: options, inputs: inputs, layers: layers, totals: totals, diagnostics: diagnostics)
+  }
+
+  func tensor(_ id: TensorID) -> TensorFacts? {
+    switch id {
+    case .input(let index): inputs[index]
+    case .layer(let index): facts[index]
+    }
+  }
+
+  func bytes(_ elements: Int) throws(ArithmeticOverflow) -> Int {
+    try Checked.multiply(try Checked.multiply(elements, options.batch), options.dtype.size)
+  }
+
+  mutating func computeLayers() {
+    for input in network.inputs {
+      inputs.append(TensorFacts(name: input.name, shape: input.shape, receptiveField: .identity(rank: max(input.shape.count - 1, 0))))
+    }
+    let storage = MemoryPlanner.storage(for: network)
+    for (index, layer) in network.layers.enumerated() {
+      let operands = layer.inputs.map { tensor($0) }
+      guard !operands.contains(where: { $0 == nil }), !operands.isEmpty else {
+        facts.append(nil)
+        findings.append([])
+        continue
+      }
+      let inputFacts = operands.map { $0! }
+      do {
+        let computed = try LayerCalculator.compute(layer.op, inputs: inputFacts)
+        try record(layer, index: index, computed, storage: storage[index], inputs: inputFacts)
+      } catch let problem as LayerProblem {
+        diagnostics.append(Diagnostic(problem.code, "\(layer.name): \(problem.message)", at: layer.range, layer: layer.name,
+                                      hint: problem.hint))
+        facts.append(nil)
+        findings.append([])
+      } catch {
+        diagnostics.append(Diagnostic(LayerProblem.overflow.code, "\(layer.name): \(LayerProblem.overflow.message)",
+                                      at: layer.range, layer: layer.name, hint: LayerProblem.overflow.hint))
+        facts.append(nil)
+        findings.append([])
+      }
+    }
+  }
+
+  private mutating func record(_ layer: Layer, index: Int, _ computed: LayerResult, storage: Storage,
+                               inputs inputFacts: [TensorFacts]) throws {
+    let output = TensorFacts(name: layer.name, shape: computed.shape, receptiveField: computed.receptiveField)
+    let elements = try Checked.product(computed.shape)
+    guard elements <= 1 << 48 else {
+      throw LayerProblem(.tooLarge, "the output \(LayerCalculator.shapeText(computed.shape)) has more than 2^48 elements")
+    }
+    let facts = LayerFacts(
+      index: index, name: layer.name, op: layer.op.keyword, inputs: layer.inputs.map { network.name(of: $0) },
+      depth: layer.depth, output: output, params: computed.params, buffers: computed.buffers,
+      macs: try Checked.multiply(computed.macs, options.batch), otherOps: try Checked.multiply(computed.otherOps, options.batch),
+      activationBytes: try bytes(elements), storage: storage)
+    self.facts.append(output)
+    findings.append(computed.findings)
+    layers.append(facts)
+    totals.params = try Checked.add(totals.params, facts.params)
+    totals.buffers = try Checked.add(totals.buffers, facts.buffers)
+    totals.macs = try Checked.add(totals.macs, facts.macs)
+    totals.otherOps = try Checked.add(totals.otherOps, facts.otherOps)
+    if storage == .allocated { totals.activationBytes = try Checked.add(totals.activationBytes, facts.activationBytes) }
+    diagnostics += FindingReporter.describe(computed.findings, layer: layer, inputs: inputFacts, output: computed.shape)
+    if computed.misaligned {
+      diagnostics.append(Diagnostic(.rfMisaligned, "\(layer.name) merges paths whose receptive fields have different "
+                                    + "centres or jumps (\(inputFacts.map { FindingReporter.fieldText($0.receptiveField) }.joined(separator: " vs ")))",
+                                    at: layer.range, layer: layer.name,
+                                    hint: "the merged units do not look at the same place; check padding on each path"))
+    }
+    noteLargeField(layer, output)
+  }
+
+  private mutating func noteLargeField(_ layer: Layer, _ output: TensorFacts) {
+    guard !notedLargeField, case .regular(let field) = output.receptiveField, let input = network.inputs.first,
+      input.shape.count - 1 == field.size.count
+    else { return }
+    for axis in field.size.indices where field.size[axis] > Rational(input.shape[axis + 1]) {
+      notedLargeField = true
+      diagnostics.append(Diagnostic(.rfExceedsInput, "from \(layer.name) on, the receptive field (\(field.size[axis])) is "
+                                    + "larger than the input (\(input.shape[axis + 1])); units see padding at the borders",
+                                    at: layer.range, layer: layer.name))
+      return
+    }
+  }
+
+  mutating func computeMemory() {
+    guard layers.count == network.layers.count else { return }
+    do {
+      let inputBytes = try inputs.map { t throws(ArithmeticOverflow) in try bytes(try Checked.product(t.shape)) }
+      totals.inputBytes = try Checked.sum(inputBytes)
+      totals.activationBytes = try Checked.add(totals.activationBytes, totals.inputBytes)
+      totals.trainableParams = totals.params
+      totals.flops = try Checked.multiply(totals.macs, 2)
+      totals.paramBytes = try Checked.multiply(try Checked.add(totals.params, totals.buffers), options.dtype.size)
+      totals.peakActivationBytes = try MemoryPlanner.peak(
+        network: network, storage: layers.map(\.storage), inputBytes: inputBytes, layerBytes: layers.map(\.activationBytes))
+      let weightBytes = try Checked.multiply(totals.params, options.dtype.size)
+      totals.trainingBytes = try Checked.sum([
+        try Checked.multiply(weightBytes, 4), try Checked.multiply(totals.buffers, options.dtype.size), totals.activationBytes,
+      ])
+    } catch {
+      diagnostics.append(Diagnostic(.overflow, "the network's memory totals exceed the 64-bit range", at: nil))
+    }
+  }
+
+  /// Warns about the ends of branches that reach no network output.
+  mutating func reportUnusedLayers() {
+    guard layers.count == network.layers.count else { return }
+    var reaches = [Bool](repeating: false, count: network.layers.count)
+    for output in network.outputs { if case .layer(let index) = output { reaches[index] = true } }
+    var read = [Bool](repeating: false, count: network.layers.count)
+    for index in network.layers.indices.reversed() where reaches[index] {
+      for input in network.layers[index].inputs { if case .layer(let source) = input { reaches[source] = true } }
+    }
+    for layer in network.layers {
+      for input in layer.inputs { if case .layer(let source) = input { read[source] = true } }
+    }
+    for (index, layer) in network.layers.enumerated() where !reaches[index] && !read[index] {
+      diagnostics.append(Diagnostic(.unusedLayer, "\(layer.name) reaches no network output", at: layer.range, layer: layer.name,
+                                    hint: "merge it into the trunk, or list it with 'output'"))
+    }
+  }
+}

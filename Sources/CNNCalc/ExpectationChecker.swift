@@ -1,0 +1,159 @@
+import CNNSpec
+
+/// Checks `expect` lines against an analysis; every failure is a located diagnostic saying the
+/// expected value, the actual one and the difference.
+enum ExpectationChecker {
+  static func check(_ expectations: [Expectation], analysis: Analysis) -> [Diagnostic] {
+    let byName = Dictionary(analysis.layers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+    var diagnostics: [Diagnostic] = []
+    for expectation in expectations {
+      if let message = failure(expectation, analysis: analysis, layers: byName) {
+        var code = DiagnosticCode.expectFailed
+        if case .value(let comparison, _, _) = expectation.claim, comparison == .lessOrEqual || comparison == .less {
+          code = .budgetExceeded
+        }
+        diagnostics.append(Diagnostic(code, message, at: expectation.range, layer: expectation.layer))
+      }
+    }
+    return diagnostics
+  }
+
+  /// The failure message, or nil when the expectation holds (or cannot be judged because the
+  /// analysis stopped early: that error is reported already).
+  static func failure(_ expectation: Expectation, analysis: Analysis, layers: [String: LayerFacts]) -> String? {
+    var tensor: TensorFacts?
+    var layer: LayerFacts?
+    if let name = expectation.layer {
+      layer = layers[name]
+      tensor = layer?.output ?? analysis.inputs.first { $0.name == name }
+      guard tensor != nil else { return nil }
+    } else if !analysis.isComplete {
+      return nil
+    }
+    switch expectation.claim {
+    case .value(let comparison, let claimed, let tolerance):
+      guard let metric = expectation.metric else { return nil }
+      let actual = Rational(value(metric, totals: analysis.totals, layer: layer, analysis: analysis))
+      let subject = (expectation.layer.map { "\($0) " } ?? "") + metric.rawValue
+      return compare(subject, actual: actual, comparison: comparison, claimed: claimed, tolerance: tolerance)
+    case .shape(let shape):
+      guard let tensor, tensor.shape != shape else { return nil }
+      return "expected \(expectation.layer ?? "") to have shape \(dims(shape)), actual \(dims(tensor.shape))"
+    case .receptiveField(let size, let jump, let start):
+      guard let tensor else { return nil }
+      guard case .regular(let field) = tensor.receptiveField else {
+        return "expected \(expectation.layer ?? "") to have a regular receptive field, actual: \(FindingReporter.fieldText(tensor.receptiveField))"
+      }
+      let claims: [(String, [Rational]?, [Rational])] = [("size", size, field.size), ("jump", jump, field.jump), ("start", start, field.start)]
+      for (name, claimed, actual) in claims {
+        guard let claimed else { continue }
+        let expanded = claimed.count == 1 ? Array(repeating: claimed[0], count: actual.count) : claimed
+        if expanded != actual {
+          return "expected \(expectation.layer ?? "") receptive-field \(name) \(list(claimed)), actual \(list(actual))"
+        }
+      }
+      return nil
+    }
+  }
+
+  static func value(_ metric: Metric, totals: Totals, layer: LayerFacts?, analysis: Analysis) -> Int {
+    if let layer {
+      switch metric {
+      case .params, .trainableParams: return layer.params
+      case .buffers: return layer.buffers
+      case .macs: return layer.macs
+      case .flops: return layer.macs &* 2
+      case .otherOps: return layer.otherOps
+      default: return 0
+      }
+    }
+    switch metric {
+    case .params: return totals.params
+    case .trainableParams: return totals.trainableParams
+    case .buffers: return totals.buffers
+    case .macs: return totals.macs
+    case .flops: return totals.flops
+    case .otherOps: return totals.otherOps
+    case .activations: return totals.activationBytes
+    case .peak, .memory: return totals.peakActivationBytes
+    case .paramBytes: return totals.paramBytes
+    case .layers: return analysis.layers.count
+    }
+  }
+
+  static func compare(_ subject: String, actual: Rational, comparison: Comparison, claimed: Rational, tolerance: Tolerance?) -> String? {
+    guard let difference = try? actual - claimed else { return "\(subject) cannot be compared: overflow" }
+    let holds: Bool
+    switch comparison {
+    case .equal:
+      var allowed = Rational.zero
+      switch tolerance {
+      case .absolute(let amount): allowed = amount
+      case .percent(let percent): allowed = (try? claimed * percent / Rational(100)) ?? .zero
+      case nil: break
+      }
+      let magnitude = difference < .zero ? ((try? -difference) ?? difference) : difference
+      holds = magnitude <= (allowed < .zero ? ((try? -allowed) ?? allowed) : allowed)
+    case .lessOrEqual: holds = actual <= claimed
+    case .less: holds = actual < claimed
+    case .greaterOrEqual: holds = actual >= claimed
+    case .greater: holds = actual > claimed
+    }
+    guard !holds else { return nil }
+    let sign = difference < .zero ? "" : "+"
+    var relative = ""
+    if claimed != .zero, let ratio = try? difference * Rational(100) / claimed {
+      relative = ", \(sign)\(Grouping.decimal(ratio, places: 2))%"
+    }
+    let claim = comparison == .equal ? Grouping.exact(claimed) : "\(comparison.rawValue) \(Grouping.exact(claimed))"
+    let toleranceText: String
+    switch tolerance {
+    case .absolute(let amount): toleranceText = " ± \(Grouping.exact(amount))"
+    case .percent(let percent): toleranceText = " ± \(Grouping.decimal(percent, places: 4))%"
+    case nil: toleranceText = ""
+    }
+    return "expected \(subject) \(claim)\(toleranceText), actual \(Grouping.exact(actual)) (\(sign)\(Grouping.exact(difference))\(relative))"
+  }
+
+  static func dims(_ shape: [Int]) -> String { shape.map(String.init).joined(separator: "x") }
+  static func list(_ values: [Rational]) -> String {
+    Set(values).count == 1 ? values[0].description : values.map(\.description).joined(separator: "x")
+  }
+}
+
+/// Number formatting shared by messages: digit grouping with commas, exact rationals.
+public enum Grouping {
+  /// `60965224` → `60,965,224`.
+  public static func integer(_ value: Int) -> String {
+    let digits = String(value.magnitude)
+    var grouped = ""
+    for (offset, character) in digits.enumerated() {
+      if offset > 0, (digits.count - offset) % 3 == 0 { grouped.append(",") }
+      grouped.append(character)
+    }
+    return (value < 0 ? "-" : "") + grouped
+  }
+
+  /// An integer grouped, or `p/q`.
+  public static func exact(_ value: Rational) -> String {
+    value.isInteger ? integer(value.numerator) : value.description
+  }
+
+  /// A rational rounded to `places` decimals (half away from zero), trailing zeros trimmed.
+  public static func decimal(_ value: Rational, places: Int) -> String {
+    var scale = 1
+    for _ in 0..<places { scale *= 10 }
+    let negative = value < .zero
+    let magnitude = negative ? ((try? -value) ?? value) : value
+    guard let scaled = try? magnitude * Rational(scale) else { return value.description }
+    let rounded = (scaled.numerator * 2 + scaled.denominator) / (scaled.denominator * 2)
+    var text = String(rounded / scale)
+    var fraction = String(rounded % scale)
+    if places > 0 {
+      fraction = String(repeating: "0", count: places - fraction.count) + fraction
+      while fraction.hasSuffix("0") { fraction.removeLast() }
+      if !fraction.isEmpty { text += "." + fraction }
+    }
+    return (negative && rounded != 0 ? "-" : "") + text
+  }
+}

@@ -1,0 +1,103 @@
+import CNNSpec
+
+/// Searches input sizes near the declared one for which no layer drops pixels (floor-mode
+/// truncation), skips a ceil-mode window, runs a window past the padded input, or pads unevenly.
+public enum Fit {
+  /// One candidate input size and how far it gets.
+  public struct Candidate: Sendable, Equatable {
+    /// The spatial extents tried (all axes of the first input).
+    public var extents: [Int]
+    /// Index of the first layer with a problem at this size; nil when every layer fits.
+    public var firstProblem: Int?
+    /// Whether the network is valid at all at this size.
+    public var isValid: Bool
+
+    /// Whether every layer fits exactly.
+    public var fitsEverywhere: Bool { isValid && firstProblem == nil }
+  }
+
+  /// The outcome of a search around the first input's declared size.
+  public struct Report: Sendable {
+    /// The input searched.
+    public var inputName: String
+    /// Its declared spatial extents.
+    public var declared: [Int]
+    /// Every size tried, in increasing order.
+    public var candidates: [Candidate]
+    /// Whether all spatial axes were varied together (the declared input is square or cubic).
+    public var isSquare: Bool
+
+    /// The candidates that fit everywhere, nearest to the declared size first (larger wins a tie).
+    public var fitting: [Candidate] {
+      candidates.filter(\.fitsEverywhere).sorted { distance($0) != distance($1) ? distance($0) < distance($1) : $0.extents[0] > $1.extents[0] }
+    }
+
+    func distance(_ candidate: Candidate) -> Int {
+      zip(candidate.extents, declared).map { abs($0 - $1) }.max() ?? 0
+    }
+  }
+
+  /// How far from the declared size to search by default (each side).
+  public static let defaultRadius = 64
+
+  /// Tries every size within `radius` of the declared one. Square inputs vary all axes together;
+  /// otherwise each axis varies alone with the others as declared.
+  public static func search(_ network: Network, radius: Int = defaultRadius) -> Report? {
+    guard let input = network.inputs.first, input.shape.count >= 2 else { return nil }
+    let declared = Array(input.shape.dropFirst())
+    let isSquare = Set(declared).count == 1
+    var candidates: [Candidate] = []
+    let axes = isSquare ? [nil] : declared.indices.map { Optional($0) }
+    for axis in axes {
+      let centre = axis.map { declared[$0] } ?? declared[0]
+      for size in max(1, centre - radius)...(centre + radius) {
+        var extents = declared
+        if let axis { extents[axis] = size } else { extents = Array(repeating: size, count: declared.count) }
+        candidates.append(probe(network, extents: extents))
+      }
+    }
+    return Report(inputName: input.name, declared: declared, candidates: candidates, isSquare: isSquare)
+  }
+
+  /// Runs the shape calculation with the first input's spatial extents replaced.
+  public static func probe(_ network: Network, extents: [Int]) -> Candidate {
+    var resized = network
+    resized.inputs[0].shape = [network.inputs[0].shape[0]] + extents
+    var run = AnalysisRun(network: resized, options: AnalysisOptions())
+    run.computeLayers()
+    let valid = run.layers.count == network.layers.count
+    let firstProblem = run.findings.firstIndex { !$0.isEmpty } ?? (valid ? nil : run.layers.count)
+    return Candidate(extents: extents, firstProblem: firstProblem, isValid: valid)
+  }
+}
+
+extension AnalysisRun {
+  /// Adds "network input N fits" to truncation hints, when the network has one input.
+  mutating func addFitHints() {
+    guard network.inputs.count == 1, diagnostics.contains(where: { $0.code == .truncation }),
+      network.layers.count * (2 * Fit.defaultRadius + 1) <= 20_000_000,
+      let report = Fit.search(network)
+    else { return }
+    let layerIndex = Dictionary(network.layers.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+    let everywhere = report.fitting.first
+    for index in diagnostics.indices where diagnostics[index].code == .truncation {
+      guard let name = diagnostics[index].layer, let position = layerIndex[name] else { continue }
+      let local = report.candidates.filter { $0.isValid && ($0.firstProblem ?? Int.max) > position }
+        .sorted { report.distance($0) != report.distance($1) ? report.distance($0) < report.distance($1) : $0.extents[0] > $1.extents[0] }
+        .first
+      var addition: String
+      if let everywhere, let local, local.extents == everywhere.extents {
+        addition = "network input \(text(everywhere.extents)) fits every layer"
+      } else if let local {
+        addition = "network input \(text(local.extents)) fits up to \(name)"
+        if let everywhere { addition += "; \(text(everywhere.extents)) fits every layer" }
+      } else {
+        continue
+      }
+      diagnostics[index].hint = [addition, diagnostics[index].hint].compactMap { $0 }.joined(separator: "; ")
+        + " (cnncalc fit)"
+    }
+  }
+
+  private func text(_ extents: [Int]) -> String { extents.map(String.init).joined(separator: "x") }
+}

@@ -1,0 +1,66 @@
+import CNNSpec
+
+/// Layers that read several tensors: concat, add, mul.
+extension LayerCalculator {
+  static func concat(_ inputs: [TensorFacts]) throws -> LayerResult {
+    let first = inputs[0]
+    var channels = 0
+    for input in inputs {
+      guard input.shape.count == first.shape.count, input.shape.dropFirst() == first.shape.dropFirst() else {
+        throw LayerProblem(.mergeMismatch, "cannot concatenate \(describe(inputs)): spatial extents differ",
+                           hint: "concat joins channels; every input needs the same extents")
+      }
+      channels = try Checked.add(channels, input.shape[0])
+    }
+    var result = LayerResult(shape: [channels] + first.shape.dropFirst(), receptiveField: .irregular)
+    (result.receptiveField, result.misaligned) = try mergeFields(inputs)
+    return result
+  }
+
+  static func elementwise(_ inputs: [TensorFacts], broadcast: Bool) throws -> LayerResult {
+    let rank = inputs[0].shape.count
+    var shape = inputs[0].shape
+    for input in inputs where input.shape.count != rank {
+      throw LayerProblem(.mergeMismatch, "cannot combine \(describe(inputs)): different numbers of axes")
+    }
+    for axis in 0..<rank {
+      for input in inputs {
+        let (have, next) = (shape[axis], input.shape[axis])
+        if have == next { continue }
+        if broadcast, have == 1 || next == 1 {
+          shape[axis] = max(have, next)
+          continue
+        }
+        let code: DiagnosticCode = axis == 0 ? .channelMismatch : .mergeMismatch
+        throw LayerProblem(code, "cannot \(broadcast ? "multiply" : "add") \(describe(inputs)): "
+                           + (axis == 0 ? "channel counts differ" : "spatial extents differ"),
+                           hint: broadcast ? "mul broadcasts only extents of 1" : "project one branch (e.g. a 1x1 conv with stride) to match")
+      }
+    }
+    let elements = try Checked.product(shape)
+    var result = LayerResult(shape: shape, receptiveField: .irregular,
+                             otherOps: try Checked.multiply(inputs.count - 1, elements))
+    (result.receptiveField, result.misaligned) = try mergeFields(inputs)
+    return result
+  }
+
+  /// The field after a merge: whole if any path is whole, irregular if any is, else the union.
+  static func mergeFields(_ inputs: [TensorFacts]) throws -> (ReceptiveField, Bool) {
+    var regular: [RegularField] = []
+    var irregular = false
+    for input in inputs {
+      switch input.receptiveField {
+      case .whole: return (.whole, false)
+      case .irregular: irregular = true
+      case .regular(let field): regular.append(field)
+      }
+    }
+    if irregular { return (.irregular, false) }
+    let (field, aligned) = try FieldArithmetic.union(regular)
+    return (.regular(field), !aligned)
+  }
+
+  static func describe(_ inputs: [TensorFacts]) -> String {
+    inputs.map { "'\($0.name)' (\(shapeText($0.shape)))" }.joined(separator: " and ")
+  }
+}

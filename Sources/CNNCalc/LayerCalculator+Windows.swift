@@ -1,0 +1,191 @@
+import CNNSpec
+
+/// Sliding-window layers: convolution, transposed convolution, pooling.
+extension LayerCalculator {
+  /// The geometry of a window over an input: output extents, begin padding, dilated kernel, stride.
+  struct Placement {
+    var extents: [Int] = []
+    var before: [Int] = []
+    var dilatedKernel: [Int] = []
+    var stride: [Int] = []
+    var findings: [WindowFinding] = []
+  }
+
+  static func place(_ window: Window, ceilMode: Bool, _ input: TensorFacts) throws -> Placement {
+    let kernel = try axes(window.kernel, "the kernel", input)
+    let stride = try axes(window.stride, "the stride", input)
+    let dilation = try axes(window.dilation, "the dilation", input)
+    var begin = Array(repeating: 0, count: kernel.count)
+    var end = begin
+    if case .explicit(let b, let e) = window.padding {
+      begin = try axes(b, "the padding", input)
+      end = try axes(e, "the padding", input)
+    }
+    var placement = Placement(stride: stride)
+    for axis in kernel.indices {
+      let extent = input.shape[axis + 1]
+      let dk = try WindowArithmetic.dilatedKernel(kernel[axis], dilation: dilation[axis])
+      placement.dilatedKernel.append(dk)
+      if window.padding == .same {
+        let same = try WindowArithmetic.samePadding(input: extent, dilatedKernel: dk, stride: stride[axis])
+        if same.before != same.after {
+          placement.findings.append(.unevenPadding(axis: axis, before: same.before, after: same.after))
+        }
+        placement.extents.append(same.extent)
+        placement.before.append(same.before)
+        continue
+      }
+      let (b, e) = (begin[axis], end[axis])
+      let padded = try Checked.add(try Checked.add(extent, b), e)
+      guard padded >= dk else {
+        throw LayerProblem(.nonpositiveSize,
+                           "the window (\(dk)) is larger than the padded input (\(extent)\(b + e > 0 ? " + \(b + e)" : "") = \(padded))",
+                           hint: "use a larger input, more padding or a smaller kernel")
+      }
+      if ceilMode {
+        let (out, dropped) = try WindowArithmetic.ceilExtent(input: extent, before: b, after: e, dilatedKernel: dk,
+                                                             stride: stride[axis])!
+        if dropped { placement.findings.append(.ceilWindowDropped(axis: axis)) }
+        let overhang = (out - 1) * stride[axis] + dk - padded
+        if overhang > 0 { placement.findings.append(.partialWindow(axis: axis, overhang: overhang)) }
+        placement.extents.append(out)
+      } else {
+        let out = try WindowArithmetic.floorExtent(input: extent, before: b, after: e, dilatedKernel: dk, stride: stride[axis])!
+        let unused = (padded - dk) % stride[axis]
+        if unused > e {
+          placement.findings.append(.truncation(axis: axis, dropped: unused - e, input: extent, padding: b + e,
+                                                dilatedKernel: dk, stride: stride[axis]))
+        }
+        placement.extents.append(out)
+      }
+      placement.before.append(b)
+    }
+    return placement
+  }
+
+  static func convolution(_ conv: Convolution, _ input: TensorFacts) throws -> LayerResult {
+    let channels = input.shape[0]
+    let groups = conv.groups ?? channels
+    let outputs = try conv.outputs ?? Checked.multiply(channels, conv.depthMultiplier)
+    try checkGroups(groups, inputs: channels, outputs: outputs)
+    let placement = try place(conv.window, ceilMode: false, input)
+    let kernelVolume = try Checked.product(try axes(conv.window.kernel, "the kernel", input))
+    let perOutput = try Checked.multiply(channels / groups, kernelVolume)
+    let weights = try Checked.multiply(outputs, perOutput)
+    let positions = try Checked.product(placement.extents)
+    let field = try mapField(input.receptiveField) {
+      try FieldArithmetic.window($0, dilatedKernel: placement.dilatedKernel, stride: placement.stride.map(Rational.init),
+                                 before: placement.before)
+    }
+    return LayerResult(shape: [outputs] + placement.extents, receptiveField: field,
+                       params: try Checked.add(weights, conv.bias ? outputs : 0),
+                       macs: try Checked.multiply(try Checked.multiply(positions, outputs), perOutput),
+                       findings: placement.findings)
+  }
+
+  static func transposedConvolution(_ conv: Convolution, _ input: TensorFacts) throws -> LayerResult {
+    let channels = input.shape[0]
+    let groups = conv.groups ?? channels
+    let outputs = try conv.outputs ?? Checked.multiply(channels, conv.depthMultiplier)
+    try checkGroups(groups, inputs: channels, outputs: outputs)
+    guard case .explicit(let beginValues, let endValues) = conv.window.padding else {
+      throw LayerProblem(.badArgument, "transposed convolution takes explicit padding, not same/valid",
+                         hint: "PyTorch's ConvTranspose has no 'same' mode")
+    }
+    let kernel = try axes(conv.window.kernel, "the kernel", input)
+    let stride = try axes(conv.window.stride, "the stride", input)
+    let dilation = try axes(conv.window.dilation, "the dilation", input)
+    let begin = try axes(beginValues, "the padding", input)
+    let end = try axes(endValues, "the padding", input)
+    let outputPadding = try axes(conv.outputPadding, "the output padding", input)
+    var extents: [Int] = []
+    var dilated: [Int] = []
+    for axis in kernel.indices {
+      guard outputPadding[axis] < max(stride[axis], dilation[axis]) else {
+        throw LayerProblem(.badArgument, "output padding \(outputPadding[axis]) must be smaller than the stride or the dilation",
+                           hint: "as PyTorch requires")
+      }
+      let dk = try WindowArithmetic.dilatedKernel(kernel[axis], dilation: dilation[axis])
+      dilated.append(dk)
+      let extent = try WindowArithmetic.transposedExtent(input: input.shape[axis + 1], before: begin[axis], after: end[axis],
+                                                         dilatedKernel: dk, stride: stride[axis], outputPadding: outputPadding[axis])
+      guard extent >= 1 else {
+        throw LayerProblem(.nonpositiveSize, "the output extent would be \(extent)", hint: "reduce the padding")
+      }
+      extents.append(extent)
+    }
+    let perInput = try Checked.multiply(outputs / groups, try Checked.product(kernel))
+    let weights = try Checked.multiply(channels, perInput)
+    let positions = try Checked.product(Array(input.shape.dropFirst()))
+    let field = try mapField(input.receptiveField) {
+      try FieldArithmetic.transposed($0, dilatedKernel: dilated, stride: stride, before: begin)
+    }
+    return LayerResult(shape: [outputs] + extents, receptiveField: field,
+                       params: try Checked.add(weights, conv.bias ? outputs : 0),
+                       macs: try Checked.multiply(try Checked.multiply(positions, channels), perInput))
+  }
+
+  static func pooling(_ pool: Pooling, _ input: TensorFacts) throws -> LayerResult {
+    let placement = try place(pool.window, ceilMode: pool.ceilMode, input)
+    if case .explicit(let beginValues, let endValues) = pool.window.padding {
+      let pads = try axes(beginValues, "the padding", input) + axes(endValues, "the padding", input)
+      if let widest = pads.max(), let kernel = placement.dilatedKernel.min(), widest > kernel / 2 {
+        throw LayerProblem(.badArgument, "padding \(widest) is more than half the window \(kernel)",
+                           hint: "PyTorch and Caffe require pooling padding ≤ kernel/2")
+      }
+    }
+    let channels = input.shape[0]
+    let field = try mapField(input.receptiveField) {
+      try FieldArithmetic.window($0, dilatedKernel: placement.dilatedKernel, stride: placement.stride.map(Rational.init),
+                                 before: placement.before)
+    }
+    let kernelVolume = try Checked.product(try axes(pool.window.kernel, "the kernel", input))
+    let outputs = try Checked.multiply(channels, try Checked.product(placement.extents))
+    return LayerResult(shape: [channels] + placement.extents, receptiveField: field,
+                       otherOps: try Checked.multiply(outputs, kernelVolume), findings: placement.findings)
+  }
+
+  static func globalPooling(_ input: TensorFacts) throws -> LayerResult {
+    guard input.spatialRank > 0 else {
+      throw LayerProblem(.rankMismatch, "global pooling needs spatial axes; its input is flat \(shapeText(input.shape))")
+    }
+    return LayerResult(shape: [input.shape[0]] + Array(repeating: 1, count: input.spatialRank), receptiveField: .whole,
+                       otherOps: try Checked.product(input.shape))
+  }
+
+  static func adaptivePooling(_ size: AxisValues, _ input: TensorFacts) throws -> LayerResult {
+    let extents = try axes(size, "the output size", input)
+    var ops = input.shape[0]
+    var regular = true
+    for axis in extents.indices {
+      let (extent, out) = (input.shape[axis + 1], extents[axis])
+      guard out <= 1 << 24, extent <= 1 << 31 else {
+        throw LayerProblem(.tooLarge, "adaptive pooling to \(out) from \(extent) is beyond what cnncalc counts")
+      }
+      var covered = 0
+      for index in 0..<out { covered += WindowArithmetic.adaptiveWindow(index: index, input: extent, output: out).count }
+      ops = try Checked.multiply(ops, covered)
+      if extent % out != 0 { regular = false }
+    }
+    var field = ReceptiveField.irregular
+    if regular {
+      let kernel = extents.indices.map { input.shape[$0 + 1] / extents[$0] }
+      field = try mapField(input.receptiveField) {
+        try FieldArithmetic.window($0, dilatedKernel: kernel, stride: kernel.map(Rational.init),
+                                   before: Array(repeating: 0, count: kernel.count))
+      }
+    } else if input.receptiveField == .whole {
+      field = .whole
+    }
+    return LayerResult(shape: [input.shape[0]] + extents, receptiveField: field, otherOps: ops)
+  }
+
+  private static func checkGroups(_ groups: Int, inputs: Int, outputs: Int) throws(LayerProblem) {
+    guard inputs % groups == 0 else {
+      throw LayerProblem(.channelMismatch, "\(groups) groups do not divide the \(inputs) input channels")
+    }
+    guard outputs % groups == 0 else {
+      throw LayerProblem(.channelMismatch, "\(groups) groups do not divide the \(outputs) output channels")
+    }
+  }
+}

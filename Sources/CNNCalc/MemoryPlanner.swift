@@ -1,0 +1,74 @@
+import CNNSpec
+
+/// Activation memory when the graph runs in execution order.
+///
+/// Each tensor lives in a buffer. A layer that allocates gets a new buffer; an in-place layer or a
+/// view shares its input's buffer. A buffer lives from the step that creates it (network inputs:
+/// from the start) through the last step that reads it or any tensor sharing it; the network's
+/// outputs live to the end. The peak is the largest sum of live buffers at any step, the producing
+/// layer's inputs and output both counted.
+enum MemoryPlanner {
+  /// Which layers may run in place, per the rule in docs/conventions.md.
+  static let inPlaceKeywords: Set<String> = ["relu", "relu6", "leakyrelu", "elu", "hardswish", "hardsigmoid", "silu", "dropout"]
+
+  /// Where each layer's output lives: a view, in place over its only-read input, or a new buffer.
+  static func storage(for network: Network) -> [Storage] {
+    var readers = [TensorID: Int]()
+    for layer in network.layers {
+      for input in layer.inputs { readers[input, default: 0] += 1 }
+    }
+    let outputs = Set(network.outputs)
+    return network.layers.map { layer in
+      switch layer.op {
+      case .flatten, .reshape, .identity: return .view
+      default: break
+      }
+      guard inPlaceKeywords.contains(layer.op.keyword), let input = layer.inputs.first, case .layer = input,
+        readers[input] == 1, !outputs.contains(input)
+      else { return .allocated }
+      return .inPlace
+    }
+  }
+
+  /// The peak of live activation bytes; `inputBytes` and `layerBytes` are per tensor.
+  static func peak(network: Network, storage: [Storage], inputBytes: [Int], layerBytes: [Int]) throws(ArithmeticOverflow) -> Int {
+    let steps = network.layers.count
+    // Buffer of each tensor: inputs own buffers 0..<I; an allocating layer gets the next id.
+    let bufferOfInput = Array(inputBytes.indices)
+    var bufferOfLayer = [Int](repeating: 0, count: steps)
+    var bytes = inputBytes
+    var first = Array(repeating: 0, count: inputBytes.count)
+    func buffer(of tensor: TensorID) -> Int {
+      switch tensor {
+      case .input(let index): bufferOfInput[index]
+      case .layer(let index): bufferOfLayer[index]
+      }
+    }
+    for (step, layer) in network.layers.enumerated() {
+      if storage[step] == .allocated || layer.inputs.isEmpty {
+        bufferOfLayer[step] = bytes.count
+        bytes.append(layerBytes[step])
+        first.append(step)
+      } else {
+        bufferOfLayer[step] = buffer(of: layer.inputs[0])
+      }
+    }
+    var last = first
+    for (step, layer) in network.layers.enumerated() {
+      for input in layer.inputs { last[buffer(of: input)] = max(last[buffer(of: input)], step) }
+    }
+    for output in network.outputs { last[buffer(of: output)] = max(steps - 1, 0) }
+    var change = [Int](repeating: 0, count: steps + 1)
+    for id in bytes.indices {
+      change[first[id]] = try Checked.add(change[first[id]], bytes[id])
+      change[last[id] + 1] = try Checked.subtract(change[last[id] + 1], bytes[id])
+    }
+    var live = 0
+    var peak = try Checked.sum(inputBytes)
+    for step in 0..<steps {
+      live = try Checked.add(live, change[step])
+      peak = max(peak, live)
+    }
+    return peak
+  }
+}
