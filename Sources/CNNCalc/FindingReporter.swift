@@ -14,6 +14,7 @@ enum FindingReporter {
     let rank = max(inputs[0].shape.count - 1, 0)
     var diagnostics: [Diagnostic] = []
     var truncations: [(axis: Int, dropped: Int, input: Int, padding: Int, kernel: Int, stride: Int)] = []
+    var partials: [(axis: Int, overhang: Int)] = []
     for finding in findings {
       switch finding {
       case .truncation(let axis, let dropped, let input, let padding, let kernel, let stride):
@@ -23,13 +24,17 @@ enum FindingReporter {
                                       + "axis: it would start inside the end padding", at: layer.range, layer: layer.name,
                                       hint: "PyTorch and Caffe skip such windows too; reduce the padding to make it explicit"))
       case .partialWindow(let axis, let overhang):
-        diagnostics.append(Diagnostic(.partialWindow, "\(layer.name)'s last window runs \(plural(overhang, "element")) past the "
-                                      + "padded input along the \(axisNoun(axis, rank: rank)) axis (ceil mode)", at: layer.range,
-                                      layer: layer.name))
+        partials.append((axis, overhang))
       case .unevenPadding(let axis, let before, let after):
         diagnostics.append(Diagnostic(.partialWindow, "\(layer.name)'s same padding is uneven along the \(axisNoun(axis, rank: rank)) "
                                       + "axis: \(before) before, \(after) after", at: layer.range, layer: layer.name))
       }
+    }
+    for overhang in Set(partials.map(\.overhang)).sorted() {
+      let axes = partials.filter { $0.overhang == overhang }.map { axisNoun($0.axis, rank: rank) }
+      diagnostics.append(Diagnostic(.partialWindow, "\(layer.name)'s last ceil-mode window runs \(plural(overhang, "element")) past "
+                                    + "the padded input along the \(axes.joined(separator: " and ")) ax\(axes.count == 1 ? "is" : "es"); "
+                                    + "that edge is pooled over fewer elements", at: layer.range, layer: layer.name))
     }
     // One message for axes with the same arithmetic (the usual square case), one per axis otherwise.
     var groups: [[(axis: Int, dropped: Int, input: Int, padding: Int, kernel: Int, stride: Int)]] = []
@@ -52,12 +57,11 @@ enum FindingReporter {
       let out = output[t.axis + 1]
       let smaller = t.input - remainder + t.padding > t.kernel ? "\(t.input - remainder)" : nil
       let larger = t.input + t.stride - remainder
-      var hint = "a layer input of \(larger)\(smaller.map { " or \($0)" } ?? "") fits exactly"
-      hint += "; so does \(t.stride - remainder) more end padding"
+      let hint = "here a layer input of \(larger)\(smaller.map { " or \($0)" } ?? "") fits exactly, and so does "
+        + "\(t.stride - remainder) more padding at the end"
       diagnostics.append(Diagnostic(.truncation, "\(layer.name) drops \(what): \(sum) = \(span) is not a multiple of stride "
-                                    + "\(t.stride), so floor mode gives \(out) output\(out == 1 ? "" : "s") and ignores the last "
-                                    + "\(plural(t.dropped, axisNoun(t.axis, rank: rank)))", at: layer.range, layer: layer.name,
-                                    hint: hint))
+                                    + "\(t.stride), so floor mode gives \(out) output\(out == 1 ? "" : "s")", at: layer.range,
+                                    layer: layer.name, hint: hint))
     }
     return diagnostics
   }

@@ -86,16 +86,14 @@ extension AnalysisRun {
         .sorted { report.distance($0) != report.distance($1) ? report.distance($0) < report.distance($1) : $0.extents[0] > $1.extents[0] }
         .first
       var addition: String
-      if let everywhere, let local, local.extents == everywhere.extents {
-        addition = "network input \(text(everywhere.extents)) fits every layer"
+      if let everywhere {
+        addition = "network input \(text(everywhere.extents)) fits every layer (cnncalc fit)"
       } else if let local {
-        addition = "network input \(text(local.extents)) fits up to \(name)"
-        if let everywhere { addition += "; \(text(everywhere.extents)) fits every layer" }
+        addition = "network input \(text(local.extents)) fits every layer up to \(name) (cnncalc fit)"
       } else {
         continue
       }
       diagnostics[index].hint = [addition, diagnostics[index].hint].compactMap { $0 }.joined(separator: "; ")
-        + " (cnncalc fit)"
     }
   }
 

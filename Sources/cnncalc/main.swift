@@ -1,1 +1,4 @@
-print("x")
+import CNNCommand
+import Foundation
+
+exit(Tool().run(Array(CommandLine.arguments.dropFirst())))

@@ -1,7 +1,7 @@
 /// "Did you mean" suggestions by edit distance.
-enum Suggestions {
+public enum Suggestions {
   /// The closest candidate within a small edit distance, if any.
-  static func closest(to name: String, in candidates: some Sequence<String>) -> String? {
+  public static func closest(to name: String, in candidates: some Sequence<String>) -> String? {
     let limit = max(1, name.count / 3)
     var best: (String, Int)?
     for candidate in candidates {
@@ -12,12 +12,12 @@ enum Suggestions {
   }
 
   /// A hint sentence `did you mean 'x'?`, or nil.
-  static func didYouMean(_ name: String, in candidates: some Sequence<String>) -> String? {
+  public static func didYouMean(_ name: String, in candidates: some Sequence<String>) -> String? {
     closest(to: name, in: candidates).map { "did you mean '\($0)'?" }
   }
 
   /// Levenshtein distance (insertions, deletions, substitutions).
-  static func editDistance(_ a: String, _ b: String) -> Int {
+  public static func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a.unicodeScalars)
     let b = Array(b.unicodeScalars)
     if a.isEmpty { return b.count }

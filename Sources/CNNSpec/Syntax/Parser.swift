@@ -120,7 +120,7 @@ public struct Parser {
   private mutating func parseTopLevelLine(into spec: inout SpecSyntax) throws(Failure) {
     if atWord("network"), peek(1).kind == .word {
       advance()
-      let name = try expectWord("a network name")
+      let name = try parseNetworkName()
       if let earlier = spec.network {
         let line = source.lineAndColumn(of: earlier.range.start).line
         diagnostics.append(
@@ -141,6 +141,18 @@ public struct Parser {
     } else {
       spec.statements.append(try parseStatement())
     }
+  }
+
+  /// A network name: a word, optionally joined without spaces to more words, numbers and `-`
+  /// (`alexnet-224`, `resnet50.v1`).
+  private mutating func parseNetworkName() throws(Failure) -> Located<String> {
+    let first = try expect(.word, "a network name")
+    var range = first.range
+    while !atEndOfLine, current.range.start == range.end,
+      [.word, .number, .minus].contains(current.kind) {
+      range = range.union(advance().range)
+    }
+    return Located(value: source.text(range), range: range)
   }
 
   /// `block NAME(PARAMS)` NEWLINE statements `end`. Returns nil when the header is unreadable

@@ -1,0 +1,57 @@
+import CNNCalc
+import CNNReport
+import CNNSpec
+
+/// `cnncalc check PATH…`: validates every spec under the paths and evaluates their `expect` lines.
+struct CheckCommand {
+  let environment: Environment
+  let options: Options
+
+  func run() throws(UsageError) -> Tool.ExitCode {
+    let format = try options.format(among: ["text", "github", "json"])
+    guard !options.operands.isEmpty else { throw UsageError(message: "check needs files or folders") }
+    let style = Tool(environment: environment).errorStyle
+    var exit = Tool.ExitCode.success
+    var checked = 0
+    var failed = 0
+    var json: [JSONValue] = []
+    for operand in options.operands {
+      let files: [String]
+      do {
+        files = try SpecLoader.specFiles(under: operand)
+      } catch {
+        environment.writeError("cnncalc: \(error.message)\n")
+        exit = .usage
+        continue
+      }
+      for file in files {
+        checked += 1
+        let source: SourceFile
+        do {
+          source = try SpecLoader.read(file)
+        } catch {
+          environment.writeError("cnncalc: \(error.message)\n")
+          failed += 1
+          exit = .usage
+          continue
+        }
+        let run = SpecRun(source, options: options)
+        if run.fails(strict: options.strict) {
+          failed += 1
+          if exit == .success { exit = .failure }
+        }
+        switch format {
+        case "github": environment.writeOut(run.diagnostics.map { DiagnosticRenderer.github($0, source: source) + "\n" }.joined())
+        case "json": json += run.diagnostics.map { DiagnosticRenderer.json($0, source: source) }
+        default: environment.writeOut(run.renderedDiagnostics(style: style))
+        }
+      }
+    }
+    if format == "json" {
+      environment.writeOut(JSONValue.array(json).serialized() + "\n")
+    } else {
+      environment.writeOut("\(checked) spec\(checked == 1 ? "" : "s") checked: \(checked - failed) passed, \(failed) failed\n")
+    }
+    return exit
+  }
+}

@@ -1,0 +1,37 @@
+import Foundation
+
+/// What a command may touch: its output streams, the file system, and facts about the terminal.
+/// Tests pass an in-memory environment; `live` is the real process.
+public struct Environment: Sendable {
+  /// Writes to standard output.
+  public var writeOut: @Sendable (String) -> Void
+  /// Writes to standard error.
+  public var writeError: @Sendable (String) -> Void
+  /// Whether standard output is a terminal (box drawing, colour).
+  public var outputIsTerminal: Bool
+  /// Whether standard error is a terminal (colour in diagnostics).
+  public var errorIsTerminal: Bool
+  /// Whether `NO_COLOR` is set to a non-empty value.
+  public var noColor: Bool
+
+  /// Creates an environment.
+  public init(
+    writeOut: @escaping @Sendable (String) -> Void, writeError: @escaping @Sendable (String) -> Void,
+    outputIsTerminal: Bool = false, errorIsTerminal: Bool = false, noColor: Bool = false
+  ) {
+    self.writeOut = writeOut
+    self.writeError = writeError
+    self.outputIsTerminal = outputIsTerminal
+    self.errorIsTerminal = errorIsTerminal
+    self.noColor = noColor
+  }
+
+  /// The running process's streams and terminal.
+  public static var live: Environment {
+    Environment(
+      writeOut: { text in FileHandle.standardOutput.write(Data(text.utf8)) },
+      writeError: { text in FileHandle.standardError.write(Data(text.utf8)) },
+      outputIsTerminal: isatty(STDOUT_FILENO) == 1, errorIsTerminal: isatty(STDERR_FILENO) == 1,
+      noColor: !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty)
+  }
+}

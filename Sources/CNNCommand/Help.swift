@@ -1,0 +1,54 @@
+/// Help texts, tested as whole strings.
+enum Help {
+  static let overview = """
+    cnncalc — shapes, parameters, MACs, memory and receptive fields of convolutional networks
+
+    usage: cnncalc [summary] SPEC…        per-layer table and totals (SPEC: a file or a zoo name)
+           cnncalc check PATH…            validate specs and their expect lines (CI gate)
+           cnncalc fit SPEC               input sizes for which every layer fits exactly
+           cnncalc zoo                    list the bundled specs
+
+    options:
+      --format FORMAT     summary: table, markdown, csv, json; check: text, github, json
+      --input CxHxW       override the first input's shape (or NAME=CxHxW)
+      --batch N           batch size (default 1)
+      --dtype TYPE        f32, f16, bf16 or i8 for memory figures (default f32)
+      --exact             exact integers instead of short forms in tables
+      --strict            check: warnings fail too
+      --radius N          fit: how far from the declared size to search (default 64)
+      --help, --version
+
+    exit codes: 0 success; 1 spec errors, failed expect lines (check --strict: warnings);
+                2 usage error or unreadable file
+    docs: docs/cli.md, docs/spec-format.md, docs/conventions.md
+
+    """
+
+  static func text(for command: String) -> String {
+    switch command {
+    case "check":
+      return """
+        usage: cnncalc check [--strict] [--format text|github|json] PATH…
+
+        Checks every .cnn file under each PATH (folders recursively): syntax, shapes, merges and
+        expect lines. Prints each diagnostic with file:line:column, then a summary line.
+        Exit 0 when all pass, 1 when any spec has errors (with --strict: warnings), 2 when a path
+        cannot be read.
+
+        """
+    case "fit":
+      return """
+        usage: cnncalc fit [--radius N] SPEC
+
+        Lists input sizes within N (default 64) of the declared one for which no layer drops
+        pixels, skips a ceil-mode window, runs a window past the padded input or pads unevenly;
+        and, for each layer that does at the declared size, the padding or input that fixes it.
+
+        """
+    case "zoo":
+      return "usage: cnncalc zoo\n\nLists the bundled specs; any of their names can be given instead of a path.\n"
+    default:
+      return overview
+    }
+  }
+}

@@ -1,0 +1,93 @@
+import CNNCalc
+import CNNSpec
+
+/// A mistake on the command line; reported as `cnncalc: message` and exit code 2.
+struct UsageError: Error {
+  var message: String
+}
+
+/// The parsed command line: positional operands and flags.
+struct Options {
+  var operands: [String] = []
+  var format: String?
+  var inputShapes: [String: [Int]] = [:]
+  var batch = 1
+  var dtype = DType.f32
+  var exact = false
+  var strict = false
+  var help = false
+  var radius = Fit.defaultRadius
+
+  /// Flags that take a value.
+  static let valued: Set<String> = ["--format", "-f", "--input", "--batch", "--dtype", "--radius"]
+
+  init(_ arguments: some Collection<String>) throws(UsageError) {
+    var iterator = Array(arguments).makeIterator()
+    var onlyOperands = false
+    while let argument = iterator.next() {
+      if onlyOperands || !argument.hasPrefix("-") || argument == "-" {
+        operands.append(argument)
+        continue
+      }
+      var flag = argument
+      var value: String?
+      if let equals = argument.firstIndex(of: "="), argument.hasPrefix("--") {
+        flag = String(argument[..<equals])
+        value = String(argument[argument.index(after: equals)...])
+      }
+      if Self.valued.contains(flag), value == nil {
+        guard let next = iterator.next() else { throw UsageError(message: "\(flag) needs a value") }
+        value = next
+      }
+      switch flag {
+      case "--": onlyOperands = true
+      case "--format", "-f": format = value
+      case "--input": try parseInput(value!)
+      case "--batch": batch = try positive(value!, flag)
+      case "--radius": radius = try positive(value!, flag)
+      case "--dtype":
+        guard let parsed = DType(rawValue: value!) else {
+          throw UsageError(message: "--dtype takes \(DType.allCases.map(\.rawValue).joined(separator: ", ")), not '\(value!)'")
+        }
+        dtype = parsed
+      case "--exact": exact = true
+      case "--strict": strict = true
+      case "--help", "-h": help = true
+      default:
+        throw UsageError(message: "unknown option '\(argument)'")
+      }
+    }
+  }
+
+  private func positive(_ text: String, _ flag: String) throws(UsageError) -> Int {
+    guard let value = Literals.integer(Substring(text)), value >= 1, value <= 1 << 20 else {
+      throw UsageError(message: "\(flag) takes a whole number from 1 to \(1 << 20), not '\(text)'")
+    }
+    return value
+  }
+
+  /// `--input 3x227x227` (the first input) or `--input image=3x227x227`.
+  private mutating func parseInput(_ text: String) throws(UsageError) {
+    var name = ""
+    var shapeText = Substring(text)
+    if let equals = text.firstIndex(of: "=") {
+      name = String(text[..<equals])
+      shapeText = text[text.index(after: equals)...]
+    }
+    guard let shape = Literals.dimensions(shapeText), shape.allSatisfy({ $0 >= 1 }) else {
+      throw UsageError(message: "--input takes a shape such as 3x227x227 or image=3x227x227, not '\(text)'")
+    }
+    inputShapes[name] = shape
+  }
+
+  /// The one format among `allowed`, defaulting to the first.
+  func format(among allowed: [String]) throws(UsageError) -> String {
+    guard let format else { return allowed[0] }
+    guard allowed.contains(format) else {
+      throw UsageError(message: "--format takes \(allowed.joined(separator: ", ")) here, not '\(format)'")
+    }
+    return format
+  }
+
+  var analysisOptions: AnalysisOptions { AnalysisOptions(batch: batch, dtype: dtype) }
+}

@@ -1,0 +1,32 @@
+import CNNCalc
+import CNNReport
+import CNNSpec
+
+/// One spec read, expanded and analysed, with every diagnostic found on the way.
+struct SpecRun {
+  var source: SourceFile
+  var analysis: Analysis?
+  var diagnostics: [Diagnostic]
+
+  /// Compiles and analyses a loaded spec.
+  init(_ source: SourceFile, options: Options) {
+    self.source = source
+    let compilation = SpecCompiler.compile(source, inputShapes: options.inputShapes)
+    diagnostics = compilation.diagnostics
+    if let network = compilation.network {
+      let analysis = Analyzer.analyze(network, options: options.analysisOptions)
+      self.analysis = analysis
+      diagnostics += analysis.diagnostics
+    }
+  }
+
+  /// Whether the run fails: an error, or (strict) a warning.
+  func fails(strict: Bool) -> Bool {
+    diagnostics.contains { $0.severity == .error || (strict && $0.severity == .warning) }
+  }
+
+  /// The diagnostics rendered as text, one block per diagnostic.
+  func renderedDiagnostics(style: Style) -> String {
+    diagnostics.map { DiagnosticRenderer.text($0, source: source, style: style) + "\n" }.joined()
+  }
+}

@@ -1,0 +1,44 @@
+import CNNCalc
+import CNNReport
+import CNNSpec
+
+/// `cnncalc [summary] SPEC…`: the per-layer table and totals of each spec.
+struct SummaryCommand {
+  let environment: Environment
+  let options: Options
+
+  func run() throws(UsageError) -> Tool.ExitCode {
+    let format = try options.format(among: ["table", "markdown", "csv", "json"])
+    guard !options.operands.isEmpty else { throw UsageError(message: "summary needs a spec (a file or a zoo name)") }
+    let tool = Tool(environment: environment)
+    var exit = Tool.ExitCode.success
+    var documents: [JSONValue] = []
+    for (position, operand) in options.operands.enumerated() {
+      let source: SourceFile
+      do {
+        source = try SpecLoader.load(operand)
+      } catch {
+        environment.writeError("cnncalc: \(error.message)\n")
+        exit = .usage
+        continue
+      }
+      let run = SpecRun(source, options: options)
+      if format != "json" { environment.writeError(run.renderedDiagnostics(style: tool.errorStyle)) }
+      if run.fails(strict: false), exit == .success { exit = .failure }
+      guard let analysis = run.analysis else { continue }
+      let reportOptions = SummaryReport.Options(exact: options.exact, style: tool.outputStyle)
+      let separator = position > 0 ? "\n" : ""
+      switch format {
+      case "markdown": environment.writeOut(separator + SummaryReport.markdown(analysis, options: reportOptions))
+      case "csv": environment.writeOut(SummaryReport.csv(analysis))
+      case "json": documents.append(JSONReport.report(analysis, diagnostics: run.diagnostics, source: run.source))
+      default: environment.writeOut(separator + SummaryReport.table(analysis, options: reportOptions))
+      }
+    }
+    if format == "json" {
+      let document = documents.count == 1 ? documents[0] : .array(documents)
+      environment.writeOut(document.serialized() + "\n")
+    }
+    return exit
+  }
+}

@@ -1,0 +1,90 @@
+import CNNCalc
+import CNNReport
+import CNNSpec
+
+/// The `cnncalc` command line as a library: arguments in, exit code out. Nothing else exits.
+public struct Tool: Sendable {
+  /// The version printed by `--version`.
+  public static let version = "0.1.0"
+
+  /// Exit codes (docs/cli.md): success, spec errors or failed expectations, usage or file errors.
+  public enum ExitCode: Int32, Sendable {
+    case success = 0
+    case failure = 1
+    case usage = 2
+  }
+
+  let environment: Environment
+
+  /// A tool writing to `environment`.
+  public init(environment: Environment = .live) {
+    self.environment = environment
+  }
+
+  /// Runs one command line (without the program name) and returns the exit code.
+  public func run(_ arguments: [String]) -> Int32 {
+    do {
+      return try dispatch(arguments).rawValue
+    } catch {
+      environment.writeError("cnncalc: \(error.message)\n")
+      return ExitCode.usage.rawValue
+    }
+  }
+
+  static let commands = ["summary", "check", "fit", "zoo", "verify", "diff", "export", "bench", "help"]
+
+  private func dispatch(_ arguments: [String]) throws(UsageError) -> ExitCode {
+    guard let first = arguments.first else {
+      environment.writeError(Help.overview)
+      return .usage
+    }
+    if first == "--version" {
+      environment.writeOut("cnncalc \(Self.version)\n")
+      return .success
+    }
+    if first == "--help" || first == "-h" || first == "help" {
+      environment.writeOut(arguments.count > 1 ? Help.text(for: arguments[1]) : Help.overview)
+      return .success
+    }
+    var command = first
+    var rest = Array(arguments.dropFirst())
+    if !Self.commands.contains(first) {
+      command = "summary"
+      rest = arguments
+    }
+    let options = try Options(rest)
+    if options.help {
+      environment.writeOut(Help.text(for: command))
+      return .success
+    }
+    switch command {
+    case "summary": return try SummaryCommand(environment: environment, options: options).run()
+    case "check": return try CheckCommand(environment: environment, options: options).run()
+    case "fit": return try FitCommand(environment: environment, options: options).run()
+    case "zoo": return try ZooCommand(environment: environment, options: options).run()
+    default:
+      throw UsageError(message: "'\(command)' is not available in this version yet; see docs/cli.md")
+    }
+  }
+
+  /// Table style for standard output.
+  var outputStyle: Style {
+    Style(colour: environment.outputIsTerminal && !environment.noColor, boxDrawing: environment.outputIsTerminal)
+  }
+
+  /// Diagnostic style for standard error.
+  var errorStyle: Style {
+    Style(colour: environment.errorIsTerminal && !environment.noColor, boxDrawing: false)
+  }
+}
+
+extension Error {
+  /// The user-facing text of a command-line error.
+  var message: String {
+    switch self {
+    case let usage as UsageError: usage.message
+    case let file as FileError: "\(file.path): \(file.message)"
+    default: "\(self)"
+    }
+  }
+}

@@ -1,0 +1,18 @@
+import CNNSpec
+import CNNZoo
+
+/// `cnncalc zoo`: the bundled specs, each with its first comment line.
+struct ZooCommand {
+  let environment: Environment
+  let options: Options
+
+  func run() throws(UsageError) -> Tool.ExitCode {
+    guard options.operands.isEmpty else { throw UsageError(message: "zoo takes no operands") }
+    let width = Zoo.names.map(\.count).max() ?? 0
+    for (name, text) in Zoo.specs {
+      let summary = text.split(separator: "\n").first { $0.hasPrefix("#") }.map { $0.dropFirst().trimmingPrefix(" ") } ?? ""
+      environment.writeOut(name + String(repeating: " ", count: width - name.count) + "  " + summary + "\n")
+    }
+    return .success
+  }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import CNNSpec
+
+/// Terminal styling, decided once per run: colour only on a terminal and never with `NO_COLOR`.
+public struct Style: Sendable {
+  /// Whether to emit ANSI colour codes.
+  public var colour: Bool
+  /// Whether to draw tables with box-drawing characters (else ASCII).
+  public var boxDrawing: Bool
+
+  /// Plain ASCII, no colour: what files and pipes get.
+  public static let plain = Style(colour: false, boxDrawing: false)
+
+  /// Creates a style.
+  public init(colour: Bool, boxDrawing: Bool) {
+    self.colour = colour
+    self.boxDrawing = boxDrawing
+  }
+
+  func paint(_ text: String, _ code: String) -> String { colour ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+}
+
+/// Renders diagnostics as text, GitHub workflow commands or JSON.
+public enum DiagnosticRenderer {
+  /// `file:line:col: severity: message [code]`, the source line, a caret under the spot, and the hint.
+  public static func text(_ diagnostic: Diagnostic, source: SourceFile?, style: Style = .plain) -> String {
+    let severity = style.paint(diagnostic.severity.rawValue, colourCode(diagnostic.severity))
+    guard let source, let range = diagnostic.range else {
+      return "\(source?.path ?? "cnncalc"): \(severity): \(diagnostic.message) [\(diagnostic.code.rawValue)]"
+        + (diagnostic.hint.map { "\n  hint: \($0)" } ?? "")
+    }
+    let (line, column) = source.lineAndColumn(of: range.start)
+    var lines = ["\(source.path):\(line):\(column): \(severity): \(diagnostic.message) [\(diagnostic.code.rawValue)]"]
+    let text = source.lineText(line).replacingOccurrences(of: "\t", with: " ")
+    let end = source.lineAndColumn(of: max(range.start, range.end - 1))
+    let width = end.line == line ? max(1, end.column - column + 1) : max(1, text.count - column + 1)
+    let gutter = "\(line)"
+    lines.append("\(gutter) | \(text)")
+    let caret = String(repeating: " ", count: max(0, column - 1)) + "^" + String(repeating: "~", count: max(0, width - 1))
+    lines.append(String(repeating: " ", count: gutter.count) + " | " + style.paint(caret, "32"))
+    if let hint = diagnostic.hint { lines.append(String(repeating: " ", count: gutter.count) + " = hint: \(hint)") }
+    return lines.joined(separator: "\n")
+  }
+
+  /// A GitHub Actions workflow command (`::error file=…,line=…,col=…,title=…::message`).
+  public static func github(_ diagnostic: Diagnostic, source: SourceFile?) -> String {
+    let command = diagnostic.severity == .error ? "error" : diagnostic.severity == .warning ? "warning" : "notice"
+    var properties: [String] = []
+    if let source {
+      properties.append("file=\(escapeProperty(source.path))")
+      if let range = diagnostic.range {
+        let (line, column) = source.lineAndColumn(of: range.start)
+        properties.append("line=\(line)")
+        properties.append("col=\(column)")
+      }
+    }
+    properties.append("title=\(escapeProperty("cnncalc " + diagnostic.code.rawValue))")
+    let message = diagnostic.message + (diagnostic.hint.map { "\nhint: \($0)" } ?? "")
+    return "::\(command) \(properties.joined(separator: ","))::\(escapeData(message))"
+  }
+
+  /// The JSON object of a diagnostic, as in the `cnncalc/1` report.
+  public static func json(_ diagnostic: Diagnostic, source: SourceFile?) -> JSONValue {
+    var members: [(String, JSONValue)] = [
+      ("severity", .string(diagnostic.severity.rawValue)), ("code", .string(diagnostic.code.rawValue)),
+    ]
+    members.append(("layer", diagnostic.layer.map(JSONValue.string) ?? .null))
+    members.append(("file", source.map { .string($0.path) } ?? .null))
+    if let source, let range = diagnostic.range {
+      let (line, column) = source.lineAndColumn(of: range.start)
+      members.append(("line", .integer(line)))
+      members.append(("column", .integer(column)))
+    } else {
+      members.append(("line", .null))
+      members.append(("column", .null))
+    }
+    members.append(("message", .string(diagnostic.message)))
+    members.append(("hint", diagnostic.hint.map(JSONValue.string) ?? .null))
+    return .object(members)
+  }
+
+  private static func colourCode(_ severity: Severity) -> String {
+    switch severity {
+    case .error: "1;31"
+    case .warning: "1;33"
+    case .note: "1;36"
+    }
+  }
+
+  private static func escapeData(_ text: String) -> String {
+    text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D")
+      .replacingOccurrences(of: "\n", with: "%0A")
+  }
+
+  private static func escapeProperty(_ text: String) -> String {
+    escapeData(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+  }
+}
