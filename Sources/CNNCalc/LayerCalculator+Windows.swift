@@ -51,9 +51,15 @@ extension LayerCalculator {
         placement.extents.append(out)
       } else {
         let out = try WindowArithmetic.floorExtent(input: extent, before: b, after: e, dilatedKernel: dk, stride: stride[axis])!
+        // The last `unused` positions of the padded input are reached by no window. When the
+        // kernel is narrower than the stride, the first `gap` of them are the regular gap between
+        // windows (a 1x1 stride-2 conv skips every other row by design); what remains would be the
+        // start of a window that does not fit. Only real elements there (not end padding) are lost.
         let unused = (padded - dk) % stride[axis]
-        if unused > e {
-          placement.findings.append(.truncation(axis: axis, dropped: unused - e, input: extent, padding: b + e,
+        let gap = max(0, stride[axis] - dk)
+        let dropped = unused - gap - e
+        if dropped > 0 {
+          placement.findings.append(.truncation(axis: axis, dropped: dropped, input: extent, padding: b + e,
                                                 dilatedKernel: dk, stride: stride[axis]))
         }
         placement.extents.append(out)

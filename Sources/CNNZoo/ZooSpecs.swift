@@ -34,6 +34,31 @@ expect conv1 96x54x54
 expect pool1 96x27x27
 expect params 60965224
 """#),
+    ("alexnet-torchvision", #"""
+# AlexNet as torchvision builds it (torchvision/models/alexnet.py, after Krizhevsky's "One weird
+# trick", arXiv:1404.5997): 64/192/384/256/256 filters, no groups, no LRN, conv1 padded by 2,
+# an adaptive average pool to 6x6 before the classifier.
+network alexnet-torchvision
+input image 3x224x224
+
+features.0: conv 64 k11 s4 p2 | relu     # (224 + 4 - 11) / 4 + 1 = 55; the unused row is padding
+features.2: maxpool k3 s2
+features.3: conv 192 k5 p2 | relu
+features.5: maxpool k3 s2
+features.6: conv 384 k3 p1 | relu
+features.8: conv 256 k3 p1 | relu
+features.10: conv 256 k3 p1 | relu
+features.12: maxpool k3 s2
+avgpool: adaptiveavgpool 6x6
+classifier: flatten | dropout 0.5 | fc 4096 | relu | dropout 0.5 | fc 4096 | relu | fc 1000
+
+expect features.0 64x55x55
+expect features.12 256x6x6
+# torchvision AlexNet_Weights.IMAGENET1K_V1 metadata: num_params 61,100,840; 0.71 GFLOPS
+# (torchvision counts multiply-accumulates there).
+expect params 61100840
+expect macs 0.71G
+"""#),
     ("alexnet", #"""
 # AlexNet as trained: Caffe's bvlc_alexnet (BVLC/caffe, models/bvlc_alexnet/deploy.prototxt),
 # after Krizhevsky, Sutskever & Hinton, "ImageNet Classification with Deep Convolutional Neural
@@ -70,6 +95,395 @@ expect params 60965224
 expect macs 724406816
 # pool5 sees 195x195 pixels with a jump of 32 (Araujo et al., Distill 2019, Table 1).
 expect pool5 rf 195 jump 32
+"""#),
+    ("googlenet", #"""
+# GoogLeNet (Inception v1): Szegedy et al., "Going Deeper with Convolutions", CVPR 2015, Table 1,
+# as in Caffe's bvlc_googlenet (models/bvlc_googlenet/deploy.prototxt): no batch norm, no auxiliary
+# classifiers at inference, LRN after conv1 and conv2, and Caffe's pooling, which rounds up.
+network googlenet
+input data 3x224x224
+
+# One Inception module: four branches from the block input, joined along channels.
+# Arguments are Table 1's columns: #1x1, #3x3 reduce, #3x3, #5x5 reduce, #5x5, pool proj.
+block inception(c1, c3r, c3, c5r, c5, pp)
+  b1 = conv c1 k1 | relu
+  b2 = conv c3r k1 | relu | conv c3 k3 p1 | relu
+  b3 = conv c5r k1 | relu | conv c5 k5 p2 | relu
+  b4 = maxpool k3 s1 p1 ceil | conv pp k1 | relu
+  output: concat b1 b2 b3 b4
+end
+
+conv1: conv 64 k7 s2 p3 | relu
+pool1: maxpool k3 s2 ceil
+norm1: lrn 5
+conv2_reduce: conv 64 k1 | relu
+conv2: conv 192 k3 p1 | relu
+norm2: lrn 5
+pool2: maxpool k3 s2 ceil
+i3a: inception(64, 96, 128, 16, 32, 32)
+i3b: inception(128, 128, 192, 32, 96, 64)
+pool3: maxpool k3 s2 ceil
+i4a: inception(192, 96, 208, 16, 48, 64)
+i4b: inception(160, 112, 224, 24, 64, 64)
+i4c: inception(128, 128, 256, 24, 64, 64)
+i4d: inception(112, 144, 288, 32, 64, 64)
+i4e: inception(256, 160, 320, 32, 128, 128)
+pool4: maxpool k3 s2 ceil
+i5a: inception(256, 160, 320, 32, 128, 128)
+i5b: inception(384, 192, 384, 48, 128, 128)
+pool5: avgpool k7 s1
+classifier: dropout 0.4 | flatten | fc 1000
+prob: softmax
+
+# Table 1's output sizes.
+expect conv1 64x112x112
+expect pool1 64x56x56
+expect pool2 192x28x28
+expect i3a 256x28x28
+expect i3b 480x28x28
+expect pool3 480x14x14
+expect i4a 512x14x14
+expect i4e 832x14x14
+expect pool4 832x7x7
+expect i5b 1024x7x7
+expect pool5 1024x1x1
+# 6,998,552 parameters in bvlc_googlenet's deploy.prototxt without the auxiliary heads (issue #2).
+expect params 6998552
+"""#),
+    ("lenet5", #"""
+# LeNet-5 in its common modern form: LeCun, Bottou, Bengio & Haffner, "Gradient-Based Learning
+# Applied to Document Recognition", Proc. IEEE 1998, section II.B, with every C3 map connected to
+# all S2 maps (the paper's sparse C3 table is dropped) and ReLU instead of the scaled tanh.
+network lenet5
+input image 1x32x32
+
+c1: conv 6 k5 | relu          # 6@28x28
+s2: avgpool k2                # 6@14x14 (the paper's subsampling)
+c3: conv 16 k5 | relu         # 16@10x10
+s4: avgpool k2                # 16@5x5
+f5: flatten | fc 120 | relu
+f6: fc 84 | relu
+output_layer: fc 10
+
+expect c1 6x28x28
+expect s4 16x5x5
+# Hand count: c1 6*(5*5*1)+6 = 156; c3 16*(5*5*6)+16 = 2,416; f5 400*120+120 = 48,120;
+# f6 120*84+84 = 10,164; output 84*10+10 = 850; total 61,706.
+expect params 61706
+# Hand count: c1 28*28*6*25 = 117,600; c3 10*10*16*150 = 240,000; fc 48,000 + 10,080 + 840.
+expect macs 416520
+"""#),
+    ("resnet101", #"""
+# ResNet-101: He, Zhang, Ren & Sun, "Deep Residual Learning for Image Recognition", CVPR 2016,
+# Table 1, in torchvision's layout (torchvision/models/resnet.py, Bottleneck, "ResNet v1.5"): the
+# stride sits on the 3x3 convolution of a block, not on its first 1x1 as in the paper's Caffe model
+# (shared/testdata ResNet-101.deploy.prototxt). Convolutions without bias, each followed by batch norm.
+network resnet101
+input image 3x224x224
+
+# 1x1 reduce, 3x3, 1x1 expand (x4) and a shortcut. With down=1 the shortcut is a strided 1x1
+# projection; with down=0 the group repeats zero times and the shortcut is the block input itself.
+block bottleneck(width, stride=1, down=0)
+  conv1: conv width k1 bias=off | bn | relu
+  conv2: conv width k3 s=stride p1 bias=off | bn | relu
+  conv3: conv width*4 k1 bias=off | bn
+  downsample = from in | (conv width*4 k1 s=stride bias=off | bn) * down
+  out: add conv3 downsample | relu
+end
+
+conv1: conv 64 k7 s2 p3 bias=off | bn | relu
+maxpool: maxpool k3 s2 p1
+layer1: bottleneck(64, 1, 1) | bottleneck(64) * 2
+layer2: bottleneck(128, 2, 1) | bottleneck(128) * 3
+layer3: bottleneck(256, 2, 1) | bottleneck(256) * 22
+layer4: bottleneck(512, 2, 1) | bottleneck(512) * 2
+avgpool: adaptiveavgpool 1x1
+fc: flatten | fc 1000
+
+expect layer1 256x56x56
+expect layer2 512x28x28
+expect layer3 1024x14x14
+expect layer4 2048x7x7
+# torchvision ResNet101_Weights.IMAGENET1K_V1 metadata: num_params 44,549,160; 7.8 GFLOPS (MACs).
+expect params 44549160
+expect macs 7.8G
+"""#),
+    ("resnet152", #"""
+# ResNet-152: He, Zhang, Ren & Sun, "Deep Residual Learning for Image Recognition", CVPR 2016,
+# Table 1, in torchvision's layout (torchvision/models/resnet.py, Bottleneck, "ResNet v1.5"): the
+# stride sits on the 3x3 convolution of a block, not on its first 1x1 as in the paper's Caffe model
+# (shared/testdata ResNet-152.deploy.prototxt). Convolutions without bias, each followed by batch norm.
+network resnet152
+input image 3x224x224
+
+# 1x1 reduce, 3x3, 1x1 expand (x4) and a shortcut. With down=1 the shortcut is a strided 1x1
+# projection; with down=0 the group repeats zero times and the shortcut is the block input itself.
+block bottleneck(width, stride=1, down=0)
+  conv1: conv width k1 bias=off | bn | relu
+  conv2: conv width k3 s=stride p1 bias=off | bn | relu
+  conv3: conv width*4 k1 bias=off | bn
+  downsample = from in | (conv width*4 k1 s=stride bias=off | bn) * down
+  out: add conv3 downsample | relu
+end
+
+conv1: conv 64 k7 s2 p3 bias=off | bn | relu
+maxpool: maxpool k3 s2 p1
+layer1: bottleneck(64, 1, 1) | bottleneck(64) * 2
+layer2: bottleneck(128, 2, 1) | bottleneck(128) * 7
+layer3: bottleneck(256, 2, 1) | bottleneck(256) * 35
+layer4: bottleneck(512, 2, 1) | bottleneck(512) * 2
+avgpool: adaptiveavgpool 1x1
+fc: flatten | fc 1000
+
+expect layer1 256x56x56
+expect layer2 512x28x28
+expect layer3 1024x14x14
+expect layer4 2048x7x7
+# torchvision ResNet152_Weights.IMAGENET1K_V1 metadata: num_params 60,192,808; 11.51 GFLOPS (MACs).
+expect params 60192808
+expect macs 11.51G
+"""#),
+    ("resnet18", #"""
+# ResNet-18: He, Zhang, Ren & Sun, "Deep Residual Learning for Image Recognition", CVPR 2016,
+# Table 1, in torchvision's layout (torchvision/models/resnet.py, BasicBlock): convolutions
+# without bias, each followed by batch norm; a 1x1 projection where the shape changes.
+network resnet18
+input image 3x224x224
+
+# Two 3x3 convolutions and a shortcut. With down=1 the shortcut is a strided 1x1 projection;
+# with down=0 the group repeats zero times and the shortcut is the block input itself.
+block basic(c, stride=1, down=0)
+  conv1: conv c k3 s=stride p1 bias=off | bn | relu
+  conv2: conv c k3 p1 bias=off | bn
+  downsample = from in | (conv c k1 s=stride bias=off | bn) * down
+  out: add conv2 downsample | relu
+end
+
+conv1: conv 64 k7 s2 p3 bias=off | bn | relu
+maxpool: maxpool k3 s2 p1
+layer1: basic(64) * 2
+layer2: basic(128, 2, 1) | basic(128)
+layer3: basic(256, 2, 1) | basic(256)
+layer4: basic(512, 2, 1) | basic(512)
+avgpool: adaptiveavgpool 1x1
+fc: flatten | fc 1000
+
+expect conv1 64x112x112
+expect maxpool 64x56x56
+expect layer4 512x7x7
+# torchvision ResNet18_Weights.IMAGENET1K_V1 metadata: num_params 11,689,512; 1.81 GFLOPS (MACs).
+expect params 11689512
+expect macs 1.81G
+"""#),
+    ("resnet34", #"""
+# ResNet-34: He, Zhang, Ren & Sun, "Deep Residual Learning for Image Recognition", CVPR 2016,
+# Table 1, in torchvision's layout (torchvision/models/resnet.py, BasicBlock): convolutions
+# without bias, each followed by batch norm; a 1x1 projection where the shape changes.
+network resnet34
+input image 3x224x224
+
+# Two 3x3 convolutions and a shortcut. With down=1 the shortcut is a strided 1x1 projection;
+# with down=0 the group repeats zero times and the shortcut is the block input itself.
+block basic(c, stride=1, down=0)
+  conv1: conv c k3 s=stride p1 bias=off | bn | relu
+  conv2: conv c k3 p1 bias=off | bn
+  downsample = from in | (conv c k1 s=stride bias=off | bn) * down
+  out: add conv2 downsample | relu
+end
+
+conv1: conv 64 k7 s2 p3 bias=off | bn | relu
+maxpool: maxpool k3 s2 p1
+layer1: basic(64) * 3
+layer2: basic(128, 2, 1) | basic(128) * 3
+layer3: basic(256, 2, 1) | basic(256) * 5
+layer4: basic(512, 2, 1) | basic(512) * 2
+avgpool: adaptiveavgpool 1x1
+fc: flatten | fc 1000
+
+expect conv1 64x112x112
+expect maxpool 64x56x56
+expect layer4 512x7x7
+# torchvision ResNet34_Weights.IMAGENET1K_V1 metadata: num_params 21,797,672; 3.66 GFLOPS (MACs).
+expect params 21797672
+expect macs 3.66G
+"""#),
+    ("resnet50", #"""
+# ResNet-50: He, Zhang, Ren & Sun, "Deep Residual Learning for Image Recognition", CVPR 2016,
+# Table 1, in torchvision's layout (torchvision/models/resnet.py, Bottleneck, "ResNet v1.5"): the
+# stride sits on the 3x3 convolution of a block, not on its first 1x1 as in the paper's Caffe model
+# (shared/testdata ResNet-50.deploy.prototxt). Convolutions without bias, each followed by batch norm.
+network resnet50
+input image 3x224x224
+
+# 1x1 reduce, 3x3, 1x1 expand (x4) and a shortcut. With down=1 the shortcut is a strided 1x1
+# projection; with down=0 the group repeats zero times and the shortcut is the block input itself.
+block bottleneck(width, stride=1, down=0)
+  conv1: conv width k1 bias=off | bn | relu
+  conv2: conv width k3 s=stride p1 bias=off | bn | relu
+  conv3: conv width*4 k1 bias=off | bn
+  downsample = from in | (conv width*4 k1 s=stride bias=off | bn) * down
+  out: add conv3 downsample | relu
+end
+
+conv1: conv 64 k7 s2 p3 bias=off | bn | relu
+maxpool: maxpool k3 s2 p1
+layer1: bottleneck(64, 1, 1) | bottleneck(64) * 2
+layer2: bottleneck(128, 2, 1) | bottleneck(128) * 3
+layer3: bottleneck(256, 2, 1) | bottleneck(256) * 5
+layer4: bottleneck(512, 2, 1) | bottleneck(512) * 2
+avgpool: adaptiveavgpool 1x1
+fc: flatten | fc 1000
+
+expect layer1 256x56x56
+expect layer2 512x28x28
+expect layer3 1024x14x14
+expect layer4 2048x7x7
+# torchvision ResNet50_Weights.IMAGENET1K_V1 metadata: num_params 25,557,032; 4.09 GFLOPS (MACs).
+expect params 25557032
+expect macs 4.09G
+"""#),
+    ("vgg11", #"""
+# VGG-11, configuration A of Simonyan & Zisserman, ICLR 2015, Table 1, in torchvision's layout
+# (torchvision/models/vgg.py, cfg "A"): stages of 3x3 convolutions, each followed by 2x2 pooling.
+network vgg11
+input image 3x224x224
+
+block stage(c, n)
+  convs: (conv c k3 p1 | relu) * n
+  pool: maxpool k2 s2
+end
+
+stage1: stage(64, 1)
+stage2: stage(128, 1)
+stage3: stage(256, 2)
+stage4: stage(512, 2)
+stage5: stage(512, 2)
+avgpool: adaptiveavgpool 7x7
+classifier: flatten | fc 4096 | relu | dropout 0.5 | fc 4096 | relu | dropout 0.5 | fc 1000
+
+# torchvision VGG11_Weights.IMAGENET1K_V1 metadata: num_params 132,863,336; 7.61 GFLOPS (MACs).
+expect params 132863336
+expect macs 7.61G
+"""#),
+    ("vgg13", #"""
+# VGG-13, configuration B of Simonyan & Zisserman, ICLR 2015, Table 1, in torchvision's layout
+# (torchvision/models/vgg.py, cfg "B"): stages of 3x3 convolutions, each followed by 2x2 pooling.
+network vgg13
+input image 3x224x224
+
+block stage(c, n)
+  convs: (conv c k3 p1 | relu) * n
+  pool: maxpool k2 s2
+end
+
+stage1: stage(64, 2)
+stage2: stage(128, 2)
+stage3: stage(256, 2)
+stage4: stage(512, 2)
+stage5: stage(512, 2)
+avgpool: adaptiveavgpool 7x7
+classifier: flatten | fc 4096 | relu | dropout 0.5 | fc 4096 | relu | dropout 0.5 | fc 1000
+
+# torchvision VGG13_Weights.IMAGENET1K_V1 metadata: num_params 133,047,848; 11.31 GFLOPS (MACs).
+expect params 133047848
+expect macs 11.31G
+"""#),
+    ("vgg16", #"""
+# VGG-16, configuration D of Simonyan & Zisserman, "Very Deep Convolutional Networks for
+# Large-Scale Image Recognition", ICLR 2015, Table 1; layer names as in the Caffe model
+# (VGG_ILSVRC_16_layers_deploy.prototxt). 3x3 convolutions with padding 1, 2x2 max pooling.
+network vgg16
+input image 3x224x224
+
+conv1_1: conv 64 k3 p1 | relu
+conv1_2: conv 64 k3 p1 | relu
+pool1: maxpool k2 s2
+conv2_1: conv 128 k3 p1 | relu
+conv2_2: conv 128 k3 p1 | relu
+pool2: maxpool k2 s2
+conv3_1: conv 256 k3 p1 | relu
+conv3_2: conv 256 k3 p1 | relu
+conv3_3: conv 256 k3 p1 | relu
+pool3: maxpool k2 s2
+conv4_1: conv 512 k3 p1 | relu
+conv4_2: conv 512 k3 p1 | relu
+conv4_3: conv 512 k3 p1 | relu
+pool4: maxpool k2 s2
+conv5_1: conv 512 k3 p1 | relu
+conv5_2: conv 512 k3 p1 | relu
+conv5_3: conv 512 k3 p1 | relu
+pool5: maxpool k2 s2
+fc6: flatten | fc 4096 | relu | dropout 0.5
+fc7: fc 4096 | relu | dropout 0.5
+fc8: fc 1000
+prob: softmax
+
+expect pool5 512x7x7
+# torchvision VGG16_Weights.IMAGENET1K_V1 metadata: num_params 138,357,544; 15.47 GFLOPS (MACs).
+expect params 138357544
+expect macs 15.47G
+# Receptive fields (google-research/receptive_field, RECEPTIVE_FIELD_TABLE.md, vgg_16 rows;
+# Araujo et al., Distill 2019): conv1_1 3, conv1_2 5, pool1 6, conv2_1 10, conv2_2 14, pool5 212.
+expect conv1_1 rf 3 jump 1
+expect conv1_2 rf 5 jump 1
+expect pool1 rf 6 jump 2
+expect conv2_1 rf 10 jump 2
+expect conv2_2 rf 14 jump 2
+expect pool5 rf 212 jump 32
+"""#),
+    ("vgg19", #"""
+# VGG-19, configuration E of Simonyan & Zisserman, ICLR 2015, Table 1, in torchvision's layout
+# (torchvision/models/vgg.py, cfg "E"): stages of 3x3 convolutions, each followed by 2x2 pooling.
+network vgg19
+input image 3x224x224
+
+block stage(c, n)
+  convs: (conv c k3 p1 | relu) * n
+  pool: maxpool k2 s2
+end
+
+stage1: stage(64, 2)
+stage2: stage(128, 2)
+stage3: stage(256, 4)
+stage4: stage(512, 4)
+stage5: stage(512, 4)
+avgpool: adaptiveavgpool 7x7
+classifier: flatten | fc 4096 | relu | dropout 0.5 | fc 4096 | relu | dropout 0.5 | fc 1000
+
+# torchvision VGG19_Weights.IMAGENET1K_V1 metadata: num_params 143,667,240; 19.63 GFLOPS (MACs).
+expect params 143667240
+expect macs 19.63G
+"""#),
+    ("zfnet", #"""
+# ZFNet as the Stanford cs231n lecture describes it (Lecture 9, "CNN Architectures"): AlexNet
+# (227x227 input, 96-256-384-384-256 filters, cs231n's single-column form without groups) with
+# conv1 changed from 11x11 stride 4 to 7x7 stride 2 and conv3/4/5 widened to 512/1024/512
+# (Zeiler & Fergus, "Visualizing and Understanding Convolutional Networks", ECCV 2014).
+# The lecture keeps conv2 at stride 1, so pool5 is 13x13 (the paper's Figure 3 reaches 6x6 with a
+# stride-2 conv2) and fc6 alone has 354M parameters: this is what the description implies.
+network zfnet
+input image 3x227x227
+
+conv1: conv 96 k7 s2 | relu     # (227 - 7) / 2 + 1 = 111
+pool1: maxpool k3 s2            # 55
+norm1: lrn 5
+conv2: conv 256 k5 p2 | relu    # 55
+pool2: maxpool k3 s2            # 27
+norm2: lrn 5
+conv3: conv 512 k3 p1 | relu
+conv4: conv 1024 k3 p1 | relu
+conv5: conv 512 k3 p1 | relu
+pool5: maxpool k3 s2            # 13
+fc6: fc 4096 | relu | dropout 0.5
+fc7: fc 4096 | relu | dropout 0.5
+fc8: fc 1000
+
+expect conv1 96x111x111
+expect pool5 512x13x13
+# Hand count: conv1 96*3*49+96 = 14,208; conv2 256*96*25+256 = 614,656; conv3 512*256*9+512 =
+# 1,180,160; conv4 1024*512*9+1024 = 4,719,616; conv5 512*1024*9+512 = 4,719,104;
+# fc6 (512*13*13)*4096+4096 = 354,422,784; fc7 16,781,312; fc8 4,097,000. Total 386,548,840.
+expect params 386548840
 """#),
   ]
 }
