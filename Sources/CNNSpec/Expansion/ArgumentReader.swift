@@ -14,6 +14,8 @@ struct ArgumentReader {
   var positional: [(value: ArgumentValue, range: SourceRange)]
   var keyed: [Keyed]
   let whole: SourceRange
+  /// Block parameters in scope, for "did you mean" on misspelt ones.
+  var parameterNames: [String] = []
   private var usedPositional = Set<Int>()
   private var usedKeys = Set<Int>()
 
@@ -103,6 +105,11 @@ struct ArgumentReader {
                     hint: "for example \(op) \(allowPositional ? "64" : "\(names[0])=3")")
     }
     guard case .integer(let number) = value else {
+      if case .word(let word) = value {
+        let hint = Suggestions.didYouMean(word, in: parameterNames)
+          ?? (parameterNames.isEmpty ? "names here must be block parameters" : "parameters here: " + parameterNames.sorted().joined(separator: ", "))
+        throw failure(.unknownName, "\(what) must be an integer; '\(word)' is not a parameter", range, hint: hint)
+      }
       throw failure(.badArgument, "\(what) must be an integer, found \(value.description)", range)
     }
     guard number >= minimum else {

@@ -89,7 +89,7 @@ struct Expander {
       do {
         expectations.append(try ExpectationReader(source: source).read(expect, scope: scope, layers: layers, layerIndex: layerIndex))
       } catch {
-        if let diagnostic = error.diagnostic { report(diagnostic) }
+        if let diagnostic = error.carriedDiagnostic { report(diagnostic) }
       }
     }
     return Network(name: name, inputs: inputs, layers: layers, outputs: outputs, expectations: expectations)
@@ -142,7 +142,7 @@ struct Expander {
       case .output(let names):
         var outputs: [TensorID] = []
         for name in names {
-          do { outputs.append(try resolve(name, scope: scope)) } catch { if let d = error.diagnostic { report(d) } }
+          do { outputs.append(try resolve(name, scope: scope)) } catch { if let d = error.carriedDiagnostic { report(d) } }
         }
         scope.outputs = outputs
       case .expect(let expect):
@@ -168,7 +168,7 @@ struct Expander {
       if let label { scope.names[label.value] = result }
       if !isBranch { scope.trunk = result }
     } catch {
-      if let diagnostic = error.diagnostic { report(diagnostic) }
+      if let diagnostic = error.carriedDiagnostic { report(diagnostic) }
       if let label { scope.poisoned.insert(label.value) }
     }
   }
@@ -307,9 +307,10 @@ struct Expander {
         }
       }
       reader = ArgumentReader(op: keyword, positional: positional, keyed: keyed, whole: whole)
+      reader.parameterNames = Array(scope.parameters.keys)
       made = try LayerFactory.make(keyword, &reader)
     } catch {
-      throw Stop(diagnostic: error.diagnostic)
+      throw Stop(diagnostic: error.carriedDiagnostic)
     }
     var inputs: [TensorID] = []
     if LayerFactory.merges.contains(keyword) {
@@ -317,7 +318,7 @@ struct Expander {
       for (operand, range) in reader.remainingWords() {
         inputs.append(try resolve(Located(value: operand, range: range), scope: scope))
       }
-      do { try reader.finish(known: []) } catch { throw Stop(diagnostic: error.diagnostic) }
+      do { try reader.finish(known: []) } catch { throw Stop(diagnostic: error.carriedDiagnostic) }
       guard inputs.count >= 2 else {
         throw Stop(diagnostic: Diagnostic(.missingArgument, "'\(keyword)' needs at least two inputs", at: whole,
                                           hint: isFirst ? "name them: \(keyword) a b" : "name the other input: \(keyword) NAME"))
@@ -351,8 +352,9 @@ struct Expander {
 }
 
 extension Error {
-  /// The diagnostic carried by an expansion or evaluation failure, if any.
-  var diagnostic: Diagnostic? {
+  /// The diagnostic carried by an expansion or evaluation failure, if any. (Named apart from the
+  /// failures' own `diagnostic` properties so that those are never shadowed by this one.)
+  var carriedDiagnostic: Diagnostic? {
     switch self {
     case let stop as Expander.Stop: stop.diagnostic
     case let failure as Evaluator.Failure: failure.diagnostic

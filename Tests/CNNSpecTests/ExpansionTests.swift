@@ -1,0 +1,136 @@
+import CNNSpec
+import Testing
+
+/// How specs expand into layers: names, inputs, blocks, repetition.
+@Suite struct ExpansionTests {
+  func network(_ text: String) throws -> Network {
+    let compilation = SpecCompiler.compile(SourceFile(path: "spec.cnn", text: text))
+    let errors = compilation.diagnostics.filter { $0.severity == .error }
+    #expect(errors.isEmpty, "\(errors.map(\.message))")
+    return try #require(compilation.network)
+  }
+
+  func inputs(_ network: Network, _ name: String) -> [String] {
+    network.layers.first { $0.name == name }!.inputs.map { network.name(of: $0) }
+  }
+
+  @Test func chainsNameTheirStages() throws {
+    let net = try network("""
+      network t
+      input image 3x8x8
+      conv1: conv 4 k3 | bn | relu | conv 4 k1 | relu
+      relu
+      """)
+    #expect(net.layers.map(\.name) == ["conv1", "conv1.bn", "conv1.relu", "conv1.conv", "conv1.relu_2", "relu_1"])
+    #expect(inputs(net, "conv1") == ["image"])
+    #expect(inputs(net, "relu_1") == ["conv1.relu_2"])
+    #expect(net.outputs.map { net.name(of: $0) } == ["relu_1"])
+  }
+
+  @Test func branchesDoNotAdvanceTheTrunk() throws {
+    let net = try network("""
+      input x 3x8x8
+      stem: conv 8 k3 p1
+      a = conv 8 k1
+      b = conv 8 k3 p1
+      sum: add a b
+      tail: from stem | relu
+      """)
+    #expect(inputs(net, "a") == ["stem"])
+    #expect(inputs(net, "b") == ["stem"])
+    #expect(inputs(net, "sum") == ["a", "b"])
+    #expect(inputs(net, "tail") == ["stem"])
+  }
+
+  @Test func mergesLaterInAChainIncludeTheCurrentTensor() throws {
+    let net = try network("""
+      input x 3x8x8
+      a: conv 3 k1
+      b: conv 3 k1 | add x | relu
+      """)
+    #expect(inputs(net, "b.add") == ["b", "x"])
+  }
+
+  @Test func blocksExpandWithPrefixedNamesAndArithmetic() throws {
+    let net = try network("""
+      input x 16x8x8
+      block pair(c, stride=1)
+        first: conv c*2 k3 s=stride p1
+        second: conv c/2 k1
+      end
+      p: pair(8, stride=2)
+      q: pair(4) * 2
+      """)
+    #expect(net.layers.map(\.name) == ["p.first", "p.second", "q.0.first", "q.0.second", "q.1.first", "q.1.second"])
+    guard case .convolution(let conv) = net.layers[0].op else { Issue.record("not a conv"); return }
+    #expect(conv.outputs == 16)
+    #expect(conv.window.stride == .all(2))
+    #expect(net.layers[0].depth == 1)
+    #expect(inputs(net, "q.1.first") == ["q.0.second"])
+  }
+
+  @Test func zeroRepetitionsPassTheInputThrough() throws {
+    let net = try network("""
+      input x 8x8x8
+      block res(down=0)
+        body: conv 8 k3 p1
+        short = from in | (conv 8 k1) * down
+        out: add body short
+      end
+      a: res()
+      b: res(1)
+      """)
+    #expect(inputs(net, "a.out") == ["a.body", "x"])
+    #expect(inputs(net, "b.out") == ["b.body", "b.short.0"])
+  }
+
+  @Test func flagsAndShorthands() throws {
+    let net = try network("""
+      input x 3x9x9
+      maxpool k3x2 s2 ceil
+      conv 4 k=3 p=0:1x1:0 d2 g1 bias=off
+      """)
+    guard case .pooling(let pool) = net.layers[0].op, case .convolution(let conv) = net.layers[1].op else {
+      Issue.record("wrong operators")
+      return
+    }
+    #expect(pool.ceilMode)
+    #expect(pool.window.kernel == AxisValues([3, 2]))
+    #expect(pool.window.stride == .all(2))
+    #expect(conv.window.padding == .explicit(begin: AxisValues([0, 1]), end: AxisValues([1, 0])))
+    #expect(conv.window.dilation == .all(2))
+    #expect(!conv.bias)
+  }
+
+  @Test func expectationsResolveLabelsToChainOutputs() throws {
+    let net = try network("""
+      input x 3x8x8
+      c: conv 4 k3 | relu
+      expect c 4x6x6
+      expect c.relu rf 3
+      expect params <= 1.2K
+      expect macs 3.5K ± 5%
+      """)
+    #expect(net.expectations.map(\.layer) == ["c.relu", "c.relu", nil, nil])
+    guard case .value(let comparison, let value, _) = net.expectations[2].claim else { Issue.record("not a value"); return }
+    #expect(comparison == .lessOrEqual)
+    #expect(value == Rational(1200))
+  }
+
+  @Test func networkNameDefaultsToTheFileName() throws {
+    let compilation = SpecCompiler.compile(SourceFile(path: "dir/my-net.cnn", text: "input x 1x4\nrelu\n"))
+    #expect(compilation.network?.name == "my-net")
+  }
+
+  @Test func inputOverride() throws {
+    let compilation = SpecCompiler.compile(SourceFile(path: "a.cnn", text: "input x 3x8x8\nrelu\n"), inputShapes: ["": [3, 16, 16]])
+    #expect(compilation.network?.inputs[0].shape == [3, 16, 16])
+  }
+
+  @Test func hugeRepetitionStopsAtTheLayerLimit() {
+    let source = SourceFile(path: "a.cnn", text: "input x 1x4\nblock b()\n  (relu) * 1000\nend\nb() * 1000\n")
+    let compilation = SpecCompiler.compile(source, limits: ExpansionLimits(maximumLayers: 10_000))
+    #expect(compilation.network == nil)
+    #expect(compilation.diagnostics.contains { $0.code == .tooLarge })
+  }
+}
