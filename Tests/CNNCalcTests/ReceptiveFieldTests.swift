@@ -1,0 +1,175 @@
+import CNNCalc
+import CNNSpec
+import Testing
+
+/// Receptive fields against brute-force dependency sets and hand derivations.
+@Suite struct ReceptiveFieldTests {
+  struct WindowLayer {
+    var kernel, stride, dilation, before, after: Int
+    var isPool: Bool
+  }
+
+  /// The input positions (on an unbounded line: padding positions count) that output unit `unit`
+  /// of the last layer depends on, found by walking the chain backwards.
+  static func dependencies(of unit: Int, through layers: [WindowLayer]) -> Set<Int> {
+    var positions: Set<Int> = [unit]
+    for layer in layers.reversed() {
+      var previous = Set<Int>()
+      for q in positions {
+        for m in 0..<layer.kernel { previous.insert(q * layer.stride - layer.before + m * layer.dilation) }
+      }
+      positions = previous
+    }
+    return positions
+  }
+
+  /// Random 1-D chains of convolutions and pools: size, jump and start equal the extent, spacing and
+  /// centre of the brute-force dependency sets of units 0 and 1.
+  @Test func randomChainsMatchBruteForce() throws {
+    var generator = SeededGenerator(state: 2024)
+    for _ in 0..<300 {
+      var layers: [WindowLayer] = []
+      var lines = ["input x 1x400"]
+      for _ in 0..<Int.random(in: 1...5, using: &generator) {
+        let isPool = Bool.random(using: &generator)
+        let kernel = Int.random(in: 1...5, using: &generator)
+        let dilation = isPool ? 1 : Int.random(in: 1...3, using: &generator)
+        let span = dilation * (kernel - 1) + 1
+        let before = Int.random(in: 0...(span / 2), using: &generator)
+        let after = Int.random(in: 0...(span / 2), using: &generator)
+        let stride = Int.random(in: 1...3, using: &generator)
+        layers.append(WindowLayer(kernel: kernel, stride: stride, dilation: dilation, before: before, after: after, isPool: isPool))
+        lines.append(isPool ? "maxpool k\(kernel) s\(stride) p=\(before):\(after)"
+                            : "conv 1 k\(kernel) s\(stride) d\(dilation) p=\(before):\(after)")
+      }
+      let spec = lines.joined(separator: "\n") + "\n"
+      let analysis = try analyze(spec)
+      let last = try #require(analysis.layers.last, "\(spec)")
+      guard case .regular(let field) = last.output.receptiveField else {
+        Issue.record("not regular: \(spec)")
+        continue
+      }
+      let first = Self.dependencies(of: 0, through: layers)
+      let second = Self.dependencies(of: 1, through: layers)
+      let size = first.max()! - first.min()! + 1
+      let start = try Rational(first.min()! + first.max()!, 2)
+      let next = try Rational(second.min()! + second.max()!, 2)
+      #expect(field.size == [Rational(size)], "\(spec)")
+      #expect(field.start == [start], "\(spec)")
+      let jump = try next - start
+      #expect(field.jump == [jump], "\(spec)")
+    }
+  }
+
+  /// The published fields of VGG16 (google-research/receptive_field RECEPTIVE_FIELD_TABLE.md,
+  /// vgg_16 rows: conv1_1 3, conv1_2 5, pool1 6, conv2_1 10, conv2_2 14, pool5 212 with effective
+  /// stride 32 and effective padding 90).
+  @Test func vgg16PublishedFields() throws {
+    let analysis = try analyze("""
+      input image 3x224x224
+      conv1_1: conv 64 k3 p1
+      conv1_2: conv 64 k3 p1
+      pool1: maxpool k2 s2
+      conv2_1: conv 128 k3 p1
+      conv2_2: conv 128 k3 p1
+      pool2: maxpool k2 s2
+      (conv 256 k3 p1) * 3
+      pool3: maxpool k2 s2
+      (conv 512 k3 p1) * 3
+      pool4: maxpool k2 s2
+      (conv 512 k3 p1) * 3
+      pool5: maxpool k2 s2
+      """)
+    for (name, size) in [("conv1_1", 3), ("conv1_2", 5), ("pool1", 6), ("conv2_1", 10), ("conv2_2", 14), ("pool5", 212)] {
+      guard case .regular(let field) = analysis.layer(name)?.output.receptiveField else {
+        Issue.record("\(name) has no regular field")
+        continue
+      }
+      #expect(field.size == [Rational(size), Rational(size)], "\(name)")
+    }
+    guard case .regular(let pool5) = analysis.layer("pool5")?.output.receptiveField else { return }
+    #expect(pool5.jump == [Rational(32), Rational(32)])
+    #expect(try pool5.effectivePadding() == [Rational(90), Rational(90)])
+  }
+
+  /// Merging paths: the union of the fields, the smallest path's size, and a warning when centres differ.
+  @Test func mergesTakeTheUnion() throws {
+    let aligned = try analyze("""
+      input x 1x32x32
+      a = conv 1 k1
+      b = conv 1 k5 p2
+      join: concat a b
+      """)
+    guard case .regular(let field) = aligned.layer("join")?.output.receptiveField else { Issue.record("irregular"); return }
+    #expect(field.size == [Rational(5), Rational(5)])
+    #expect(field.minSize == [Rational(1), Rational(1)])
+    #expect(field.start == [Rational(0), Rational(0)])
+    #expect(aligned.diagnostics(.rfMisaligned).isEmpty)
+
+    // Without padding the 5x5 path's first unit is centred on pixel 2, the 1x1 path's on 0; the
+    // union spans pixels 0…4 (size 5, centre 2). Shapes differ too, so use crop to align them.
+    let shifted = try analyze("""
+      input x 1x32x32
+      a = conv 1 k1 | crop p2
+      b = conv 1 k5
+      join: add a b
+      """)
+    #expect(shifted.diagnostics(.rfMisaligned).isEmpty, "crop by 2 moves the 1x1 path's first unit to pixel 2")
+    let misaligned = try analyze("""
+      input x 1x32x32
+      a = conv 1 k1 | crop p=0:4
+      b = conv 1 k5
+      join: add a b
+      """)
+    #expect(misaligned.diagnostics(.rfMisaligned).count == 1)
+    guard case .regular(let union) = misaligned.layer("join")?.output.receptiveField else { return }
+    #expect(union.size == [Rational(5), Rational(5)])
+    #expect(union.start == [Rational(2), Rational(2)])
+  }
+
+  /// Transposed convolution: k4 s2 p1 (the DCGAN upsampling layer) on a field of size 1, jump 1:
+  /// the equivalent stride-1 convolution over the zero-stuffed input (jump 1/2) has padding
+  /// 4 − 1 − 1 = 2, so size 1 + 3·½ = 5/2, start 0 + (3/2 − 2)·½ = −1/4.
+  @Test func transposedConvolutionHalvesTheJump() throws {
+    let analysis = try analyze("input x 1x8\ndeconv 1 k4 s2 p1\n")
+    #expect(analysis.layers[0].output.shape == [1, 16])
+    guard case .regular(let field) = analysis.layers[0].output.receptiveField else { Issue.record("irregular"); return }
+    #expect(field.size == [try Rational(5, 2)])
+    #expect(field.jump == [try Rational(1, 2)])
+    #expect(field.start == [try Rational(-1, 4)])
+  }
+
+  /// Upsampling by 2: nearest copies (size 1, jump ½, start 0); bilinear blends two neighbours
+  /// (size 2) around x(0) = (0 + ½)/2 − ½ = −¼.
+  @Test func upsampling() throws {
+    let nearest = try analyze("input x 1x8\nupsample scale=2\n")
+    let bilinear = try analyze("input x 1x8\nupsample scale=2 mode=bilinear\n")
+    guard case .regular(let n) = nearest.layers[0].output.receptiveField,
+      case .regular(let b) = bilinear.layers[0].output.receptiveField
+    else { Issue.record("irregular"); return }
+    let half = try Rational(1, 2)
+    let quarter = try Rational(-1, 4)
+    #expect(n.size == [Rational(1)])
+    #expect(n.jump == [half])
+    #expect(n.start == [Rational(0)])
+    #expect(b.size == [Rational(2)])
+    #expect(b.jump == [half])
+    #expect(b.start == [quarter])
+  }
+
+  @Test func wholeAndIrregularCoverage() throws {
+    let analysis = try analyze("""
+      input x 3x10x10
+      gap: globalavgpool
+      a: from x | adaptiveavgpool 3x3
+      b: from x | adaptiveavgpool 5x5
+      c: from x | flatten | fc 4
+      output gap a b c
+      """)
+    #expect(analysis.layer("gap")?.output.receptiveField == .whole)
+    #expect(analysis.layer("a")?.output.receptiveField == .irregular, "10 is not a multiple of 3")
+    guard case .regular(let even) = analysis.layer("b")?.output.receptiveField else { Issue.record("b irregular"); return }
+    #expect(even.size == [Rational(2), Rational(2)], "10/5: a 2x2 window with stride 2")
+    #expect(analysis.layer("c.fc")?.output.receptiveField == .whole)
+  }
+}
