@@ -15,6 +15,7 @@ out=Sources/CNNZoo/ZooSpecs.swift
     if grep -q '"""#' "$file"; then echo "error: $file contains the raw-string delimiter" >&2; exit 1; fi
     printf '    ("%s", #"""\n' "$name"
     cat "$file"
+    echo ""
     printf '"""#),\n'
   done
   echo "  ]"

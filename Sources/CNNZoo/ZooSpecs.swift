@@ -33,6 +33,7 @@ prob: softmax
 expect conv1 96x54x54
 expect pool1 96x27x27
 expect params 60965224
+
 """#),
     ("alexnet-torchvision", #"""
 # AlexNet as torchvision builds it (torchvision/models/alexnet.py, after Krizhevsky's "One weird
@@ -58,6 +59,7 @@ expect features.12 256x6x6
 # (torchvision counts multiply-accumulates there).
 expect params 61100840
 expect macs 0.71G
+
 """#),
     ("alexnet", #"""
 # AlexNet as trained: Caffe's bvlc_alexnet (BVLC/caffe, models/bvlc_alexnet/deploy.prototxt),
@@ -95,6 +97,7 @@ expect params 60965224
 expect macs 724406816
 # pool5 sees 195x195 pixels with a jump of 32 (Araujo et al., Distill 2019, Table 1).
 expect pool5 rf 195 jump 32
+
 """#),
     ("googlenet", #"""
 # GoogLeNet (Inception v1): Szegedy et al., "Going Deeper with Convolutions", CVPR 2015, Table 1,
@@ -149,6 +152,7 @@ expect i5b 1024x7x7
 expect pool5 1024x1x1
 # 6,998,552 parameters in bvlc_googlenet's deploy.prototxt without the auxiliary heads (issue #2).
 expect params 6998552
+
 """#),
     ("lenet5", #"""
 # LeNet-5 in its common modern form: LeCun, Bottou, Bengio & Haffner, "Gradient-Based Learning
@@ -172,6 +176,7 @@ expect s4 16x5x5
 expect params 61706
 # Hand count: c1 28*28*6*25 = 117,600; c3 10*10*16*150 = 240,000; fc 48,000 + 10,080 + 840.
 expect macs 416520
+
 """#),
     ("resnet101", #"""
 # ResNet-101: He, Zhang, Ren & Sun, "Deep Residual Learning for Image Recognition", CVPR 2016,
@@ -207,6 +212,7 @@ expect layer4 2048x7x7
 # torchvision ResNet101_Weights.IMAGENET1K_V1 metadata: num_params 44,549,160; 7.8 GFLOPS (MACs).
 expect params 44549160
 expect macs 7.8G
+
 """#),
     ("resnet152", #"""
 # ResNet-152: He, Zhang, Ren & Sun, "Deep Residual Learning for Image Recognition", CVPR 2016,
@@ -242,6 +248,7 @@ expect layer4 2048x7x7
 # torchvision ResNet152_Weights.IMAGENET1K_V1 metadata: num_params 60,192,808; 11.51 GFLOPS (MACs).
 expect params 60192808
 expect macs 11.51G
+
 """#),
     ("resnet18", #"""
 # ResNet-18: He, Zhang, Ren & Sun, "Deep Residual Learning for Image Recognition", CVPR 2016,
@@ -274,6 +281,7 @@ expect layer4 512x7x7
 # torchvision ResNet18_Weights.IMAGENET1K_V1 metadata: num_params 11,689,512; 1.81 GFLOPS (MACs).
 expect params 11689512
 expect macs 1.81G
+
 """#),
     ("resnet34", #"""
 # ResNet-34: He, Zhang, Ren & Sun, "Deep Residual Learning for Image Recognition", CVPR 2016,
@@ -306,6 +314,7 @@ expect layer4 512x7x7
 # torchvision ResNet34_Weights.IMAGENET1K_V1 metadata: num_params 21,797,672; 3.66 GFLOPS (MACs).
 expect params 21797672
 expect macs 3.66G
+
 """#),
     ("resnet50", #"""
 # ResNet-50: He, Zhang, Ren & Sun, "Deep Residual Learning for Image Recognition", CVPR 2016,
@@ -341,6 +350,7 @@ expect layer4 2048x7x7
 # torchvision ResNet50_Weights.IMAGENET1K_V1 metadata: num_params 25,557,032; 4.09 GFLOPS (MACs).
 expect params 25557032
 expect macs 4.09G
+
 """#),
     ("vgg11", #"""
 # VGG-11, configuration A of Simonyan & Zisserman, ICLR 2015, Table 1, in torchvision's layout
@@ -364,6 +374,7 @@ classifier: flatten | fc 4096 | relu | dropout 0.5 | fc 4096 | relu | dropout 0.
 # torchvision VGG11_Weights.IMAGENET1K_V1 metadata: num_params 132,863,336; 7.61 GFLOPS (MACs).
 expect params 132863336
 expect macs 7.61G
+
 """#),
     ("vgg13", #"""
 # VGG-13, configuration B of Simonyan & Zisserman, ICLR 2015, Table 1, in torchvision's layout
@@ -387,6 +398,7 @@ classifier: flatten | fc 4096 | relu | dropout 0.5 | fc 4096 | relu | dropout 0.
 # torchvision VGG13_Weights.IMAGENET1K_V1 metadata: num_params 133,047,848; 11.31 GFLOPS (MACs).
 expect params 133047848
 expect macs 11.31G
+
 """#),
     ("vgg16", #"""
 # VGG-16, configuration D of Simonyan & Zisserman, "Very Deep Convolutional Networks for
@@ -430,6 +442,7 @@ expect pool1 rf 6 jump 2
 expect conv2_1 rf 10 jump 2
 expect conv2_2 rf 14 jump 2
 expect pool5 rf 212 jump 32
+
 """#),
     ("vgg19", #"""
 # VGG-19, configuration E of Simonyan & Zisserman, ICLR 2015, Table 1, in torchvision's layout
@@ -453,6 +466,7 @@ classifier: flatten | fc 4096 | relu | dropout 0.5 | fc 4096 | relu | dropout 0.
 # torchvision VGG19_Weights.IMAGENET1K_V1 metadata: num_params 143,667,240; 19.63 GFLOPS (MACs).
 expect params 143667240
 expect macs 19.63G
+
 """#),
     ("zfnet", #"""
 # ZFNet as the Stanford cs231n lecture describes it (Lecture 9, "CNN Architectures"): AlexNet
@@ -484,6 +498,7 @@ expect pool5 512x13x13
 # 1,180,160; conv4 1024*512*9+1024 = 4,719,616; conv5 512*1024*9+512 = 4,719,104;
 # fc6 (512*13*13)*4096+4096 = 354,422,784; fc7 16,781,312; fc8 4,097,000. Total 386,548,840.
 expect params 386548840
+
 """#),
   ]
 }
