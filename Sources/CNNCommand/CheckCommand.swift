@@ -35,7 +35,8 @@ struct CheckCommand {
           exit = .usage
           continue
         }
-        let run = SpecRun(source, options: options)
+        var run = SpecRun(source, options: options)
+        if !options.verbose { run.diagnostics.removeAll { $0.severity == .note } }
         if run.fails(strict: options.strict) {
           failed += 1
           if exit == .success { exit = .failure }

@@ -15,6 +15,7 @@ enum Help {
       --dtype TYPE        f32, f16, bf16 or i8 for memory figures (default f32)
       --exact             exact integers instead of short forms in tables
       --strict            check: warnings fail too
+      --verbose           check: print notes too
       --radius N          fit: how far from the declared size to search (default 64)
       --help, --version
 
@@ -28,10 +29,11 @@ enum Help {
     switch command {
     case "check":
       return """
-        usage: cnncalc check [--strict] [--format text|github|json] PATH…
+        usage: cnncalc check [--strict] [--verbose] [--format text|github|json] PATH…
 
         Checks every .cnn file under each PATH (folders recursively): syntax, shapes, merges and
-        expect lines. Prints each diagnostic with file:line:column, then a summary line.
+        expect lines. Prints each error and warning (with --verbose, notes too) with
+        file:line:column, then a summary line.
         Exit 0 when all pass, 1 when any spec has errors (with --strict: warnings), 2 when a path
         cannot be read.
 

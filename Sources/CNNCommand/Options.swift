@@ -15,6 +15,7 @@ struct Options {
   var dtype = DType.f32
   var exact = false
   var strict = false
+  var verbose = false
   var help = false
   var radius = Fit.defaultRadius
 
@@ -52,6 +53,7 @@ struct Options {
         dtype = parsed
       case "--exact": exact = true
       case "--strict": strict = true
+      case "--verbose", "-v": verbose = true
       case "--help", "-h": help = true
       default:
         throw UsageError(message: "unknown option '\(argument)'")

@@ -27,6 +27,11 @@ public enum Humanize {
     guard let ratio = try? Rational(value, divisor) else { return "\(value)" }
     let whole = Int(magnitude) / divisor
     let places = whole >= 100 ? 0 : whole >= 10 ? 1 : 2
-    return Grouping.decimal(ratio, places: places) + units[unit]
+    let text = Grouping.decimal(ratio, places: places)
+    // 999.7 rounds to "1000": say "1" of the next unit instead.
+    if unit + 1 < units.count, let rounded = Int(text.drop { $0 == "-" }), rounded >= base {
+      return (value < 0 ? "-1" : "1") + units[unit + 1]
+    }
+    return text + units[unit]
   }
 }

@@ -1,0 +1,117 @@
+import CNNCommand
+import Foundation
+import Testing
+
+/// Captures what a command writes.
+final class Capture: @unchecked Sendable {
+  // Safe: a Capture belongs to one test, which runs one command at a time; the lock guards
+  // against the tool writing from another thread all the same.
+  private let lock = NSLock()
+  private var outText = ""
+  private var errorText = ""
+
+  var out: String { lock.withLock { outText } }
+  var error: String { lock.withLock { errorText } }
+
+  var environment: Environment {
+    Environment(writeOut: { text in self.lock.withLock { self.outText += text } },
+                writeError: { text in self.lock.withLock { self.errorText += text } })
+  }
+}
+
+/// Runs the tool in-process from the package root, so paths in output are relative and stable.
+func run(_ arguments: [String]) -> (code: Int32, out: String, error: String) {
+  let capture = Capture()
+  let previous = FileManager.default.currentDirectoryPath
+  FileManager.default.changeCurrentDirectoryPath(packageRoot.path)
+  defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+  let code = Tool(environment: capture.environment).run(arguments)
+  return (code, capture.out, capture.error)
+}
+
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// Compares `text` with a golden file; with CNNCALC_RECORD=1 rewrites it and fails, so recording is
+/// always deliberate and followed by a review of the diff.
+func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+  let url = packageRoot.appendingPathComponent("Tests/CNNCommandTests/Golden/\(name)")
+  if ProcessInfo.processInfo.environment["CNNCALC_RECORD"] == "1" {
+    try text.write(to: url, atomically: true, encoding: .utf8)
+    Issue.record("recorded \(name); review the diff and run again without CNNCALC_RECORD", sourceLocation: sourceLocation)
+    return
+  }
+  let expected = try String(contentsOf: url, encoding: .utf8)
+  #expect(text == expected, "differs from Golden/\(name)", sourceLocation: sourceLocation)
+}
+
+/// The command line end to end: golden outputs for every format and exit codes for every path.
+/// Serialized because the commands run with the package root as working directory.
+@Suite(.serialized) struct CommandTests {
+  @Test(arguments: [
+    (["lenet5"], "summary-lenet5.txt"),
+    (["summary", "lenet5", "--exact"], "summary-lenet5-exact.txt"),
+    (["lenet5", "--format", "markdown"], "summary-lenet5.md"),
+    (["lenet5", "--format", "csv"], "summary-lenet5.csv"),
+    (["lenet5", "--format", "json"], "summary-lenet5.json"),
+    (["alexnet"], "summary-alexnet.txt"),
+    (["alexnet", "--format", "json"], "summary-alexnet.json"),
+    (["fit", "specs/alexnet-224.cnn"], "fit-alexnet-224.txt"),
+    (["zoo"], "zoo.txt"),
+  ])
+  func goldenOutput(arguments: [String], golden: String) throws {
+    let result = run(arguments)
+    #expect(result.code == 0, "\(result.error)")
+    try expectGolden(result.out, golden)
+  }
+
+  @Test func paperAlexNetWarnsAtConv1() throws {
+    let result = run(["specs/alexnet-224.cnn"])
+    #expect(result.code == 0, "warnings do not fail a summary")
+    try expectGolden(result.error, "summary-alexnet-224.stderr")
+  }
+
+  @Test(arguments: [("text", "check-specs.txt"), ("github", "check-specs.github"), ("json", "check-specs.json")])
+  func checkFormats(format: String, golden: String) throws {
+    let result = run(["check", "--format", format, "specs"])
+    #expect(result.code == 0)
+    try expectGolden(result.out, golden)
+  }
+
+  @Test func strictCheckFailsOnTheTruncationWarning() {
+    let result = run(["check", "--strict", "specs"])
+    #expect(result.code == 1)
+    #expect(result.out.hasSuffix("15 specs checked: 14 passed, 1 failed\n"))
+  }
+
+  @Test func exitCodes() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cnncalc-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let broken = folder.appendingPathComponent("broken.cnn")
+    try "input x 3x8x8\nconv 8 k3\nexpect params 1\n".write(to: broken, atomically: true, encoding: .utf8)
+    let binary = folder.appendingPathComponent("junk.cnn")
+    try Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 7919) }).write(to: binary)
+
+    #expect(run(["--version"]).code == 0)
+    #expect(run(["--help"]).code == 0)
+    #expect(run([]).code == 2)
+    #expect(run(["lenet5", "--bogus"]).code == 2)
+    #expect(run(["lenet5", "--format", "yaml"]).code == 2)
+    #expect(run(["lenet5", "--batch", "0"]).code == 2)
+    #expect(run(["no/such/file.cnn"]).code == 2)
+    #expect(run(["lenet"]).error.contains("did you mean the zoo spec 'lenet5'?"))
+    #expect(run(["verify", "lenet5"]).code == 2)
+    let failed = run([broken.path])
+    #expect(failed.code == 1)
+    #expect(failed.error.contains("expected params 1, actual 224 (+223, +22300%)"))
+    let junk = run(["check", binary.path, broken.path])
+    #expect(junk.code == 1)
+    #expect(junk.out.hasSuffix("2 specs checked: 0 passed, 2 failed\n"))
+    #expect(run(["lenet5", "--input", "1x28x28"]).code == 1, "LeNet at 28x28 cannot reach its fc layers' expect lines")
+  }
+
+  @Test func inputBatchAndDtypeOverrides() {
+    let result = run(["lenet5", "--input", "1x36x36", "--batch", "2", "--dtype", "f16", "--format", "csv"])
+    #expect(result.out.contains("c1,0,conv k5,image,2x6x32x32,156,0,"))
+  }
+}
