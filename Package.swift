@@ -14,6 +14,7 @@ let package = Package(
     .target(name: "CNNZoo"),
     .target(name: "CNNCommand", dependencies: ["CNNSpec", "CNNCalc", "CNNReport", "CNNZoo"]),
     .executableTarget(name: "cnncalc", dependencies: ["CNNCommand"]),
+    .executableTarget(name: "cnncalc-benchmarks", dependencies: ["CNNSpec", "CNNCalc", "CNNReport", "CNNZoo"]),
     .testTarget(name: "CNNSpecTests", dependencies: ["CNNSpec"]),
     .testTarget(name: "CNNCalcTests", dependencies: ["CNNSpec", "CNNCalc", "CNNZoo"]),
     .testTarget(name: "CNNReportTests", dependencies: ["CNNSpec", "CNNCalc", "CNNReport"]),

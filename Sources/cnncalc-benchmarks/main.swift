@@ -1,0 +1,52 @@
+// Analysis-speed benchmark: compile + analyse generated sequential specs of growing size and the
+// bundled zoo, reporting the median of several runs. Run with
+//   swift run -c release cnncalc-benchmarks
+// Method and recorded figures: docs/performance.md.
+import CNNCalc
+import CNNReport
+import CNNSpec
+import CNNZoo
+import Dispatch
+
+/// A sequential spec of `layers` layers cycling conv/bn/relu on an 8x32x32 input.
+func sequentialSpec(layers: Int) -> String {
+  var lines = ["network sequential-\(layers)", "input x 8x32x32"]
+  let cycle = ["conv 8 k3 p1", "bn", "relu"]
+  for index in 0..<layers { lines.append(cycle[index % cycle.count]) }
+  return lines.joined(separator: "\n") + "\n"
+}
+
+/// Median wall time of `runs` executions of `body`, in milliseconds.
+func medianMilliseconds(runs: Int, _ body: () -> Void) -> Double {
+  var times: [Double] = []
+  for _ in 0..<runs {
+    let start = DispatchTime.now().uptimeNanoseconds
+    body()
+    times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+  }
+  return times.sorted()[times.count / 2]
+}
+
+func pad(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(0, width - text.count)) }
+
+print(pad("workload", 26) + pad("layers", 10) + pad("compile ms", 12) + pad("analyse ms", 12) + "table ms")
+var workloads: [(String, String)] = [1_000, 10_000, 100_000].map { ("sequential \($0)", sequentialSpec(layers: $0)) }
+workloads += ["resnet152", "googlenet", "vgg16"].map { ($0, Zoo.text(named: $0)!) }
+for (name, text) in workloads {
+  let source = SourceFile(path: "\(name).cnn", text: text)
+  let runs = text.count > 1_000_000 ? 5 : 11
+  var network: Network?
+  let compile = medianMilliseconds(runs: runs) { network = SpecCompiler.compile(source).network }
+  guard let network else { fatalError("\(name) does not compile") }
+  var analysis: Analysis?
+  let analyse = medianMilliseconds(runs: runs) { analysis = Analyzer.analyze(network) }
+  let table = medianMilliseconds(runs: runs) { _ = SummaryReport.table(analysis!) }
+  print(pad(name, 26) + pad("\(network.layers.count)", 10) + pad(String(format: compile), 12)
+        + pad(String(format: analyse), 12) + String(format: table))
+}
+
+func String(format value: Double) -> String {
+  let hundredths = Int((value * 100).rounded())
+  let fraction = hundredths % 100
+  return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+}
