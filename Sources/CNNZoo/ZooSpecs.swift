@@ -350,6 +350,9 @@ expect layer4 2048x7x7
 # torchvision ResNet50_Weights.IMAGENET1K_V1 metadata: num_params 25,557,032; 4.09 GFLOPS (MACs).
 expect params 25557032
 expect macs 4.09G
+# Budgets, as a team would declare them for CI (not published figures).
+expect params <= 26M
+expect peak <= 16MiB
 
 """#),
     ("vgg11", #"""
