@@ -19,7 +19,7 @@ let package = Package(
     .testTarget(name: "CNNCalcTests", dependencies: ["CNNSpec", "CNNCalc", "CNNZoo"]),
     .testTarget(name: "CNNReportTests", dependencies: ["CNNSpec", "CNNCalc", "CNNReport"]),
     .testTarget(
-      name: "CNNCommandTests", dependencies: ["CNNCommand", "CNNZoo"],
+      name: "CNNCommandTests", dependencies: ["CNNCommand", "CNNZoo", "CNNSpec", "CNNCalc", "CNNReport"],
       resources: [.copy("Golden")]),
   ]
 )

@@ -145,8 +145,10 @@ public enum Grouping {
     for _ in 0..<places { scale *= 10 }
     let negative = value < .zero
     let magnitude = negative ? ((try? -value) ?? value) : value
-    guard let scaled = try? magnitude * Rational(scale) else { return value.description }
-    let rounded = (scaled.numerator * 2 + scaled.denominator) / (scaled.denominator * 2)
+    guard let scaled = try? magnitude * Rational(scale), let twice = try? Checked.multiply(scaled.numerator, 2),
+      let numerator = try? Checked.add(twice, scaled.denominator), let denominator = try? Checked.multiply(scaled.denominator, 2)
+    else { return value.description }
+    let rounded = numerator / denominator
     var text = String(rounded / scale)
     var fraction = String(rounded % scale)
     if places > 0 {

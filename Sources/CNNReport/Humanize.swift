@@ -16,6 +16,7 @@ public enum Humanize {
   }
 
   private static func scaled(_ value: Int, base: Int, units: [String]) -> String {
+    guard value >= 0 else { return value == Int.min ? "\(value)" : "-" + scaled(-value, base: base, units: units) }
     var unit = 0
     var divisor = 1
     let magnitude = value.magnitude

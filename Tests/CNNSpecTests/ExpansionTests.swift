@@ -134,3 +134,12 @@ import Testing
     #expect(compilation.diagnostics.contains { $0.code == .tooLarge })
   }
 }
+
+@Suite struct ExpansionLimitTests {
+  /// Repetitions that make no layers still end: the expansion work is bounded too.
+  @Test func emptyRepetitionsAreBounded() {
+    let source = SourceFile(path: "a.cnn", text: "input x 1x4\n((from x) * 10000) * 10000\n")
+    let compilation = SpecCompiler.compile(source, limits: ExpansionLimits(maximumLayers: 10_000))
+    #expect(compilation.diagnostics.contains { $0.code == .tooLarge && $0.message.contains("100000 steps") })
+  }
+}

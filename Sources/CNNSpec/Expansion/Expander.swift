@@ -10,6 +10,8 @@ struct Expander {
   private(set) var diagnostics: [Diagnostic] = []
   private var reported = Set<String>()
   private var stopped = false
+  /// Stages and calls expanded so far; bounds the time spent on repetitions that make no layers.
+  private var work = 0
 
   /// Ends the current statement; the diagnostic (if any) has not been reported yet.
   struct Stop: Error {
@@ -207,6 +209,7 @@ struct Expander {
     var opCounts: [String: Int] = [:]
     var namedBase = false
     for (position, stage) in chain.stages.enumerated() {
+      try countWork(stage.range)
       switch stage {
       case .from(let name):
         current = try resolve(name, scope: scope)
@@ -248,6 +251,17 @@ struct Expander {
                                         hint: "start it with 'from NAME' or declare an input"))
     }
     return current
+  }
+
+  /// Counts one unit of expansion work; beyond the budget (ten per allowed layer) expansion stops,
+  /// so `((from x) * 1000000) * 1000000`, which makes no layers, still ends quickly.
+  private mutating func countWork(_ range: SourceRange) throws(Stop) {
+    work += 1
+    guard work <= limits.maximumLayers * 10 else {
+      stopped = true
+      throw Stop(diagnostic: Diagnostic(.tooLarge, "expanding the network takes more than \(limits.maximumLayers * 10) steps",
+                                        at: range, hint: "check repetition counts"))
+    }
   }
 
   private func repetitions(_ expression: Expression?, scope: Scope) throws(Stop) -> Int {
