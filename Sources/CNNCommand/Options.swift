@@ -18,9 +18,12 @@ struct Options {
   var verbose = false
   var help = false
   var radius = Fit.defaultRadius
+  var threads: Int?
+  var seed: UInt64 = 1
+  var maxMemory: Int?
 
   /// Flags that take a value.
-  static let valued: Set<String> = ["--format", "-f", "--input", "--batch", "--dtype", "--radius"]
+  static let valued: Set<String> = ["--format", "-f", "--input", "--batch", "--dtype", "--radius", "--threads", "--seed", "--max-memory"]
 
   init(_ arguments: some Collection<String>) throws(UsageError) {
     var iterator = Array(arguments).makeIterator()
@@ -46,6 +49,13 @@ struct Options {
       case "--input": try parseInput(value!)
       case "--batch": batch = try positive(value!, flag)
       case "--radius": radius = try positive(value!, flag)
+      case "--threads": threads = try positive(value!, flag)
+      case "--seed": seed = UInt64(try positive(value!, flag))
+      case "--max-memory":
+        guard let amount = Literals.quantity(Substring(value!)), amount.isInteger, amount.numerator > 0 else {
+          throw UsageError(message: "--max-memory takes a size such as 8GiB or 500MB, not '\(value!)'")
+        }
+        maxMemory = amount.numerator
       case "--dtype":
         guard let parsed = DType(rawValue: value!) else {
           throw UsageError(message: "--dtype takes \(DType.allCases.map(\.rawValue).joined(separator: ", ")), not '\(value!)'")

@@ -1,0 +1,210 @@
+import CNNSpec
+
+/// Convolution kernels: grouped convolution as im2col + GEMM, depthwise convolution as a direct
+/// loop, transposed convolution as GEMM + col2im scatter. Weights are PyTorch's layouts:
+/// [out, in/groups, kd, kh, kw] and, transposed, [in, out/groups, kd, kh, kw].
+enum ConvolutionKernel {
+  /// Columns of im2col workspace per GEMM call (bounds the workspace to K × 4096 floats).
+  static let columnBlock = 4096
+
+  static func forward(
+    _ input: Tensor, plan: WindowPlan, outputs: Int, groups: Int, weights: [Float], bias: [Float]?, threads: Int
+  ) -> Tensor {
+    let (batch, channels) = (input.batch, input.channels)
+    let inExtent = Extent3(input.spatial)
+    let outExtent = plan.outputs
+    var output = Tensor(zeros: [batch, outputs] + Array(outExtent.array.suffix(input.spatial.count)))
+    let inGroup = channels / groups
+    let outGroup = outputs / groups
+    let k = inGroup * plan.kernelVolume
+    let n = outExtent.volume
+    if inGroup == 1 && outGroup >= 1 && groups == channels {
+      depthwise(input, plan: plan, multiplier: outGroup, weights: weights, into: &output)
+    } else {
+      let workspace = UnsafeMutablePointer<Float>.allocate(capacity: k * min(n, columnBlock))
+      defer { workspace.deallocate() }
+      input.data.withUnsafeBufferPointer { source in
+        weights.withUnsafeBufferPointer { w in
+          output.data.withUnsafeMutableBufferPointer { out in
+            for sample in 0..<batch {
+              for group in 0..<groups {
+                let inBase = source.baseAddress! + (sample * channels + group * inGroup) * inExtent.volume
+                let outBase = out.baseAddress! + (sample * outputs + group * outGroup) * n
+                var column = 0
+                while column < n {
+                  let width = min(columnBlock, n - column)
+                  im2col(inBase, extent: inExtent, channels: inGroup, plan: plan, columns: column..<(column + width),
+                         into: workspace)
+                  GEMM.multiply(m: outGroup, n: width, k: k, a: w.baseAddress! + group * outGroup * k, lda: k,
+                                b: workspace, ldb: width, c: outBase + column, ldc: n, threads: threads)
+                  column += width
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    if let bias { addBias(bias, to: &output) }
+    return output
+  }
+
+  /// Lays out, for output positions `columns`, every kernel tap of every channel as a row:
+  /// row (c, z, y, x), column p holds the input element tap (z, y, x) of window p sees, or 0 in padding.
+  static func im2col(
+    _ input: UnsafePointer<Float>, extent: Extent3, channels: Int, plan: WindowPlan, columns: Range<Int>,
+    into workspace: UnsafeMutablePointer<Float>
+  ) {
+    let (pd, ph, pw) = (plan.axes[0], plan.axes[1], plan.axes[2])
+    let (oh, ow) = (ph.count, pw.count)
+    let width = columns.count
+    var row = 0
+    for c in 0..<channels {
+      let channel = input + c * extent.volume
+      for z in 0..<pd.kernel {
+        for y in 0..<ph.kernel {
+          for x in 0..<pw.kernel {
+            let target = workspace + row * width
+            for (offset, position) in columns.enumerated() {
+              let od = position / (oh * ow)
+              let oy = (position / ow) % oh
+              let ox = position % ow
+              let iz = pd.starts[od] + z * pd.dilation
+              let iy = ph.starts[oy] + y * ph.dilation
+              let ix = pw.starts[ox] + x * pw.dilation
+              let inside = iz >= 0 && iz < extent.d && iy >= 0 && iy < extent.h && ix >= 0 && ix < extent.w
+              target[offset] = inside ? channel[(iz * extent.h + iy) * extent.w + ix] : 0
+            }
+            row += 1
+          }
+        }
+      }
+    }
+  }
+
+  /// One filter per output channel, reading input channel ⌊o / multiplier⌋ only.
+  static func depthwise(_ input: Tensor, plan: WindowPlan, multiplier: Int, weights: [Float], into output: inout Tensor) {
+    let extent = Extent3(input.spatial)
+    let (pd, ph, pw) = (plan.axes[0], plan.axes[1], plan.axes[2])
+    let taps = plan.kernelVolume
+    let outputs = output.channels
+    let n = plan.outputs.volume
+    for sample in 0..<input.batch {
+      for o in 0..<outputs {
+        let c = o / multiplier
+        let channel = (sample * input.channels + c) * extent.volume
+        let target = (sample * outputs + o) * n
+        var position = 0
+        for od in 0..<pd.count {
+          for oy in 0..<ph.count {
+            for ox in 0..<pw.count {
+              var sum: Float = 0
+              var tap = 0
+              for z in 0..<pd.kernel {
+                let iz = pd.starts[od] + z * pd.dilation
+                for y in 0..<ph.kernel {
+                  let iy = ph.starts[oy] + y * ph.dilation
+                  for x in 0..<pw.kernel {
+                    let ix = pw.starts[ox] + x * pw.dilation
+                    if iz >= 0, iz < extent.d, iy >= 0, iy < extent.h, ix >= 0, ix < extent.w {
+                      sum += weights[o * taps + tap] * input.data[channel + (iz * extent.h + iy) * extent.w + ix]
+                    }
+                    tap += 1
+                  }
+                }
+              }
+              output.data[target + position] = sum
+              position += 1
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// Transposed convolution: each input element scatters `weights` into the output. Output
+  /// positions are those the scatter reaches, minus `before` and `after` cropped, plus
+  /// `outputPadding` zeros at the end.
+  static func transposed(
+    _ input: Tensor, outputs: Int, groups: Int, kernel: [Int], stride: [Int], dilation: [Int], before: [Int], after: [Int],
+    outputPadding: [Int], weights: [Float], bias: [Float]?, threads: Int
+  ) throws(EngineError) -> Tensor {
+    let rank = input.spatial.count
+    let k3 = Extent3(kernel)
+    let s3 = Extent3(stride)
+    let d3 = Extent3(dilation)
+    let b3 = Extent3(before, fill: 0)
+    let inExtent = Extent3(input.spatial)
+    var reach = [Int]()
+    for axis in 0..<rank {
+      // The farthest position any (input, tap) pair scatters to, plus one.
+      var farthest = 0
+      for i in 0..<input.spatial[axis] {
+        for t in 0..<kernel[axis] { farthest = max(farthest, i * stride[axis] + t * dilation[axis]) }
+      }
+      let extent = farthest + 1 - before[axis] - after[axis] + outputPadding[axis]
+      guard extent >= 1 else { throw EngineError.emptyOutput("transposed convolution crops everything") }
+      reach.append(extent)
+    }
+    let outExtent = Extent3(reach)
+    var output = Tensor(zeros: [input.batch, outputs] + reach)
+    let inGroup = input.channels / groups
+    let outGroup = outputs / groups
+    let taps = k3.volume
+    let rows = outGroup * taps
+    let n = inExtent.volume
+    // A = Wᵀ for the group: row (m, t), column c holds W[c, m, t].
+    var transposedWeights = [Float](repeating: 0, count: groups * rows * inGroup)
+    for group in 0..<groups {
+      for c in 0..<inGroup {
+        for m in 0..<outGroup {
+          for t in 0..<taps {
+            transposedWeights[(group * rows + m * taps + t) * inGroup + c] = weights[((group * inGroup + c) * outGroup + m) * taps + t]
+          }
+        }
+      }
+    }
+    var columns = [Float](repeating: 0, count: rows * n)
+    for sample in 0..<input.batch {
+      for group in 0..<groups {
+        for index in columns.indices { columns[index] = 0 }
+        transposedWeights.withUnsafeBufferPointer { a in
+          input.data.withUnsafeBufferPointer { b in
+            columns.withUnsafeMutableBufferPointer { c in
+              GEMM.multiply(m: rows, n: n, k: inGroup, a: a.baseAddress! + group * rows * inGroup, lda: inGroup,
+                            b: b.baseAddress! + (sample * input.channels + group * inGroup) * n, ldb: n,
+                            c: c.baseAddress!, ldc: n, threads: threads)
+            }
+          }
+        }
+        for m in 0..<outGroup {
+          let target = (sample * outputs + group * outGroup + m) * outExtent.volume
+          for t in 0..<taps {
+            let (tz, ty, tx) = (t / (k3.h * k3.w), (t / k3.w) % k3.h, t % k3.w)
+            let row = (m * taps + t) * n
+            for i in 0..<n {
+              let (iz, iy, ix) = (i / (inExtent.h * inExtent.w), (i / inExtent.w) % inExtent.h, i % inExtent.w)
+              let oz = iz * s3.d + tz * d3.d - b3.d
+              let oy = iy * s3.h + ty * d3.h - b3.h
+              let ox = ix * s3.w + tx * d3.w - b3.w
+              guard oz >= 0, oz < outExtent.d, oy >= 0, oy < outExtent.h, ox >= 0, ox < outExtent.w else { continue }
+              output.data[target + (oz * outExtent.h + oy) * outExtent.w + ox] += columns[row + i]
+            }
+          }
+        }
+      }
+    }
+    if let bias { addBias(bias, to: &output) }
+    return output
+  }
+
+  static func addBias(_ bias: [Float], to output: inout Tensor) {
+    let plane = output.plane
+    for sample in 0..<output.batch {
+      for c in 0..<output.channels {
+        let base = (sample * output.channels + c) * plane
+        for i in 0..<plane { output.data[base + i] += bias[c] }
+      }
+    }
+  }
+}

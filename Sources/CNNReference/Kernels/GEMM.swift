@@ -1,0 +1,194 @@
+/// Single-precision matrix multiplication C += A·B in the BLIS structure (Van Zee & van de Geijn,
+/// "BLIS: A Framework for Rapidly Instantiating BLAS Functionality", 2015): the n dimension is cut
+/// into nc-wide column blocks, k into kc-deep panels, m into mc-high row blocks; A and B panels are
+/// packed into contiguous micro-panels, and an mr × nr micro-kernel keeps its C tile in registers.
+///
+/// Every C element accumulates its k products in increasing k order, one kc panel after the other,
+/// whatever the thread count: threads split the n dimension into fixed contiguous chunks.
+enum GEMM {
+  // Blocking constants, in one place. mr × nr = 8 × 32 uses 16 of AVX-512's 32 vector registers
+  // for the C tile; a kc × nr B micro-panel (32 KiB) fits L1, an mc × kc A block (128 KiB) fits L2.
+  static let mr = 8
+  static let nr = 32
+  static let kc = 256
+  static let mc = 128
+  static let nc = 3072
+
+  /// C[m×n] += A[m×k] · B[k×n]; row-major with leading dimensions lda, ldb, ldc.
+  static func multiply(
+    m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+    c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int
+  ) {
+    guard m > 0, n > 0, k > 0 else { return }
+    // Small products are not worth waking a second thread for.
+    let chunks = m * n * k < 1 << 18 ? 1 : max(1, min(threads, (n + nr - 1) / nr))
+    Parallel.run(chunks: chunks) { chunk in
+      let columns = Parallel.chunk(chunk, of: chunks, total: n, alignment: nr)
+      guard !columns.isEmpty else { return }
+      let packedA = UnsafeMutablePointer<Float>.allocate(capacity: mc * kc)
+      let packedB = UnsafeMutablePointer<Float>.allocate(capacity: kc * nc)
+      defer {
+        packedA.deallocate()
+        packedB.deallocate()
+      }
+      // Loop 5: column blocks of width nc.
+      var jc = columns.lowerBound
+      while jc < columns.upperBound {
+        let ncCurrent = min(nc, columns.upperBound - jc)
+        // Loop 4: panels of depth kc.
+        var pc = 0
+        while pc < k {
+          let kcCurrent = min(kc, k - pc)
+          packB(b + pc * ldb + jc, ldb: ldb, k: kcCurrent, n: ncCurrent, into: packedB)
+          // Loop 3: row blocks of height mc.
+          var ic = 0
+          while ic < m {
+            let mcCurrent = min(mc, m - ic)
+            packA(a + ic * lda + pc, lda: lda, m: mcCurrent, k: kcCurrent, into: packedA)
+            // Loops 2 and 1: micro-tiles.
+            var jr = 0
+            while jr < ncCurrent {
+              let nrCurrent = min(nr, ncCurrent - jr)
+              var ir = 0
+              while ir < mcCurrent {
+                let mrCurrent = min(mr, mcCurrent - ir)
+                let cTile = c + (ic + ir) * ldc + jc + jr
+                microKernel(k: kcCurrent, a: packedA + ir * kcCurrent, b: packedB + jr * kcCurrent,
+                            c: cTile, ldc: ldc, rows: mrCurrent, columns: nrCurrent)
+                ir += mr
+              }
+              jr += nr
+            }
+            ic += mc
+          }
+          pc += kc
+        }
+        jc += nc
+      }
+    }
+  }
+
+  /// Packs an m × k block of A into micro-panels of mr rows: for each k, mr consecutive values
+  /// (zero beyond the last row).
+  static func packA(_ a: UnsafePointer<Float>, lda: Int, m: Int, k: Int, into packed: UnsafeMutablePointer<Float>) {
+    var offset = 0
+    var row = 0
+    while row < m {
+      let rows = min(mr, m - row)
+      for p in 0..<k {
+        for r in 0..<mr { packed[offset + p * mr + r] = r < rows ? a[(row + r) * lda + p] : 0 }
+      }
+      offset += mr * k
+      row += mr
+    }
+  }
+
+  /// Packs a k × n block of B into micro-panels of nr columns: for each k, nr consecutive values
+  /// (zero beyond the last column).
+  static func packB(_ b: UnsafePointer<Float>, ldb: Int, k: Int, n: Int, into packed: UnsafeMutablePointer<Float>) {
+    var offset = 0
+    var column = 0
+    while column < n {
+      let columns = min(nr, n - column)
+      for p in 0..<k {
+        let source = b + p * ldb + column
+        let target = packed + offset + p * nr
+        if columns == nr {
+          target.update(from: source, count: nr)
+        } else {
+          for j in 0..<nr { target[j] = j < columns ? source[j] : 0 }
+        }
+      }
+      offset += nr * k
+      column += nr
+    }
+  }
+
+  /// C tile (rows × columns of an mr × nr tile) += A micro-panel · B micro-panel.
+  @inline(__always)
+  static func microKernel(
+    k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
+    rows: Int, columns: Int
+  ) {
+    var c0 = (SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(),
+              SIMD16<Float>(), SIMD16<Float>())
+    var c1 = c0
+    let full = rows == mr && columns == nr
+    if full {
+      c0.0 = load(c); c1.0 = load(c + 16)
+      c0.1 = load(c + ldc); c1.1 = load(c + ldc + 16)
+      c0.2 = load(c + 2 * ldc); c1.2 = load(c + 2 * ldc + 16)
+      c0.3 = load(c + 3 * ldc); c1.3 = load(c + 3 * ldc + 16)
+      c0.4 = load(c + 4 * ldc); c1.4 = load(c + 4 * ldc + 16)
+      c0.5 = load(c + 5 * ldc); c1.5 = load(c + 5 * ldc + 16)
+      c0.6 = load(c + 6 * ldc); c1.6 = load(c + 6 * ldc + 16)
+      c0.7 = load(c + 7 * ldc); c1.7 = load(c + 7 * ldc + 16)
+    } else {
+      var tile = [Float](repeating: 0, count: mr * nr)
+      for r in 0..<rows { for j in 0..<columns { tile[r * nr + j] = c[r * ldc + j] } }
+      tile.withUnsafeBufferPointer { t in
+        let p = t.baseAddress!
+        c0.0 = load(p); c1.0 = load(p + 16); c0.1 = load(p + 32); c1.1 = load(p + 48)
+        c0.2 = load(p + 64); c1.2 = load(p + 80); c0.3 = load(p + 96); c1.3 = load(p + 112)
+        c0.4 = load(p + 128); c1.4 = load(p + 144); c0.5 = load(p + 160); c1.5 = load(p + 176)
+        c0.6 = load(p + 192); c1.6 = load(p + 208); c0.7 = load(p + 224); c1.7 = load(p + 240)
+      }
+    }
+    var pa = a
+    var pb = b
+    for _ in 0..<k {
+      let b0 = load(pb)
+      let b1 = load(pb + 16)
+      fma(&c0.0, &c1.0, pa[0], b0, b1)
+      fma(&c0.1, &c1.1, pa[1], b0, b1)
+      fma(&c0.2, &c1.2, pa[2], b0, b1)
+      fma(&c0.3, &c1.3, pa[3], b0, b1)
+      fma(&c0.4, &c1.4, pa[4], b0, b1)
+      fma(&c0.5, &c1.5, pa[5], b0, b1)
+      fma(&c0.6, &c1.6, pa[6], b0, b1)
+      fma(&c0.7, &c1.7, pa[7], b0, b1)
+      pa += mr
+      pb += nr
+    }
+    if full {
+      store(c0.0, c); store(c1.0, c + 16)
+      store(c0.1, c + ldc); store(c1.1, c + ldc + 16)
+      store(c0.2, c + 2 * ldc); store(c1.2, c + 2 * ldc + 16)
+      store(c0.3, c + 3 * ldc); store(c1.3, c + 3 * ldc + 16)
+      store(c0.4, c + 4 * ldc); store(c1.4, c + 4 * ldc + 16)
+      store(c0.5, c + 5 * ldc); store(c1.5, c + 5 * ldc + 16)
+      store(c0.6, c + 6 * ldc); store(c1.6, c + 6 * ldc + 16)
+      store(c0.7, c + 7 * ldc); store(c1.7, c + 7 * ldc + 16)
+    } else {
+      let accumulators = [c0.0, c1.0, c0.1, c1.1, c0.2, c1.2, c0.3, c1.3, c0.4, c1.4, c0.5, c1.5, c0.6, c1.6, c0.7, c1.7]
+      for r in 0..<rows {
+        for j in 0..<columns { c[r * ldc + j] = accumulators[r * 2 + j / 16][j % 16] }
+      }
+    }
+  }
+
+  @inline(__always)
+  static func load(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
+  }
+
+  @inline(__always)
+  static func load(_ p: UnsafeMutablePointer<Float>) -> SIMD16<Float> { load(UnsafePointer(p)) }
+
+  @inline(__always)
+  static func store(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
+  }
+
+  /// c0 += a·b0, c1 += a·b1 with fused multiply-adds where the target has them.
+  @inline(__always)
+  static func fma(_ c0: inout SIMD16<Float>, _ c1: inout SIMD16<Float>, _ a: Float, _ b0: SIMD16<Float>, _ b1: SIMD16<Float>) {
+    #if arch(x86_64)
+    c0.addProduct(SIMD16(repeating: a), b0)
+    c1.addProduct(SIMD16(repeating: a), b1)
+    #else
+    c0 += SIMD16(repeating: a) * b0
+    c1 += SIMD16(repeating: a) * b1
+    #endif
+  }
+}

@@ -1,0 +1,84 @@
+import CNNSpec
+import Foundation
+
+/// Kernels that act element by element or channel by channel.
+enum PointwiseKernel {
+  static func activation(_ activation: Activation, _ tensor: inout Tensor, slopes: [Float]) {
+    let plane = tensor.plane
+    switch activation {
+    case .relu: map(&tensor) { max($0, 0) }
+    case .relu6: map(&tensor) { min(max($0, 0), 6) }
+    case .sigmoid: map(&tensor) { 1 / (1 + exp(-$0)) }
+    case .tanh: map(&tensor) { Foundation.tanh($0) }
+    case .gelu: map(&tensor) { 0.5 * $0 * (1 + erf($0 / Float(2).squareRoot())) }
+    case .silu: map(&tensor) { $0 / (1 + exp(-$0)) }
+    case .hardswish: map(&tensor) { $0 * min(max($0 + 3, 0), 6) / 6 }
+    case .hardsigmoid: map(&tensor) { min(max($0 + 3, 0), 6) / 6 }
+    case .elu: map(&tensor) { $0 > 0 ? $0 : exp($0) - 1 }
+    case .leakyRelu(let slope):
+      let s = Float(slope.numerator) / Float(slope.denominator)
+      map(&tensor) { $0 > 0 ? $0 : s * $0 }
+    case .prelu:
+      for index in tensor.data.indices {
+        let channel = (index / plane) % tensor.channels
+        let slope = slopes[slopes.count == 1 ? 0 : channel]
+        if tensor.data[index] < 0 { tensor.data[index] *= slope }
+      }
+    case .softmax:
+      // Over channels at each position (over the features of a flat tensor).
+      for sample in 0..<tensor.batch {
+        for position in 0..<plane {
+          let base = sample * tensor.channels * plane + position
+          var largest = -Float.infinity
+          for c in 0..<tensor.channels { largest = max(largest, tensor.data[base + c * plane]) }
+          var total: Float = 0
+          for c in 0..<tensor.channels {
+            let value = exp(tensor.data[base + c * plane] - largest)
+            tensor.data[base + c * plane] = value
+            total += value
+          }
+          for c in 0..<tensor.channels { tensor.data[base + c * plane] /= total }
+        }
+      }
+    }
+  }
+
+  static func map(_ tensor: inout Tensor, _ transform: (Float) -> Float) {
+    tensor.data.withUnsafeMutableBufferPointer { buffer in
+      for index in buffer.indices { buffer[index] = transform(buffer[index]) }
+    }
+  }
+
+  /// Inference batch norm: (x − mean) / √(var + 1e-5) · γ + β per channel.
+  static func batchNorm(_ tensor: inout Tensor, scale: [Float], shift: [Float]) {
+    let plane = tensor.plane
+    for index in tensor.data.indices {
+      let channel = (index / plane) % tensor.channels
+      tensor.data[index] = tensor.data[index] * scale[channel] + shift[channel]
+    }
+  }
+
+  /// Cross-channel LRN as in Caffe and AlexNet: x / (1 + α/n · Σ x²)^β over `size` channels
+  /// centred on the channel, α = 1e-4, β = 0.75.
+  static func localResponseNorm(_ input: Tensor, size: Int) -> Tensor {
+    var output = input
+    let plane = input.plane
+    let (alpha, beta): (Float, Float) = (1e-4, 0.75)
+    for sample in 0..<input.batch {
+      for c in 0..<input.channels {
+        let low = max(0, c - (size - 1) / 2)
+        let high = min(input.channels - 1, c + size / 2)
+        for position in 0..<plane {
+          var squares: Float = 0
+          for other in low...high {
+            let value = input.data[(sample * input.channels + other) * plane + position]
+            squares += value * value
+          }
+          let index = (sample * input.channels + c) * plane + position
+          output.data[index] = input.data[index] / pow(1 + alpha / Float(size) * squares, beta)
+        }
+      }
+    }
+    return output
+  }
+}

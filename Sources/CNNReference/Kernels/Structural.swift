@@ -1,0 +1,144 @@
+import CNNSpec
+
+/// Kernels that move elements: concatenation, elementwise merges, shuffles, padding, resampling.
+enum StructuralKernel {
+  static func concat(_ inputs: [Tensor]) throws(EngineError) -> Tensor {
+    let first = inputs[0]
+    for input in inputs where input.spatial != first.spatial || input.batch != first.batch {
+      throw EngineError.unsupported("concat of tensors with different extents")
+    }
+    let channels = inputs.reduce(0) { $0 + $1.channels }
+    var output = Tensor(zeros: [first.batch, channels] + first.spatial)
+    let plane = first.plane
+    var index = 0
+    for sample in 0..<first.batch {
+      for input in inputs {
+        let count = input.channels * plane
+        let start = sample * count
+        output.data.replaceSubrange(index..<(index + count), with: input.data[start..<(start + count)])
+        index += count
+      }
+    }
+    return output
+  }
+
+  /// Sum or product with broadcasting of extents of 1 (on any axis, batch included).
+  static func elementwise(_ inputs: [Tensor], multiply: Bool) throws(EngineError) -> Tensor {
+    var shape = inputs[0].shape
+    for input in inputs {
+      guard input.shape.count == shape.count else { throw EngineError.unsupported("merge of tensors of different ranks") }
+      for axis in shape.indices where input.shape[axis] != shape[axis] {
+        guard input.shape[axis] == 1 || shape[axis] == 1 else { throw EngineError.unsupported("merge of mismatched extents") }
+        shape[axis] = max(shape[axis], input.shape[axis])
+      }
+    }
+    var output = Tensor(zeros: shape)
+    for index in output.data.indices { output.data[index] = multiply ? 1 : 0 }
+    var strides = [Int](repeating: 1, count: shape.count)
+    for axis in stride(from: shape.count - 2, through: 0, by: -1) { strides[axis] = strides[axis + 1] * shape[axis + 1] }
+    for input in inputs {
+      if input.shape == shape {
+        for index in output.data.indices {
+          if multiply { output.data[index] *= input.data[index] } else { output.data[index] += input.data[index] }
+        }
+        continue
+      }
+      var inputStrides = [Int](repeating: 1, count: shape.count)
+      for axis in stride(from: shape.count - 2, through: 0, by: -1) { inputStrides[axis] = inputStrides[axis + 1] * input.shape[axis + 1] }
+      for index in output.data.indices {
+        var source = 0
+        for axis in shape.indices where input.shape[axis] != 1 { source += (index / strides[axis]) % shape[axis] * inputStrides[axis] }
+        if multiply { output.data[index] *= input.data[source] } else { output.data[index] += input.data[source] }
+      }
+    }
+    return output
+  }
+
+  /// ShuffleNet's channel shuffle: view channels as [groups, c/groups], transpose, flatten.
+  static func shuffle(_ input: Tensor, groups: Int) -> Tensor {
+    var output = input
+    let plane = input.plane
+    let perGroup = input.channels / groups
+    for sample in 0..<input.batch {
+      for c in 0..<input.channels {
+        let target = (c % perGroup) * groups + c / perGroup
+        let from = (sample * input.channels + c) * plane
+        let to = (sample * input.channels + target) * plane
+        output.data.replaceSubrange(to..<(to + plane), with: input.data[from..<(from + plane)])
+      }
+    }
+    return output
+  }
+
+  /// Zero padding (positive amounts) or cropping (negative amounts) of the spatial axes.
+  static func pad(_ input: Tensor, before: [Int], after: [Int]) throws(EngineError) -> Tensor {
+    let spatial = input.spatial
+    var extents: [Int] = []
+    for axis in spatial.indices {
+      let extent = spatial[axis] + before[axis] + after[axis]
+      guard extent >= 1 else { throw EngineError.emptyOutput("cropping removes every element") }
+      extents.append(extent)
+    }
+    var output = Tensor(zeros: [input.batch, input.channels] + extents)
+    let inExtent = Extent3(spatial)
+    let outExtent = Extent3(extents)
+    let shift = Extent3(before, fill: 0)
+    for plane in 0..<(input.batch * input.channels) {
+      for z in 0..<outExtent.d {
+        let iz = z - shift.d
+        guard iz >= 0, iz < inExtent.d else { continue }
+        for y in 0..<outExtent.h {
+          let iy = y - shift.h
+          guard iy >= 0, iy < inExtent.h else { continue }
+          for x in 0..<outExtent.w {
+            let ix = x - shift.w
+            guard ix >= 0, ix < inExtent.w else { continue }
+            output.data[plane * outExtent.volume + (z * outExtent.h + y) * outExtent.w + x] =
+              input.data[plane * inExtent.volume + (iz * inExtent.h + iy) * inExtent.w + ix]
+          }
+        }
+      }
+    }
+    return output
+  }
+
+  /// The source positions and weights for output index `o` along one axis (PyTorch
+  /// `align_corners=False`): nearest copies ⌊o·in/out⌋; linear blends ⌊x⌋ and ⌊x⌋+1 with
+  /// x = max(0, (o + ½)·in/out − ½).
+  static func taps(_ o: Int, input: Int, output: Int, bilinear: Bool) -> [(Int, Float)] {
+    if !bilinear { return [(min(input - 1, o * input / output), Float(1))] }
+    let x = max(0, (Double(o) + 0.5) * Double(input) / Double(output) - 0.5)
+    let low = min(Int(x), input - 1)
+    let high = min(low + 1, input - 1)
+    let lambda = Float(x - Double(low))
+    return high == low ? [(low, Float(1))] : [(low, 1 - lambda), (high, lambda)]
+  }
+
+  static func upsample(_ input: Tensor, to extents: [Int], bilinear: Bool) -> Tensor {
+    let inExtent = Extent3(input.spatial)
+    let outExtent = Extent3(extents)
+    var output = Tensor(zeros: [input.batch, input.channels] + extents)
+    let tz = (0..<outExtent.d).map { taps($0, input: inExtent.d, output: outExtent.d, bilinear: bilinear) }
+    let ty = (0..<outExtent.h).map { taps($0, input: inExtent.h, output: outExtent.h, bilinear: bilinear) }
+    let tx = (0..<outExtent.w).map { taps($0, input: inExtent.w, output: outExtent.w, bilinear: bilinear) }
+    var index = 0
+    for plane in 0..<(input.batch * input.channels) {
+      let base = plane * inExtent.volume
+      for z in 0..<outExtent.d {
+        for y in 0..<outExtent.h {
+          for x in 0..<outExtent.w {
+            var value: Float = 0
+            for (iz, wz) in tz[z] {
+              for (iy, wy) in ty[y] {
+                for (ix, wx) in tx[x] { value += wz * wy * wx * input.data[base + (iz * inExtent.h + iy) * inExtent.w + ix] }
+              }
+            }
+            output.data[index] = value
+            index += 1
+          }
+        }
+      }
+    }
+    return output
+  }
+}

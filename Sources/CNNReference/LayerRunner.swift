@@ -1,0 +1,108 @@
+import CNNSpec
+
+/// Runs one layer of a network on real tensors: draws its seeded weights and calls its kernel.
+/// Output extents come from the kernels' own window plans and loops, never from CNNCalc.
+struct LayerRunner {
+  let seed: UInt64
+  let threads: Int
+
+  func run(_ layer: Layer, index: Int, inputs: [Tensor], inPlace: Tensor?) throws(EngineError) -> Tensor {
+    var random = SeededRandom(seed: seed, stream: UInt64(index))
+    let input = inputs[0]
+    switch layer.op {
+    case .convolution(let conv):
+      guard !input.spatial.isEmpty else { throw EngineError.unsupported("convolution of a flat tensor") }
+      let groups = conv.groups ?? input.channels
+      let outputs = conv.outputs ?? input.channels * conv.depthMultiplier
+      guard input.channels % groups == 0, outputs % groups == 0 else { throw EngineError.unsupported("groups do not divide channels") }
+      let plan = try WindowPlan.make(conv.window, spatial: input.spatial, ceil: false)
+      let fanIn = input.channels / groups * plan.kernelVolume
+      let weights = random.uniform(outputs * fanIn, scale: heScale(fanIn: fanIn))
+      let bias = conv.bias ? random.uniform(outputs, scale: 0.1) : nil
+      return ConvolutionKernel.forward(input, plan: plan, outputs: outputs, groups: groups, weights: weights, bias: bias, threads: threads)
+    case .transposedConvolution(let conv):
+      let rank = input.spatial.count
+      guard rank > 0 else { throw EngineError.unsupported("transposed convolution of a flat tensor") }
+      let groups = conv.groups ?? input.channels
+      let outputs = conv.outputs ?? input.channels * conv.depthMultiplier
+      guard case .explicit(let b, let e) = conv.window.padding else { throw EngineError.unsupported("same padding on deconv") }
+      let kernel = try WindowPlan.values(conv.window.kernel, rank, "kernel")
+      let weights = random.uniform(input.channels * outputs / groups * kernel.reduce(1, *), scale: heScale(fanIn: input.channels / groups * kernel.reduce(1, *)))
+      let bias = conv.bias ? random.uniform(outputs, scale: 0.1) : nil
+      return try ConvolutionKernel.transposed(
+        input, outputs: outputs, groups: groups, kernel: kernel, stride: try WindowPlan.values(conv.window.stride, rank, "stride"),
+        dilation: try WindowPlan.values(conv.window.dilation, rank, "dilation"), before: try WindowPlan.values(b, rank, "padding"),
+        after: try WindowPlan.values(e, rank, "padding"), outputPadding: try WindowPlan.values(conv.outputPadding, rank, "output padding"),
+        weights: weights, bias: bias, threads: threads)
+    case .pooling(let pool):
+      guard !input.spatial.isEmpty else { throw EngineError.unsupported("pooling of a flat tensor") }
+      let plan = try WindowPlan.make(pool.window, spatial: input.spatial, ceil: pool.ceilMode)
+      return PoolingKernel.sliding(input, plan: plan, kind: pool.kind)
+    case .globalPooling(let kind):
+      guard !input.spatial.isEmpty else { throw EngineError.unsupported("global pooling of a flat tensor") }
+      return PoolingKernel.adaptive(input, size: input.spatial.map { _ in 1 }, kind: kind)
+    case .adaptivePooling(let kind, let size):
+      return PoolingKernel.adaptive(input, size: try WindowPlan.values(size, input.spatial.count, "size"), kind: kind)
+    case .fullyConnected(let outputs, let bias):
+      let features = input.data.count / input.batch
+      let weights = random.uniform(features * outputs, scale: heScale(fanIn: features))
+      var output = Tensor(zeros: [input.batch, outputs])
+      input.data.withUnsafeBufferPointer { a in
+        weights.withUnsafeBufferPointer { b in
+          output.data.withUnsafeMutableBufferPointer { c in
+            GEMM.multiply(m: input.batch, n: outputs, k: features, a: a.baseAddress!, lda: features, b: b.baseAddress!,
+                          ldb: outputs, c: c.baseAddress!, ldc: outputs, threads: threads)
+          }
+        }
+      }
+      if bias { ConvolutionKernel.addBias(random.uniform(outputs, scale: 0.1), to: &output) }
+      return output
+    case .flatten:
+      return Tensor(shape: [input.batch, input.data.count / input.batch], data: input.data)
+    case .reshape(let shape):
+      guard shape.reduce(1, *) * input.batch == input.data.count else { throw EngineError.unsupported("reshape changes the element count") }
+      return Tensor(shape: [input.batch] + shape, data: input.data)
+    case .batchNorm(let affine):
+      var output = inPlace ?? input
+      let mean = random.uniform(input.channels, scale: 0.1)
+      let variance = (0..<input.channels).map { _ in 0.5 + random.unit() }
+      let gamma = affine ? (0..<input.channels).map { _ in 0.5 + random.unit() } : Array(repeating: 1, count: input.channels)
+      let beta = affine ? random.uniform(input.channels, scale: 0.1) : Array(repeating: 0, count: input.channels)
+      let scale = (0..<input.channels).map { gamma[$0] / (variance[$0] + 1e-5).squareRoot() }
+      let shift = (0..<input.channels).map { beta[$0] - mean[$0] * scale[$0] }
+      PointwiseKernel.batchNorm(&output, scale: scale, shift: shift)
+      return output
+    case .localResponseNorm(let size):
+      return PointwiseKernel.localResponseNorm(input, size: size)
+    case .dropout, .identity:
+      return inPlace ?? input
+    case .activation(let activation):
+      var output = inPlace ?? input
+      var slopes: [Float] = []
+      if case .prelu(let shared) = activation { slopes = (0..<(shared ? 1 : input.channels)).map { _ in 0.25 * random.unit() } }
+      PointwiseKernel.activation(activation, &output, slopes: slopes)
+      return output
+    case .concat: return try StructuralKernel.concat(inputs)
+    case .add: return try StructuralKernel.elementwise(inputs, multiply: false)
+    case .mul: return try StructuralKernel.elementwise(inputs, multiply: true)
+    case .channelShuffle(let groups):
+      guard input.channels % groups == 0 else { throw EngineError.unsupported("shuffle groups do not divide channels") }
+      return StructuralKernel.shuffle(input, groups: groups)
+    case .upsample(let upsample):
+      let rank = input.spatial.count
+      guard rank > 0 else { throw EngineError.unsupported("upsampling a flat tensor") }
+      let extents: [Int]
+      switch upsample.target {
+      case .scale(let factors): extents = zip(input.spatial, try WindowPlan.values(factors, rank, "scale")).map { $0 * $1 }
+      case .size(let sizes): extents = try WindowPlan.values(sizes, rank, "size")
+      }
+      return StructuralKernel.upsample(input, to: extents, bilinear: upsample.mode == .bilinear)
+    case .pad(let padding), .crop(let padding):
+      guard case .explicit(let b, let e) = padding else { throw EngineError.unsupported("pad with same/valid") }
+      let sign = layer.op == .pad(padding) ? 1 : -1
+      let rank = input.spatial.count
+      return try StructuralKernel.pad(input, before: try WindowPlan.values(b, rank, "padding").map { $0 * sign },
+                                      after: try WindowPlan.values(e, rank, "padding").map { $0 * sign })
+    }
+  }
+}

@@ -1,0 +1,114 @@
+import CNNCalc
+import CNNReference
+import CNNSpec
+
+/// How a layer's measured receptive field compares with the calculated one.
+public enum FieldCheck: Sendable, Equatable {
+  /// Size, jump and centre agree.
+  case match
+  /// They disagree; the text names both values.
+  case mismatch(String)
+  /// The probed unit's field reaches the input border, where padding clips it: not comparable.
+  case clipped
+  /// Nothing to compare (irregular fields, fractional jumps, units with no input).
+  case notComparable(String)
+
+  /// Whether this counts as a failure.
+  public var failed: Bool {
+    if case .mismatch = self { return true }
+    return false
+  }
+}
+
+/// The comparison for one layer.
+public struct LayerCheck: Sendable {
+  public var name: String
+  public var calculatedShape: [Int]
+  public var measuredShape: [Int]
+  public var field: FieldCheck
+  public var calculatedBytes: Int
+  public var measuredBytes: Int
+  public var seconds: Double
+  public var macs: Int
+
+  /// Whether shape and bytes agree and the field does not mismatch.
+  public var passed: Bool { calculatedShape == measuredShape && calculatedBytes == measuredBytes && !field.failed }
+}
+
+/// The comparison of a whole network.
+public struct Verification: Sendable {
+  public var layers: [LayerCheck]
+  public var calculatedPeak: Int
+  public var measuredPeak: Int
+  public var checksum: UInt64
+  public var seconds: Double
+
+  /// Whether every layer and the peak agree.
+  public var passed: Bool { layers.allSatisfy(\.passed) && calculatedPeak == measuredPeak }
+}
+
+/// Runs the reference engine and compares what it measures with the calculator's analysis. The two
+/// share only the parsed network: the engine computes extents by walking windows and its memory
+/// from the buffers it really holds.
+public enum Verifier {
+  public static func verify(_ analysis: Analysis, options: EngineOptions, progress: ((Int, Int) -> Void)? = nil)
+    throws(EngineError) -> Verification
+  {
+    let engine = Engine(network: analysis.network, options: options)
+    let run = try engine.run(progress: progress)
+    let probes = try DependencyProbe.measure(analysis.network)
+    let inputExtents = analysis.network.inputs.first.map { Array($0.shape.dropFirst()) } ?? []
+    var checks: [LayerCheck] = []
+    for (index, facts) in analysis.layers.enumerated() {
+      let measured = run.layers[index]
+      let bytes = measured.shape.reduce(1, *) * 4
+      checks.append(LayerCheck(
+        name: facts.name, calculatedShape: [options.batch] + facts.output.shape, measuredShape: measured.shape,
+        field: compare(facts.output.receptiveField, probes[index], input: inputExtents),
+        calculatedBytes: facts.activationBytes, measuredBytes: bytes, seconds: measured.seconds, macs: facts.macs))
+    }
+    return Verification(layers: checks, calculatedPeak: analysis.totals.peakActivationBytes, measuredPeak: run.peakLiveBytes,
+                        checksum: run.checksum, seconds: run.seconds)
+  }
+
+  /// Compares a calculated field with the probe's measurement of the middle unit.
+  public static func compare(_ calculated: ReceptiveField, _ measured: ProbeResult, input: [Int]) -> FieldCheck {
+    switch (calculated, measured) {
+    case (.irregular, _):
+      return .notComparable("irregular field")
+    case (_, .none):
+      return .notComparable("the unit depends on no input")
+    case (.whole, .flat(let covers)):
+      return covers ? .match : .mismatch("calculated whole input, measured part of it")
+    case (.whole, .spatial(let field)):
+      let whole = field.size == input && field.centre == input.map { try! Rational($0 - 1, 2) }
+      return whole ? .match : .mismatch("calculated whole input, measured size \(list(field.size.map(Rational.init)))")
+    case (.regular, .flat):
+      return .notComparable("flat output")
+    case (.regular(let field), .spatial(let probe)):
+      guard field.size.count == probe.size.count else { return .notComparable("rank differs") }
+      var expectedCentre: [Rational] = []
+      for axis in field.size.indices {
+        guard field.size[axis].isInteger, field.jump[axis].isInteger else { return .notComparable("fractional jump or size") }
+        guard let centre = try? field.start[axis] + (try Rational(probe.unit[axis]) * field.jump[axis]) else {
+          return .notComparable("overflow")
+        }
+        expectedCentre.append(centre)
+      }
+      let sizes = probe.size.map(Rational.init)
+      var problems: [String] = []
+      if sizes != field.size { problems.append("size \(list(field.size)) vs measured \(list(sizes))") }
+      if probe.centre != expectedCentre { problems.append("centre of unit \(probe.unit) \(list(expectedCentre)) vs measured \(list(probe.centre))") }
+      for axis in field.jump.indices {
+        if let jump = probe.jump[axis], jump != field.jump[axis] {
+          problems.append("jump \(field.jump[axis]) vs measured \(jump) on axis \(axis + 1)")
+        }
+      }
+      if problems.isEmpty { return .match }
+      if probe.touchesBorder { return .clipped }
+      return .mismatch(problems.joined(separator: "; "))
+    }
+  }
+
+  static func list(_ values: [Rational]) -> String { values.map(\.description).joined(separator: "x") }
+}
