@@ -58,41 +58,52 @@ public enum Verifier {
     let run = try engine.run(progress: progress)
     let probes = try DependencyProbe.measure(analysis.network)
     let inputExtents = analysis.network.inputs.first.map { Array($0.shape.dropFirst()) } ?? []
+    let truncated = analysis.diagnostics.contains { $0.code == .truncation }
     var checks: [LayerCheck] = []
     for (index, facts) in analysis.layers.enumerated() {
       let measured = run.layers[index]
       let bytes = measured.shape.reduce(1, *) * 4
       checks.append(LayerCheck(
         name: facts.name, calculatedShape: [options.batch] + facts.output.shape, measuredShape: measured.shape,
-        field: compare(facts.output.receptiveField, probes[index], input: inputExtents),
+        field: compare(facts.output.receptiveField, probes[index], input: inputExtents, truncated: truncated),
         calculatedBytes: facts.activationBytes, measuredBytes: bytes, seconds: measured.seconds, macs: facts.macs))
     }
     return Verification(layers: checks, calculatedPeak: analysis.totals.peakActivationBytes, measuredPeak: run.peakLiveBytes,
                         checksum: run.checksum, seconds: run.seconds)
   }
 
-  /// Compares a calculated field with the probe's measurement of the middle unit.
-  public static func compare(_ calculated: ReceptiveField, _ measured: ProbeResult, input: [Int]) -> FieldCheck {
+  /// Compares a calculated field with the probe's measurement of the middle unit and its
+  /// neighbour. Where the calculated fields of those units reach outside the input, padding clips
+  /// the measurement, which is then not comparable; so is a field that lost pixels to an upstream
+  /// truncation (the calculator's warning already says which).
+  public static func compare(_ calculated: ReceptiveField, _ measured: ProbeResult, input: [Int], truncated: Bool) -> FieldCheck {
     switch (calculated, measured) {
     case (.irregular, _):
       return .notComparable("irregular field")
     case (_, .none):
       return .notComparable("the unit depends on no input")
     case (.whole, .flat(let covers)):
-      return covers ? .match : .mismatch("calculated whole input, measured part of it")
+      if covers { return .match }
+      return truncated ? .notComparable("input pixels dropped by truncation") : .mismatch("calculated whole input, measured part of it")
     case (.whole, .spatial(let field)):
-      let whole = field.size == input && field.centre == input.map { try! Rational($0 - 1, 2) }
-      return whole ? .match : .mismatch("calculated whole input, measured size \(list(field.size.map(Rational.init)))")
+      if field.size == input && field.centre == input.map({ try! Rational($0 - 1, 2) }) { return .match }
+      return truncated ? .notComparable("input pixels dropped by truncation")
+        : .mismatch("calculated whole input, measured size \(list(field.size.map(Rational.init)))")
     case (.regular, .flat):
       return .notComparable("flat output")
     case (.regular(let field), .spatial(let probe)):
-      guard field.size.count == probe.size.count else { return .notComparable("rank differs") }
+      guard field.size.count == probe.size.count, field.size.count == input.count else { return .notComparable("rank differs") }
       var expectedCentre: [Rational] = []
       for axis in field.size.indices {
-        guard field.size[axis].isInteger, field.jump[axis].isInteger else { return .notComparable("fractional jump or size") }
-        guard let centre = try? field.start[axis] + (try Rational(probe.unit[axis]) * field.jump[axis]) else {
-          return .notComparable("overflow")
+        guard field.size[axis].isInteger, field.jump[axis].isInteger, field.start[axis].denominator <= 2 else {
+          return .notComparable("fractional jump or size")
         }
+        guard let centre = try? field.start[axis] + (try Rational(probe.unit[axis]) * field.jump[axis]),
+          let half = try? (field.size[axis] - .one) / Rational(2),
+          let low = try? centre - half, let high = try? centre + half + field.jump[axis]
+        else { return .notComparable("overflow") }
+        // Units u and u + 1 must both see only real input for the comparison to mean anything.
+        if low < .zero || high > Rational(input[axis] - 1) { return .clipped }
         expectedCentre.append(centre)
       }
       let sizes = probe.size.map(Rational.init)
@@ -105,7 +116,7 @@ public enum Verifier {
         }
       }
       if problems.isEmpty { return .match }
-      if probe.touchesBorder { return .clipped }
+      if truncated, zip(sizes, field.size).allSatisfy({ $0 <= $1 }) { return .notComparable("input pixels dropped by truncation") }
       return .mismatch(problems.joined(separator: "; "))
     }
   }
