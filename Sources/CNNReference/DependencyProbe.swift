@@ -26,14 +26,18 @@ public struct MeasuredField: Sendable, Equatable {
   /// Whether the field reaches the first or last input coordinate on some axis, where padding may
   /// have clipped it.
   public var touchesBorder: Bool
+  /// Per axis, the lowest and highest input coordinates that the layer's inputs depend on at all:
+  /// a calculated field reaching beyond them must have been clipped by padding or cropping.
+  public var available: [ClosedRange<Int>] = []
 }
 
 /// What the probe found for a layer.
 public enum ProbeResult: Sendable, Equatable {
-  /// A spatial output: the field of its middle unit.
-  case spatial(MeasuredField)
-  /// A flat output: whether every element depends on the whole input.
-  case flat(coversWholeInput: Bool)
+  /// A spatial output: the field of its middle unit, and whether that unit depends on every input
+  /// coordinate that the layer's inputs depend on.
+  case spatial(MeasuredField, coversInputs: Bool)
+  /// A flat output: whether its elements depend on every input coordinate the layer's inputs do.
+  case flat(coversInputs: Bool)
   /// Nothing to measure (no input dependency).
   case none
 }
@@ -67,7 +71,7 @@ public enum DependencyProbe {
       let operands = layer.inputs.map { states[$0]! }
       let state = try propagate(layer.op, operands, shapes: layer.inputs.map { shape(of: $0, in: network, states: states) })
       states[.layer(index)] = state
-      results.append(result(state, reference: reference))
+      results.append(result(state, inputsBox: union(operands.map(\.box)), reference: reference))
     }
     return results
   }
@@ -79,17 +83,18 @@ public enum DependencyProbe {
     }
   }
 
-  static func result(_ state: State, reference: [Int]) -> ProbeResult {
+  static func result(_ state: State, inputsBox: [Span], reference: [Int]) -> ProbeResult {
     switch state {
     case .flat(let box):
-      let whole = box.count == reference.count && zip(box, reference).allSatisfy { $0.low == 0 && $0.high == $1 - 1 }
-      return .flat(coversWholeInput: whole)
+      return .flat(coversInputs: box == inputsBox)
     case .spatial(let axes):
       var field = MeasuredField(unit: [], size: [], centre: [], jump: [], touchesBorder: false)
+      var unitBox: [Span] = []
       for (axis, spans) in axes.enumerated() {
         let unit = spans.count / 2
         let span = spans[unit]
         if span.isEmpty { return .none }
+        unitBox.append(span)
         field.unit.append(unit)
         field.size.append(span.high - span.low + 1)
         let centre = try! Rational(span.low + span.high, 2)
@@ -100,8 +105,9 @@ public enum DependencyProbe {
         }
         field.jump.append(jump)
         if axis < reference.count, span.low <= 0 || span.high >= reference[axis] - 1 { field.touchesBorder = true }
+        if axis < inputsBox.count, !inputsBox[axis].isEmpty { field.available.append(inputsBox[axis].low...inputsBox[axis].high) }
       }
-      return .spatial(field)
+      return .spatial(field, coversInputs: unitBox == inputsBox)
     }
   }
 

@@ -59,13 +59,15 @@ public enum Verifier {
     let probes = try DependencyProbe.measure(analysis.network)
     let inputExtents = analysis.network.inputs.first.map { Array($0.shape.dropFirst()) } ?? []
     let truncated = analysis.diagnostics.contains { $0.code == .truncation }
+    let resampled = resampledLayers(analysis.network)
     var checks: [LayerCheck] = []
     for (index, facts) in analysis.layers.enumerated() {
       let measured = run.layers[index]
       let bytes = measured.shape.reduce(1, *) * 4
       checks.append(LayerCheck(
         name: facts.name, calculatedShape: [options.batch] + facts.output.shape, measuredShape: measured.shape,
-        field: compare(facts.output.receptiveField, probes[index], input: inputExtents, truncated: truncated),
+        field: resampled[index] ? .notComparable("resampled upstream: the field is a sampling geometry, not a dependency set")
+          : compare(facts.output.receptiveField, probes[index], input: inputExtents, truncated: truncated),
         calculatedBytes: facts.activationBytes, measuredBytes: bytes, seconds: measured.seconds, macs: facts.macs))
     }
     return Verification(layers: checks, calculatedPeak: analysis.totals.peakActivationBytes, measuredPeak: run.peakLiveBytes,
@@ -82,16 +84,11 @@ public enum Verifier {
       return .notComparable("irregular field")
     case (_, .none):
       return .notComparable("the unit depends on no input")
-    case (.whole, .flat(let covers)):
-      if covers { return .match }
-      return truncated ? .notComparable("input pixels dropped by truncation") : .mismatch("calculated whole input, measured part of it")
-    case (.whole, .spatial(let field)):
-      if field.size == input && field.centre == input.map({ try! Rational($0 - 1, 2) }) { return .match }
-      return truncated ? .notComparable("input pixels dropped by truncation")
-        : .mismatch("calculated whole input, measured size \(list(field.size.map(Rational.init)))")
+    case (.whole, .flat(let covers)), (.whole, .spatial(_, let covers)):
+      return covers ? .match : .mismatch("calculated: depends on all its inputs; measured: on part of them")
     case (.regular, .flat):
       return .notComparable("flat output")
-    case (.regular(let field), .spatial(let probe)):
+    case (.regular(let field), .spatial(let probe, _)):
       guard field.size.count == probe.size.count, field.size.count == input.count else { return .notComparable("rank differs") }
       var expectedCentre: [Rational] = []
       for axis in field.size.indices {
@@ -102,8 +99,10 @@ public enum Verifier {
           let half = try? (field.size[axis] - .one) / Rational(2),
           let low = try? centre - half, let high = try? centre + half + field.jump[axis]
         else { return .notComparable("overflow") }
-        // Units u and u + 1 must both see only real input for the comparison to mean anything.
-        if low < .zero || high > Rational(input[axis] - 1) { return .clipped }
+        // Units u and u + 1 must both see only input that reaches this layer (no padding, nothing
+        // cropped away upstream) for the comparison to mean anything.
+        let region = axis < probe.available.count ? probe.available[axis] : 0...(input[axis] - 1)
+        if low < Rational(region.lowerBound) || high > Rational(region.upperBound) { return .clipped }
         expectedCentre.append(centre)
       }
       let sizes = probe.size.map(Rational.init)
@@ -119,6 +118,24 @@ public enum Verifier {
       if truncated, zip(sizes, field.size).allSatisfy({ $0 <= $1 }) { return .notComparable("input pixels dropped by truncation") }
       return .mismatch(problems.joined(separator: "; "))
     }
+  }
+
+  /// Layers at or after an upsampling or a strided transposed convolution. Their calculated fields
+  /// place units at fractional input positions (jump j/s); the dependency sets of individual units
+  /// are quantised to whole pixels, so the two are not comparable unit by unit.
+  static func resampledLayers(_ network: Network) -> [Bool] {
+    var result: [Bool] = []
+    for layer in network.layers {
+      var resamples = false
+      switch layer.op {
+      case .upsample: resamples = true
+      case .transposedConvolution(let conv): resamples = conv.window.stride.values.contains { $0 > 1 }
+      default: break
+      }
+      let upstream = layer.inputs.contains { if case .layer(let index) = $0 { result[index] } else { false } }
+      result.append(resamples || upstream)
+    }
+    return result
   }
 
   static func list(_ values: [Rational]) -> String { values.map(\.description).joined(separator: "x") }

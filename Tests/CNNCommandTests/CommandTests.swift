@@ -100,7 +100,7 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
     #expect(run(["lenet5", "--batch", "0"]).code == 2)
     #expect(run(["no/such/file.cnn"]).code == 2)
     #expect(run(["lenet"]).error.contains("did you mean the zoo spec 'lenet5'?"))
-    #expect(run(["verify", "lenet5"]).code == 2)
+    #expect(run(["diff", "lenet5", "lenet5"]).code == 2)
     let failed = run([broken.path])
     #expect(failed.code == 1)
     #expect(failed.error.contains("expected params 1, actual 224 (+223, +22300%)"))
@@ -108,6 +108,19 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
     #expect(junk.code == 1)
     #expect(junk.out.hasSuffix("2 specs checked: 0 passed, 2 failed\n"))
     #expect(run(["lenet5", "--input", "1x28x28"]).code == 1, "LeNet at 28x28 cannot reach its fc layers' expect lines")
+  }
+
+  @Test func verify() {
+    let result = run(["verify", "lenet5", "--threads", "2"])
+    #expect(result.code == 0)
+    #expect(result.out.contains("lenet5: 12 layers, shapes, receptive fields and memory agree; peak 23 KiB as calculated"))
+    let refused = run(["verify", "lenet5", "--max-memory", "1KiB"])
+    #expect(refused.code == 1)
+    #expect(refused.error.contains("raise the limit with --max-memory"))
+    let checksums = [1, 2].map { threads in
+      run(["verify", "lenet5", "--threads", "\(threads)"]).out.split(separator: " ").last.map(String.init)
+    }
+    #expect(checksums[0] == checksums[1], "bit-identical outputs for 1 and 2 threads")
   }
 
   @Test func inputBatchAndDtypeOverrides() {
