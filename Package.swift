@@ -28,7 +28,7 @@ let package = Package(
     .target(name: "CNNVerify", dependencies: ["CNNSpec", "CNNCalc", "CNNReference"]),
     .target(name: "CNNCommand", dependencies: ["CNNSpec", "CNNCalc", "CNNReport", "CNNZoo", "CNNReference", "CNNVerify"]),
     .executableTarget(name: "cnncalc", dependencies: ["CNNCommand"]),
-    .executableTarget(name: "cnncalc-benchmarks", dependencies: ["CNNSpec", "CNNCalc", "CNNReport", "CNNZoo"]),
+    .executableTarget(name: "cnncalc-benchmarks", dependencies: ["CNNSpec", "CNNCalc", "CNNReport", "CNNZoo", "CNNReference"]),
     .testTarget(name: "CNNSpecTests", dependencies: ["CNNSpec"]),
     .testTarget(name: "CNNCalcTests", dependencies: ["CNNSpec", "CNNCalc", "CNNZoo"]),
     .testTarget(name: "CNNReportTests", dependencies: ["CNNSpec", "CNNCalc", "CNNReport"]),

@@ -21,9 +21,10 @@ struct Options {
   var threads: Int?
   var seed: UInt64 = 1
   var maxMemory: Int?
+  var runs: Int?
 
   /// Flags that take a value.
-  static let valued: Set<String> = ["--format", "-f", "--input", "--batch", "--dtype", "--radius", "--threads", "--seed", "--max-memory"]
+  static let valued: Set<String> = ["--format", "-f", "--input", "--batch", "--dtype", "--radius", "--threads", "--seed", "--max-memory", "--runs"]
 
   init(_ arguments: some Collection<String>) throws(UsageError) {
     var iterator = Array(arguments).makeIterator()
@@ -50,6 +51,7 @@ struct Options {
       case "--batch": batch = try positive(value!, flag)
       case "--radius": radius = try positive(value!, flag)
       case "--threads": threads = try positive(value!, flag)
+      case "--runs": runs = try positive(value!, flag)
       case "--seed": seed = UInt64(try positive(value!, flag))
       case "--max-memory":
         guard let amount = Literals.quantity(Substring(value!)), amount.isInteger, amount.numerator > 0 else {

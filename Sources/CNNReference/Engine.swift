@@ -68,9 +68,12 @@ public struct Engine: Sendable {
     }
   }
 
-  /// Runs the network; `progress(i, n)` is called before layer i of n.
-  public func run(progress: ((Int, Int) -> Void)? = nil) throws(EngineError) -> EngineResult {
-    let runner = LayerRunner(seed: options.seed, threads: options.threads)
+  /// Runs the network; `progress(i, n)` is called before layer i of n. Parameters are drawn into
+  /// `parameters` on first use; pass the same store again to time the kernels alone.
+  public func run(parameters: ParameterStore = ParameterStore(), progress: ((Int, Int) -> Void)? = nil) throws(EngineError)
+    -> EngineResult
+  {
+    let runner = LayerRunner(seed: options.seed, threads: options.threads, store: parameters)
     var remaining = [TensorID: Int]()
     for layer in network.layers { for input in layer.inputs { remaining[input, default: 0] += 1 } }
     let outputs = Set(network.outputs)

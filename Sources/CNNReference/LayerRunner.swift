@@ -1,13 +1,43 @@
 import CNNSpec
 
+/// The seeded parameters of every layer, drawn on first use and kept, so that repeated runs (the
+/// benchmark) time the kernels and not the random number generator.
+public final class ParameterStore: @unchecked Sendable {
+  // Unchecked Sendable: a store is used by one forward pass at a time (the engine's layer loop is
+  // sequential; kernels never touch the store).
+  fileprivate var arrays: [Int: [[Float]]] = [:]
+
+  /// An empty store.
+  public init() {}
+}
+
+/// Draws a layer's parameters in a fixed order, from the store when already drawn.
+struct ParameterSource {
+  var random: SeededRandom
+  var cached: [[Float]]?
+  var drawn: [[Float]] = []
+  var position = 0
+
+  mutating func uniform(_ count: Int, scale: Float) -> [Float] {
+    defer { position += 1 }
+    if let cached, position < cached.count { return cached[position] }
+    let values = random.uniform(count, scale: scale)
+    drawn.append(values)
+    return values
+  }
+
+}
+
 /// Runs one layer of a network on real tensors: draws its seeded weights and calls its kernel.
 /// Output extents come from the kernels' own window plans and loops, never from CNNCalc.
 struct LayerRunner {
   let seed: UInt64
   let threads: Int
+  let store: ParameterStore
 
   func run(_ layer: Layer, index: Int, inputs: [Tensor], inPlace: Tensor?) throws(EngineError) -> Tensor {
-    var random = SeededRandom(seed: seed, stream: UInt64(index))
+    var random = ParameterSource(random: SeededRandom(seed: seed, stream: UInt64(index)), cached: store.arrays[index])
+    defer { if store.arrays[index] == nil, !random.drawn.isEmpty { store.arrays[index] = random.drawn } }
     let input = inputs[0]
     switch layer.op {
     case .convolution(let conv):
@@ -65,8 +95,8 @@ struct LayerRunner {
     case .batchNorm(let affine):
       var output = inPlace ?? input
       let mean = random.uniform(input.channels, scale: 0.1)
-      let variance = (0..<input.channels).map { _ in 0.5 + random.unit() }
-      let gamma = affine ? (0..<input.channels).map { _ in 0.5 + random.unit() } : Array(repeating: 1, count: input.channels)
+      let variance = random.uniform(input.channels, scale: 0.5).map { 1 + $0 }
+      let gamma = affine ? random.uniform(input.channels, scale: 0.5).map { 1 + $0 } : Array(repeating: 1, count: input.channels)
       let beta = affine ? random.uniform(input.channels, scale: 0.1) : Array(repeating: 0, count: input.channels)
       let scale = (0..<input.channels).map { gamma[$0] / (variance[$0] + 1e-5).squareRoot() }
       let shift = (0..<input.channels).map { beta[$0] - mean[$0] * scale[$0] }
@@ -79,7 +109,7 @@ struct LayerRunner {
     case .activation(let activation):
       var output = inPlace ?? input
       var slopes: [Float] = []
-      if case .prelu(let shared) = activation { slopes = (0..<(shared ? 1 : input.channels)).map { _ in 0.25 * random.unit() } }
+      if case .prelu(let shared) = activation { slopes = random.uniform(shared ? 1 : input.channels, scale: 0.25).map { abs($0) } }
       PointwiseKernel.activation(activation, &output, slopes: slopes)
       return output
     case .concat: return try StructuralKernel.concat(inputs)

@@ -14,6 +14,8 @@ struct AxisPlan: Equatable {
 
   /// The number of outputs along the axis.
   var count: Int { starts.count }
+  /// The distance between window starts (1 when there is one window).
+  var stride: Int { starts.count > 1 ? starts[1] - starts[0] : 1 }
 
   /// A unit axis (for the padding of 1-D and 2-D tensors to three axes).
   static func unit() -> AxisPlan { AxisPlan(starts: [0], kernel: 1, dilation: 1, input: 1) }
@@ -58,6 +60,11 @@ struct WindowPlan: Equatable {
   var axes: [AxisPlan]
 
   var outputs: Extent3 { Extent3(d: axes[0].count, h: axes[1].count, w: axes[2].count) }
+
+  /// Whether the window is a 1x1 stride-1 unpadded one: output position p reads input position p.
+  var isPointwiseIdentity: Bool {
+    axes.allSatisfy { $0.kernel == 1 && $0.starts.count == $0.input && $0.starts.first == 0 && $0.stride == 1 }
+  }
   var kernelVolume: Int { axes.reduce(1) { $0 * $1.kernel } }
 
   /// Plans `window` over `spatial` extents (1 to 3 axes), padding to three axes.

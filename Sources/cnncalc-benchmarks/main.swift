@@ -3,10 +3,12 @@
 //   swift run -c release cnncalc-benchmarks
 // Method and recorded figures: docs/performance.md.
 import CNNCalc
+import CNNReference
 import CNNReport
 import CNNSpec
 import CNNZoo
 import Dispatch
+import Foundation
 
 /// A sequential spec of `layers` layers cycling conv/bn/relu on an 8x32x32 input.
 func sequentialSpec(layers: Int) -> String {
@@ -28,6 +30,17 @@ func medianMilliseconds(runs: Int, _ body: () -> Void) -> Double {
 }
 
 func pad(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(0, width - text.count)) }
+
+if CommandLine.arguments.dropFirst().first == "gemm" {
+  // GEMM shapes of VGG16's convolutions (m = out channels, n = positions, k = in channels × 9).
+  print("m     n      k      1 thread GFLOP/s   2 threads GFLOP/s")
+  for (m, n, k) in [(64, 50176, 576), (128, 12544, 1152), (256, 3136, 2304), (512, 784, 4608), (512, 196, 4608), (1000, 1, 4096)] {
+    let one = KernelBenchmarks.gemm(m: m, n: n, k: k, threads: 1)
+    let two = KernelBenchmarks.gemm(m: m, n: n, k: k, threads: 2)
+    print(pad("\(m)", 6) + pad("\(n)", 7) + pad("\(k)", 7) + pad(String(format: one), 19) + String(format: two))
+  }
+  exit(0)
+}
 
 print(pad("workload", 26) + pad("layers", 10) + pad("compile ms", 12) + pad("analyse ms", 12) + "table ms")
 var workloads: [(String, String)] = [1_000, 10_000, 100_000].map { ("sequential \($0)", sequentialSpec(layers: $0)) }

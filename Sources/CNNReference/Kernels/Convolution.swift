@@ -20,8 +20,27 @@ enum ConvolutionKernel {
     let n = outExtent.volume
     if inGroup == 1 && outGroup >= 1 && groups == channels {
       depthwise(input, plan: plan, multiplier: outGroup, weights: weights, into: &output)
+    } else if plan.isPointwiseIdentity {
+      // A 1x1 stride-1 unpadded convolution reads its input as the GEMM's B matrix directly.
+      input.data.withUnsafeBufferPointer { source in
+        weights.withUnsafeBufferPointer { w in
+          output.data.withUnsafeMutableBufferPointer { out in
+            for sample in 0..<batch {
+              for group in 0..<groups {
+                GEMM.multiply(m: outGroup, n: n, k: k, a: w.baseAddress! + group * outGroup * k, lda: k,
+                              b: source.baseAddress! + (sample * channels + group * inGroup) * n, ldb: n,
+                              c: out.baseAddress! + (sample * outputs + group * outGroup) * n, ldc: n, threads: threads)
+              }
+            }
+          }
+        }
+      }
     } else {
-      let workspace = UnsafeMutablePointer<Float>.allocate(capacity: k * min(n, columnBlock))
+      // Whole output rows per block, about `columnBlock` columns each.
+      let rowWidth = outExtent.w
+      let rowsPerBlock = max(1, columnBlock / rowWidth)
+      let totalRows = outExtent.d * outExtent.h
+      let workspace = UnsafeMutablePointer<Float>.allocate(capacity: k * min(totalRows, rowsPerBlock) * rowWidth)
       defer { workspace.deallocate() }
       input.data.withUnsafeBufferPointer { source in
         weights.withUnsafeBufferPointer { w in
@@ -30,14 +49,14 @@ enum ConvolutionKernel {
               for group in 0..<groups {
                 let inBase = source.baseAddress! + (sample * channels + group * inGroup) * inExtent.volume
                 let outBase = out.baseAddress! + (sample * outputs + group * outGroup) * n
-                var column = 0
-                while column < n {
-                  let width = min(columnBlock, n - column)
-                  im2col(inBase, extent: inExtent, channels: inGroup, plan: plan, columns: column..<(column + width),
-                         into: workspace)
+                var row = 0
+                while row < totalRows {
+                  let rows = row..<min(totalRows, row + rowsPerBlock)
+                  let width = rows.count * rowWidth
+                  im2col(inBase, extent: inExtent, channels: inGroup, plan: plan, rows: rows, into: workspace)
                   GEMM.multiply(m: outGroup, n: width, k: k, a: w.baseAddress! + group * outGroup * k, lda: k,
-                                b: workspace, ldb: width, c: outBase + column, ldc: n, threads: threads)
-                  column += width
+                                b: workspace, ldb: width, c: outBase + row * rowWidth, ldc: n, threads: threads)
+                  row = rows.upperBound
                 }
               }
             }
@@ -49,31 +68,49 @@ enum ConvolutionKernel {
     return output
   }
 
-  /// Lays out, for output positions `columns`, every kernel tap of every channel as a row:
-  /// row (c, z, y, x), column p holds the input element tap (z, y, x) of window p sees, or 0 in padding.
+  /// Lays out, for the output rows `rows` (flattened depth × height), every kernel tap of every
+  /// channel as a row of the workspace: row (c, z, y, x), column p holds the input element that
+  /// tap (z, y, x) of window p sees, or 0 in padding.
   static func im2col(
-    _ input: UnsafePointer<Float>, extent: Extent3, channels: Int, plan: WindowPlan, columns: Range<Int>,
+    _ input: UnsafePointer<Float>, extent: Extent3, channels: Int, plan: WindowPlan, rows: Range<Int>,
     into workspace: UnsafeMutablePointer<Float>
   ) {
     let (pd, ph, pw) = (plan.axes[0], plan.axes[1], plan.axes[2])
     let (oh, ow) = (ph.count, pw.count)
-    let width = columns.count
+    let width = rows.count * ow
+    // For each width tap: the output columns whose input column is inside the row, and the first one's source.
+    let spans: [(first: Int, end: Int, source: Int)] = (0..<pw.kernel).map { x in
+      var first = 0
+      while first < ow, pw.starts[first] + x * pw.dilation < 0 { first += 1 }
+      var end = ow
+      while end > first, pw.starts[end - 1] + x * pw.dilation >= extent.w { end -= 1 }
+      return (first, end, first < end ? pw.starts[first] + x * pw.dilation : 0)
+    }
+    let step = pw.stride
     var row = 0
     for c in 0..<channels {
       let channel = input + c * extent.volume
       for z in 0..<pd.kernel {
         for y in 0..<ph.kernel {
           for x in 0..<pw.kernel {
+            let (first, end, source) = spans[x]
             let target = workspace + row * width
-            for (offset, position) in columns.enumerated() {
-              let od = position / (oh * ow)
-              let oy = (position / ow) % oh
-              let ox = position % ow
-              let iz = pd.starts[od] + z * pd.dilation
-              let iy = ph.starts[oy] + y * ph.dilation
-              let ix = pw.starts[ox] + x * pw.dilation
-              let inside = iz >= 0 && iz < extent.d && iy >= 0 && iy < extent.h && ix >= 0 && ix < extent.w
-              target[offset] = inside ? channel[(iz * extent.h + iy) * extent.w + ix] : 0
+            for (index, outputRow) in rows.enumerated() {
+              let iz = pd.starts[outputRow / oh] + z * pd.dilation
+              let iy = ph.starts[outputRow % oh] + y * ph.dilation
+              let destination = target + index * ow
+              guard iz >= 0, iz < extent.d, iy >= 0, iy < extent.h, first < end else {
+                destination.update(repeating: 0, count: ow)
+                continue
+              }
+              let line = channel + (iz * extent.h + iy) * extent.w + source
+              if first > 0 { destination.update(repeating: 0, count: first) }
+              if step == 1 {
+                (destination + first).update(from: line, count: end - first)
+              } else {
+                for column in 0..<(end - first) { destination[first + column] = line[column * step] }
+              }
+              if end < ow { (destination + end).update(repeating: 0, count: ow - end) }
             }
             row += 1
           }

@@ -1,0 +1,92 @@
+import CNNCalc
+import CNNReference
+import CNNReport
+import CNNSpec
+import Foundation
+
+/// `cnncalc bench SPEC…`: forward-pass speed of the reference engine, next to the machine's FMA peak.
+struct BenchCommand {
+  let environment: Environment
+  let options: Options
+
+  struct Result {
+    var name: String
+    var medianSeconds: Double
+    var gflops: Double
+    var runs: Int
+    var slowest: [(String, Double, Double)]
+  }
+
+  func run() throws(UsageError) -> Tool.ExitCode {
+    let format = try options.format(among: ["text", "json"])
+    guard !options.operands.isEmpty else { throw UsageError(message: "bench needs a spec") }
+    let threads = options.threads ?? ProcessInfo.processInfo.activeProcessorCount
+    let peak = PeakProbe.gigaflops(threads: threads)
+    var results: [Result] = []
+    for operand in options.operands {
+      let source: SourceFile
+      do { source = try SpecLoader.load(operand) } catch {
+        environment.writeError("cnncalc: \(error.message)\n")
+        return .usage
+      }
+      let run = SpecRun(source, options: options)
+      guard let analysis = run.analysis, analysis.isComplete, !run.fails(strict: false) else {
+        environment.writeError(run.renderedDiagnostics(style: Tool(environment: environment).errorStyle))
+        return .failure
+      }
+      do {
+        results.append(try measure(analysis, threads: threads))
+      } catch {
+        environment.writeError("cnncalc: \(analysis.network.name): \(error.message)\n")
+        return .failure
+      }
+    }
+    environment.writeOut(format == "json" ? json(results, peak: peak, threads: threads) : text(results, peak: peak, threads: threads))
+    return .success
+  }
+
+  /// One warm-up run (which also draws the weights), then timed runs: at least 3, more for fast
+  /// networks, up to about two seconds; the median is reported.
+  func measure(_ analysis: Analysis, threads: Int) throws(EngineError) -> Result {
+    let engine = Engine(network: analysis.network, options: EngineOptions(threads: threads, seed: options.seed, batch: options.batch))
+    let parameters = ParameterStore()
+    let warmUp = try engine.run(parameters: parameters)
+    let runs = options.runs ?? max(3, min(25, Int(2 / max(warmUp.seconds, 1e-4))))
+    var times: [Double] = []
+    var layerTimes = [Double](repeating: 0, count: analysis.layers.count)
+    for _ in 0..<runs {
+      let result = try engine.run(parameters: parameters)
+      times.append(result.seconds)
+      for (index, layer) in result.layers.enumerated() { layerTimes[index] += layer.seconds / Double(runs) }
+    }
+    let median = times.sorted()[times.count / 2]
+    let slowest = layerTimes.enumerated().sorted { $0.element > $1.element }.prefix(5).map { index, seconds in
+      let macs = analysis.layers[index].macs
+      return (analysis.layers[index].name, seconds, macs > 0 ? 2 * Double(macs) / seconds / 1e9 : 0)
+    }
+    return Result(name: analysis.network.name, medianSeconds: median, gflops: 2 * Double(analysis.totals.macs) / median / 1e9,
+                  runs: runs, slowest: slowest)
+  }
+
+  func text(_ results: [Result], peak: Double, threads: Int) -> String {
+    var lines = ["FMA peak of this machine: \(format(peak, 1)) GFLOP/s on \(threads) thread\(threads == 1 ? "" : "s") (fp32)"]
+    for result in results {
+      lines.append("\(result.name): median \(format(result.medianSeconds * 1000, 2)) ms over \(result.runs) runs, "
+                   + "\(format(result.gflops, 1)) GFLOP/s (\(format(100 * result.gflops / peak, 1))% of peak)")
+      for (name, seconds, gflops) in result.slowest {
+        lines.append("  \(name): \(format(seconds * 1000, 2)) ms" + (gflops > 0 ? ", \(format(gflops, 1)) GFLOP/s" : ""))
+      }
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  func json(_ results: [Result], peak: Double, threads: Int) -> String {
+    let networks = results.map { result in
+      "{\"name\": \(JSONValue.quote(result.name)), \"threads\": \(threads), \"median_ms\": \(format(result.medianSeconds * 1000, 3)), "
+        + "\"gflops\": \(format(result.gflops, 2)), \"runs\": \(result.runs)}"
+    }
+    return "{\"peak_gflops\": \(format(peak, 2)), \"networks\": [" + networks.joined(separator: ", ") + "]}\n"
+  }
+
+  func format(_ value: Double, _ places: Int) -> String { String(format: "%.\(places)f", value) }
+}
