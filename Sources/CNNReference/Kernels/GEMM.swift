@@ -20,11 +20,30 @@ enum GEMM {
     c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int
   ) {
     guard m > 0, n > 0, k > 0 else { return }
-    // Small products are not worth waking a second thread for.
-    let chunks = m * n * k < 1 << 18 ? 1 : max(1, min(threads, (n + nr - 1) / nr))
+    if m <= 4 {
+      rowTimesMatrix(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, threads: threads)
+      return
+    }
+    // Small products are not worth waking a second thread for. Wide products split their columns,
+    // narrow ones (late convolutions with few positions) their rows; either way every element of C
+    // is computed whole by one thread, in the same order.
+    let chunks = m * n * k < 1 << 18 ? 1 : threads
+    let splitRows = n < 4 * nr * chunks
     Parallel.run(chunks: chunks) { chunk in
-      let columns = Parallel.chunk(chunk, of: chunks, total: n, alignment: nr)
-      guard !columns.isEmpty else { return }
+      let columns = splitRows ? 0..<n : Parallel.chunk(chunk, of: chunks, total: n, alignment: nr)
+      let rows = splitRows ? Parallel.chunk(chunk, of: chunks, total: m, alignment: mr) : 0..<m
+      guard !columns.isEmpty, !rows.isEmpty else { return }
+      blocked(m: rows.count, n: columns, k: k, a: a + rows.lowerBound * lda, lda: lda, b: b, ldb: ldb,
+              c: c + rows.lowerBound * ldc, ldc: ldc)
+    }
+  }
+
+  /// The BLIS loops for all rows of A and the columns `columns` of B and C, on the calling thread.
+  static func blocked(
+    m: Int, n columns: Range<Int>, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+    c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    do {
       let packedA = UnsafeMutablePointer<Float>.allocate(capacity: mc * kc)
       let packedB = UnsafeMutablePointer<Float>.allocate(capacity: kc * nc)
       defer {
@@ -64,6 +83,43 @@ enum GEMM {
           pc += kc
         }
         jc += nc
+      }
+    }
+  }
+
+  /// C[m×n] += A[m×k]·B[k×n] for a few rows (fully connected layers at small batch): streams B once,
+  /// each row of C accumulating rows of B scaled by A's elements, in increasing k. Threads split the
+  /// columns.
+  static func rowTimesMatrix(
+    m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+    c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int
+  ) {
+    let chunks = n * k < 1 << 18 ? 1 : threads
+    Parallel.run(chunks: chunks) { chunk in
+      let columns = Parallel.chunk(chunk, of: chunks, total: n, alignment: 16)
+      guard !columns.isEmpty else { return }
+      let vectorEnd = columns.lowerBound + (columns.count / 16) * 16
+      for row in 0..<m {
+        let target = c + row * ldc
+        for p in 0..<k {
+          let scale = a[row * lda + p]
+          let source = b + p * ldb
+          var j = columns.lowerBound
+          while j < vectorEnd {
+            var accumulator = load(target + j)
+            #if arch(x86_64)
+            accumulator.addProduct(SIMD16(repeating: scale), load(source + j))
+            #else
+            accumulator += SIMD16(repeating: scale) * load(source + j)
+            #endif
+            store(accumulator, target + j)
+            j += 16
+          }
+          while j < columns.upperBound {
+            target[j] = target[j].addingProduct(scale, source[j])
+            j += 1
+          }
+        }
       }
     }
   }
