@@ -4,8 +4,8 @@ import CNNSpec
 /// loop, transposed convolution as GEMM + col2im scatter. Weights are PyTorch's layouts:
 /// [out, in/groups, kd, kh, kw] and, transposed, [in, out/groups, kd, kh, kw].
 enum ConvolutionKernel {
-  /// Columns of im2col workspace per GEMM call (bounds the workspace to K × 4096 floats).
-  static let columnBlock = 4096
+  /// Output positions per im2col block (the workspace is K × about 2048 floats).
+  static let columnBlock = 2048
 
   static func forward(
     _ input: Tensor, plan: WindowPlan, outputs: Int, groups: Int, weights: [Float], bias: [Float]?, threads: Int
@@ -36,27 +36,39 @@ enum ConvolutionKernel {
         }
       }
     } else {
-      // Whole output rows per block, about `columnBlock` columns each.
+      // Whole output rows per block, about `columnBlock` columns each, so that a block's im2col
+      // workspace stays in L2 while the GEMM packs it. With enough blocks, threads take contiguous
+      // runs of blocks (each doing its own im2col); otherwise the GEMM splits its rows.
       let rowWidth = outExtent.w
       let rowsPerBlock = max(1, columnBlock / rowWidth)
       let totalRows = outExtent.d * outExtent.h
-      let workspace = UnsafeMutablePointer<Float>.allocate(capacity: k * min(totalRows, rowsPerBlock) * rowWidth)
-      defer { workspace.deallocate() }
+      let blocks = (totalRows + rowsPerBlock - 1) / rowsPerBlock
+      let blockThreads = blocks >= 2 * threads ? threads : 1
       input.data.withUnsafeBufferPointer { source in
         weights.withUnsafeBufferPointer { w in
           output.data.withUnsafeMutableBufferPointer { out in
-            for sample in 0..<batch {
-              for group in 0..<groups {
-                let inBase = source.baseAddress! + (sample * channels + group * inGroup) * inExtent.volume
-                let outBase = out.baseAddress! + (sample * outputs + group * outGroup) * n
-                var row = 0
-                while row < totalRows {
-                  let rows = row..<min(totalRows, row + rowsPerBlock)
-                  let width = rows.count * rowWidth
-                  im2col(inBase, extent: inExtent, channels: inGroup, plan: plan, rows: rows, into: workspace)
-                  GEMM.multiply(m: outGroup, n: width, k: k, a: w.baseAddress! + group * outGroup * k, lda: k,
-                                b: workspace, ldb: width, c: outBase + row * rowWidth, ldc: n, threads: threads)
-                  row = rows.upperBound
+            let (source, w, out) = (source.baseAddress!, w.baseAddress!, out.baseAddress!)
+            let packed = blockThreads > 1 ? (0..<groups).map { GEMM.PackedA(w + $0 * outGroup * k, lda: k, m: outGroup, k: k) } : []
+            defer { packed.forEach { $0.deallocate() } }
+            Parallel.run(chunks: blockThreads) { chunk in
+              let workspace = UnsafeMutablePointer<Float>.allocate(capacity: k * min(totalRows, rowsPerBlock) * rowWidth)
+              defer { workspace.deallocate() }
+              for block in Parallel.chunk(chunk, of: blockThreads, total: blocks) {
+                let rows = (block * rowsPerBlock)..<min(totalRows, (block + 1) * rowsPerBlock)
+                let width = rows.count * rowWidth
+                for sample in 0..<batch {
+                  for group in 0..<groups {
+                    let inBase = source + (sample * channels + group * inGroup) * inExtent.volume
+                    let outBase = out + (sample * outputs + group * outGroup) * n
+                    im2col(inBase, extent: inExtent, channels: inGroup, plan: plan, rows: rows, into: workspace)
+                    if packed.isEmpty {
+                      GEMM.multiply(m: outGroup, n: width, k: k, a: w + group * outGroup * k, lda: k, b: workspace, ldb: width,
+                                    c: outBase + rows.lowerBound * rowWidth, ldc: n, threads: threads)
+                    } else {
+                      GEMM.multiply(packed: packed[group], n: width, b: workspace, ldb: width, c: outBase + rows.lowerBound * rowWidth,
+                                    ldc: n)
+                    }
+                  }
                 }
               }
             }

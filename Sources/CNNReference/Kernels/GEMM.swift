@@ -38,13 +38,62 @@ enum GEMM {
     }
   }
 
+  /// A matrix A packed once into the micro-panels of every (kc panel, mc block), for products whose
+  /// A is reused across many calls (a convolution's weights across its im2col blocks).
+  struct PackedA: @unchecked Sendable {
+    // Unchecked Sendable: the buffer is written once in `init` and only read afterwards.
+    let m: Int
+    let k: Int
+    let storage: UnsafeMutablePointer<Float>
+    /// offsets[p][i]: where the block of panel p (depth kc) and row block i (height mc) starts.
+    let offsets: [[Int]]
+
+    init(_ a: UnsafePointer<Float>, lda: Int, m: Int, k: Int) {
+      self.m = m
+      self.k = k
+      var offsets: [[Int]] = []
+      var total = 0
+      for pc in stride(from: 0, to: k, by: kc) {
+        var row: [Int] = []
+        for ic in stride(from: 0, to: m, by: mc) {
+          row.append(total)
+          total += (min(mc, m - ic) + mr - 1) / mr * mr * min(kc, k - pc)
+        }
+        offsets.append(row)
+      }
+      self.offsets = offsets
+      storage = UnsafeMutablePointer<Float>.allocate(capacity: max(total, 1))
+      for (p, pc) in stride(from: 0, to: k, by: kc).enumerated() {
+        for (i, ic) in stride(from: 0, to: m, by: mc).enumerated() {
+          packA(a + ic * lda + pc, lda: lda, m: min(mc, m - ic), k: min(kc, k - pc), into: storage + offsets[p][i])
+        }
+      }
+    }
+
+    func deallocate() { storage.deallocate() }
+  }
+
+  /// C[m×n] += A·B with A packed beforehand, on the calling thread (callers parallelise around it).
+  static func multiply(packed: PackedA, n: Int, b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
+    guard packed.m > 0, n > 0, packed.k > 0 else { return }
+    loops(m: packed.m, columns: 0..<n, k: packed.k, packedA: packed, a: nil, lda: 0, b: b, ldb: ldb, c: c, ldc: ldc)
+  }
+
   /// The BLIS loops for all rows of A and the columns `columns` of B and C, on the calling thread.
   static func blocked(
     m: Int, n columns: Range<Int>, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
     c: UnsafeMutablePointer<Float>, ldc: Int
   ) {
+    loops(m: m, columns: columns, k: k, packedA: nil, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
+  }
+
+  /// Loops 5 to 1 of BLIS; A comes prepacked or is packed here block by block.
+  static func loops(
+    m: Int, columns: Range<Int>, k: Int, packedA prepacked: PackedA?, a: UnsafePointer<Float>?, lda: Int, b: UnsafePointer<Float>,
+    ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
     do {
-      let packedA = UnsafeMutablePointer<Float>.allocate(capacity: mc * kc)
+      let packedA = UnsafeMutablePointer<Float>.allocate(capacity: prepacked == nil ? mc * kc : 1)
       let packedB = UnsafeMutablePointer<Float>.allocate(capacity: kc * nc)
       defer {
         packedA.deallocate()
@@ -63,7 +112,13 @@ enum GEMM {
           var ic = 0
           while ic < m {
             let mcCurrent = min(mc, m - ic)
-            packA(a + ic * lda + pc, lda: lda, m: mcCurrent, k: kcCurrent, into: packedA)
+            let panelA: UnsafeMutablePointer<Float>
+            if let prepacked {
+              panelA = prepacked.storage + prepacked.offsets[pc / kc][ic / mc]
+            } else {
+              packA(a! + ic * lda + pc, lda: lda, m: mcCurrent, k: kcCurrent, into: packedA)
+              panelA = packedA
+            }
             // Loops 2 and 1: micro-tiles.
             var jr = 0
             while jr < ncCurrent {
@@ -72,7 +127,7 @@ enum GEMM {
               while ir < mcCurrent {
                 let mrCurrent = min(mr, mcCurrent - ir)
                 let cTile = c + (ic + ir) * ldc + jc + jr
-                microKernel(k: kcCurrent, a: packedA + ir * kcCurrent, b: packedB + jr * kcCurrent,
+                microKernel(k: kcCurrent, a: panelA + ir * kcCurrent, b: packedB + jr * kcCurrent,
                             c: cTile, ldc: ldc, rows: mrCurrent, columns: nrCurrent)
                 ir += mr
               }

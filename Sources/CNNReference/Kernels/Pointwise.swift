@@ -43,6 +43,7 @@ enum PointwiseKernel {
     }
   }
 
+  @inline(__always)
   static func map(_ tensor: inout Tensor, _ transform: (Float) -> Float) {
     tensor.data.withUnsafeMutableBufferPointer { buffer in
       for index in buffer.indices { buffer[index] = transform(buffer[index]) }
@@ -52,9 +53,16 @@ enum PointwiseKernel {
   /// Inference batch norm: (x − mean) / √(var + 1e-5) · γ + β per channel.
   static func batchNorm(_ tensor: inout Tensor, scale: [Float], shift: [Float]) {
     let plane = tensor.plane
-    for index in tensor.data.indices {
-      let channel = (index / plane) % tensor.channels
-      tensor.data[index] = tensor.data[index] * scale[channel] + shift[channel]
+    let channels = tensor.channels
+    let batch = tensor.batch
+    tensor.data.withUnsafeMutableBufferPointer { buffer in
+      for sample in 0..<batch {
+        for c in 0..<channels {
+          let base = buffer.baseAddress! + (sample * channels + c) * plane
+          let (a, b) = (scale[c], shift[c])
+          for i in 0..<plane { base[i] = base[i] * a + b }
+        }
+      }
     }
   }
 

@@ -4,38 +4,59 @@ import CNNSpec
 enum PoolingKernel {
   /// Max over the window's taps inside the input; average over the taps inside the padded input
   /// (PyTorch's `count_include_pad=True` and Caffe's divisor; a ceil-mode overhang is excluded).
-  static func sliding(_ input: Tensor, plan: WindowPlan, kind: PoolingKind) -> Tensor {
+  static func sliding(_ input: Tensor, plan: WindowPlan, kind: PoolingKind, threads: Int = 1) -> Tensor {
     let extent = Extent3(input.spatial)
-    let (pd, ph, pw) = (plan.axes[0], plan.axes[1], plan.axes[2])
     let outExtent = plan.outputs
     var output = Tensor(zeros: [input.batch, input.channels] + Array(outExtent.array.suffix(input.spatial.count)))
-    func inside(_ plan: AxisPlan, _ position: Int) -> Bool { position >= 0 && position < plan.input }
-    func insidePadded(_ plan: AxisPlan, _ position: Int) -> Bool { position >= -plan.before && position < plan.input + plan.after }
-    var index = 0
-    for plane in 0..<(input.batch * input.channels) {
-      let base = plane * extent.volume
-      for od in 0..<pd.count {
-        for oy in 0..<ph.count {
-          for ox in 0..<pw.count {
-            var best = -Float.infinity
-            var sum: Float = 0
-            var divisor = 0
-            for z in 0..<pd.kernel {
-              let iz = pd.starts[od] + z * pd.dilation
-              for y in 0..<ph.kernel {
-                let iy = ph.starts[oy] + y * ph.dilation
-                for x in 0..<pw.kernel {
-                  let ix = pw.starts[ox] + x * pw.dilation
-                  if insidePadded(pd, iz), insidePadded(ph, iy), insidePadded(pw, ix) { divisor += 1 }
-                  guard inside(pd, iz), inside(ph, iy), inside(pw, ix) else { continue }
-                  let value = input.data[base + (iz * extent.h + iy) * extent.w + ix]
-                  best = max(best, value)
-                  sum += value
+    // Per axis and output index: the input positions of the taps inside the input, and how many
+    // taps lie inside the padded input (the average's divisor).
+    func taps(_ axis: AxisPlan) -> (positions: [[Int]], padded: [Int]) {
+      var positions: [[Int]] = []
+      var padded: [Int] = []
+      for start in axis.starts {
+        var inside: [Int] = []
+        var count = 0
+        for t in 0..<axis.kernel {
+          let position = start + t * axis.dilation
+          if position >= -axis.before, position < axis.input + axis.after { count += 1 }
+          if position >= 0, position < axis.input { inside.append(position) }
+        }
+        positions.append(inside)
+        padded.append(count)
+      }
+      return (positions, padded)
+    }
+    let (tz, ty, tx) = (taps(plan.axes[0]), taps(plan.axes[1]), taps(plan.axes[2]))
+    let planes = input.batch * input.channels
+    let chunks = planes * outExtent.volume < 1 << 16 ? 1 : threads
+    input.data.withUnsafeBufferPointer { source in
+      output.data.withUnsafeMutableBufferPointer { target in
+        let (source, target) = (source.baseAddress!, target.baseAddress!)
+        Parallel.run(chunks: chunks) { chunk in
+          for plane in Parallel.chunk(chunk, of: chunks, total: planes) {
+            let base = source + plane * extent.volume
+            var out = target + plane * outExtent.volume
+            for od in 0..<outExtent.d {
+              for oy in 0..<outExtent.h {
+                for ox in 0..<outExtent.w {
+                  var best = -Float.infinity
+                  var sum: Float = 0
+                  for iz in tz.positions[od] {
+                    for iy in ty.positions[oy] {
+                      let line = base + (iz * extent.h + iy) * extent.w
+                      for ix in tx.positions[ox] {
+                        let value = line[ix]
+                        best = max(best, value)
+                        sum += value
+                      }
+                    }
+                  }
+                  let divisor = tz.padded[od] * ty.padded[oy] * tx.padded[ox]
+                  out.pointee = kind == .max ? (best == -.infinity ? 0 : best) : sum / Float(max(divisor, 1))
+                  out += 1
                 }
               }
             }
-            output.data[index] = kind == .max ? (best == -.infinity ? 0 : best) : sum / Float(max(divisor, 1))
-            index += 1
           }
         }
       }
