@@ -4,9 +4,6 @@ import CNNSpec
 /// loop, transposed convolution as GEMM + col2im scatter. Weights are PyTorch's layouts:
 /// [out, in/groups, kd, kh, kw] and, transposed, [in, out/groups, kd, kh, kw].
 enum ConvolutionKernel {
-  /// Output positions per im2col block (the workspace is K × about 2048 floats).
-  static let columnBlock = 2048
-
   static func forward(
     _ input: Tensor, plan: WindowPlan, outputs: Int, groups: Int, weights: [Float], bias: [Float]?, threads: Int
   ) -> Tensor {
@@ -36,40 +33,19 @@ enum ConvolutionKernel {
         }
       }
     } else {
-      // Whole output rows per block, about `columnBlock` columns each, so that a block's im2col
-      // workspace stays in L2 while the GEMM packs it. With enough blocks, threads take contiguous
-      // runs of blocks (each doing its own im2col); otherwise the GEMM splits its rows.
-      let rowWidth = outExtent.w
-      let rowsPerBlock = max(1, columnBlock / rowWidth)
-      let totalRows = outExtent.d * outExtent.h
-      let blocks = (totalRows + rowsPerBlock - 1) / rowsPerBlock
-      let blockThreads = blocks >= 2 * threads ? threads : 1
+      // Implicit GEMM: B (taps × positions) is never stored; its blocks are gathered from the input
+      // while the GEMM packs them.
       input.data.withUnsafeBufferPointer { source in
         weights.withUnsafeBufferPointer { w in
           output.data.withUnsafeMutableBufferPointer { out in
-            let (source, w, out) = (source.baseAddress!, w.baseAddress!, out.baseAddress!)
-            let packed = blockThreads > 1 ? (0..<groups).map { GEMM.PackedA(w + $0 * outGroup * k, lda: k, m: outGroup, k: k) } : []
-            defer { packed.forEach { $0.deallocate() } }
-            Parallel.run(chunks: blockThreads) { chunk in
-              let workspace = UnsafeMutablePointer<Float>.allocate(capacity: k * min(totalRows, rowsPerBlock) * rowWidth)
-              defer { workspace.deallocate() }
-              for block in Parallel.chunk(chunk, of: blockThreads, total: blocks) {
-                let rows = (block * rowsPerBlock)..<min(totalRows, (block + 1) * rowsPerBlock)
-                let width = rows.count * rowWidth
-                for sample in 0..<batch {
-                  for group in 0..<groups {
-                    let inBase = source + (sample * channels + group * inGroup) * inExtent.volume
-                    let outBase = out + (sample * outputs + group * outGroup) * n
-                    im2col(inBase, extent: inExtent, channels: inGroup, plan: plan, rows: rows, into: workspace)
-                    if packed.isEmpty {
-                      GEMM.multiply(m: outGroup, n: width, k: k, a: w + group * outGroup * k, lda: k, b: workspace, ldb: width,
-                                    c: outBase + rows.lowerBound * rowWidth, ldc: n, threads: threads)
-                    } else {
-                      GEMM.multiply(packed: packed[group], n: width, b: workspace, ldb: width, c: outBase + rows.lowerBound * rowWidth,
-                                    ldc: n)
-                    }
-                  }
-                }
+            for group in 0..<groups {
+              let packed = GEMM.PackedA(w.baseAddress! + group * outGroup * k, lda: k, m: outGroup, k: k)
+              defer { packed.deallocate() }
+              for sample in 0..<batch {
+                let gather = Im2colGather(input: source.baseAddress! + (sample * channels + group * inGroup) * inExtent.volume,
+                                          extent: inExtent, plan: plan)
+                GEMM.multiply(packed: packed, n: n, c: out.baseAddress! + (sample * outputs + group * outGroup) * n, ldc: n,
+                              threads: threads, packer: gather.pack)
               }
             }
           }
@@ -78,57 +54,6 @@ enum ConvolutionKernel {
     }
     if let bias { addBias(bias, to: &output) }
     return output
-  }
-
-  /// Lays out, for the output rows `rows` (flattened depth × height), every kernel tap of every
-  /// channel as a row of the workspace: row (c, z, y, x), column p holds the input element that
-  /// tap (z, y, x) of window p sees, or 0 in padding.
-  static func im2col(
-    _ input: UnsafePointer<Float>, extent: Extent3, channels: Int, plan: WindowPlan, rows: Range<Int>,
-    into workspace: UnsafeMutablePointer<Float>
-  ) {
-    let (pd, ph, pw) = (plan.axes[0], plan.axes[1], plan.axes[2])
-    let (oh, ow) = (ph.count, pw.count)
-    let width = rows.count * ow
-    // For each width tap: the output columns whose input column is inside the row, and the first one's source.
-    let spans: [(first: Int, end: Int, source: Int)] = (0..<pw.kernel).map { x in
-      var first = 0
-      while first < ow, pw.starts[first] + x * pw.dilation < 0 { first += 1 }
-      var end = ow
-      while end > first, pw.starts[end - 1] + x * pw.dilation >= extent.w { end -= 1 }
-      return (first, end, first < end ? pw.starts[first] + x * pw.dilation : 0)
-    }
-    let step = pw.stride
-    var row = 0
-    for c in 0..<channels {
-      let channel = input + c * extent.volume
-      for z in 0..<pd.kernel {
-        for y in 0..<ph.kernel {
-          for x in 0..<pw.kernel {
-            let (first, end, source) = spans[x]
-            let target = workspace + row * width
-            for (index, outputRow) in rows.enumerated() {
-              let iz = pd.starts[outputRow / oh] + z * pd.dilation
-              let iy = ph.starts[outputRow % oh] + y * ph.dilation
-              let destination = target + index * ow
-              guard iz >= 0, iz < extent.d, iy >= 0, iy < extent.h, first < end else {
-                destination.update(repeating: 0, count: ow)
-                continue
-              }
-              let line = channel + (iz * extent.h + iy) * extent.w + source
-              if first > 0 { destination.update(repeating: 0, count: first) }
-              if step == 1 {
-                (destination + first).update(from: line, count: end - first)
-              } else {
-                for column in 0..<(end - first) { destination[first + column] = line[column * step] }
-              }
-              if end < ow { (destination + end).update(repeating: 0, count: ow - end) }
-            }
-            row += 1
-          }
-        }
-      }
-    }
   }
 
   /// One filter per output channel, reading input channel ⌊o / multiplier⌋ only.

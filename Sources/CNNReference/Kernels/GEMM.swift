@@ -87,10 +87,30 @@ enum GEMM {
     loops(m: m, columns: columns, k: k, packedA: nil, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
   }
 
-  /// Loops 5 to 1 of BLIS; A comes prepacked or is packed here block by block.
+  /// Fills a packed B block: rows `depth` of B, columns `columns`, in micro-panels of nr columns.
+  typealias BPacker = (_ depth: Range<Int>, _ columns: Range<Int>, _ into: UnsafeMutablePointer<Float>) -> Void
+
+  /// C[m×n] += A·B where B is never stored: `packer` produces each kc × nc block as the loops need
+  /// it (an implicit GEMM: the convolution's im2col happens while packing). Threads split the
+  /// columns in nr-aligned chunks.
+  static func multiply(packed: PackedA, n: Int, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int, packer: BPacker) {
+    guard packed.m > 0, n > 0, packed.k > 0 else { return }
+    let chunks = packed.m * n * packed.k < 1 << 18 ? 1 : threads
+    withoutActuallyEscaping(packer) { packer in
+      Parallel.run(chunks: chunks) { chunk in
+        let columns = Parallel.chunk(chunk, of: chunks, total: n, alignment: nr)
+        guard !columns.isEmpty else { return }
+        loops(m: packed.m, columns: columns, k: packed.k, packedA: packed, a: nil, lda: 0, b: nil, ldb: 0, c: c, ldc: ldc,
+              packer: packer)
+      }
+    }
+  }
+
+  /// Loops 5 to 1 of BLIS; A comes prepacked or is packed here block by block; B is packed from
+  /// memory or by `packer`.
   static func loops(
-    m: Int, columns: Range<Int>, k: Int, packedA prepacked: PackedA?, a: UnsafePointer<Float>?, lda: Int, b: UnsafePointer<Float>,
-    ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int
+    m: Int, columns: Range<Int>, k: Int, packedA prepacked: PackedA?, a: UnsafePointer<Float>?, lda: Int, b: UnsafePointer<Float>?,
+    ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int, packer: BPacker? = nil
   ) {
     do {
       let packedA = UnsafeMutablePointer<Float>.allocate(capacity: prepacked == nil ? mc * kc : 1)
@@ -107,7 +127,11 @@ enum GEMM {
         var pc = 0
         while pc < k {
           let kcCurrent = min(kc, k - pc)
-          packB(b + pc * ldb + jc, ldb: ldb, k: kcCurrent, n: ncCurrent, into: packedB)
+          if let packer {
+            packer(pc..<(pc + kcCurrent), jc..<(jc + ncCurrent), packedB)
+          } else {
+            packB(b! + pc * ldb + jc, ldb: ldb, k: kcCurrent, n: ncCurrent, into: packedB)
+          }
           // Loop 3: row blocks of height mc.
           var ic = 0
           while ic < m {
