@@ -15,6 +15,8 @@ struct BenchCommand {
     var gflops: Double
     var runs: Int
     var slowest: [(String, Double, Double)]
+    /// Time per operator type, largest first.
+    var byOperator: [(String, Double)]
   }
 
   func run() throws(UsageError) -> Tool.ExitCode {
@@ -64,8 +66,10 @@ struct BenchCommand {
       let macs = analysis.layers[index].macs
       return (analysis.layers[index].name, seconds, macs > 0 ? 2 * Double(macs) / seconds / 1e9 : 0)
     }
+    var byOperator: [String: Double] = [:]
+    for (index, seconds) in layerTimes.enumerated() { byOperator[analysis.layers[index].op, default: 0] += seconds }
     return Result(name: analysis.network.name, medianSeconds: median, gflops: 2 * Double(analysis.totals.macs) / median / 1e9,
-                  runs: runs, slowest: slowest)
+                  runs: runs, slowest: slowest, byOperator: byOperator.sorted { $0.value > $1.value })
   }
 
   func text(_ results: [Result], peak: Double, threads: Int) -> String {
@@ -73,9 +77,11 @@ struct BenchCommand {
     for result in results {
       lines.append("\(result.name): median \(format(result.medianSeconds * 1000, 2)) ms over \(result.runs) runs, "
                    + "\(format(result.gflops, 1)) GFLOP/s (\(format(100 * result.gflops / peak, 1))% of peak)")
+      lines.append("  slowest layers:")
       for (name, seconds, gflops) in result.slowest {
-        lines.append("  \(name): \(format(seconds * 1000, 2)) ms" + (gflops > 0 ? ", \(format(gflops, 1)) GFLOP/s" : ""))
+        lines.append("    \(name): \(format(seconds * 1000, 2)) ms" + (gflops > 0 ? ", \(format(gflops, 1)) GFLOP/s" : ""))
       }
+      lines.append("  time by operator: " + result.byOperator.prefix(6).map { "\($0.0) \(format($0.1 * 1000, 1)) ms" }.joined(separator: ", "))
     }
     return lines.joined(separator: "\n") + "\n"
   }
