@@ -113,13 +113,12 @@ public struct Engine: Sendable {
           shares = true
         }
       }
-      var inPlace: Tensor?
-      if shares, layer.op.keyword != "flatten", layer.op.keyword != "reshape", layer.op.keyword != "identity" {
-        inPlace = values.removeValue(forKey: source)
-      }
-      let operands = layer.inputs.map { values[$0] ?? inPlace! }
+      // An in-place layer takes its input out of `values`, so that the kernel owns the only
+      // reference and writes over it without a copy.
+      let writesInPlace = shares && layer.op.keyword != "flatten" && layer.op.keyword != "reshape" && layer.op.keyword != "identity"
+      var operands = layer.inputs.map { writesInPlace ? values.removeValue(forKey: $0)! : values[$0]! }
       let begin = DispatchTime.now().uptimeNanoseconds
-      let output = try runner.run(layer, index: index, inputs: operands, inPlace: inPlace)
+      let output = try runner.run(layer, index: index, inputs: &operands, inPlace: writesInPlace)
       let seconds = Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9
       if shares {
         let owner = buffer[source]!
@@ -135,7 +134,6 @@ public struct Engine: Sendable {
       values[id] = output
       peak = max(peak, live)
       measurements.append(LayerMeasurement(name: layer.name, shape: output.shape, seconds: seconds, sharesInput: shares))
-      if inPlace != nil { values[source] = nil }
       for input in layer.inputs {
         remaining[input, default: 0] -= 1
         if remaining[input] == 0, !outputs.contains(input) { release(input) }

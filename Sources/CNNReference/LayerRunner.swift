@@ -35,9 +35,24 @@ struct LayerRunner {
   let threads: Int
   let store: ParameterStore
 
-  func run(_ layer: Layer, index: Int, inputs: [Tensor], inPlace: Tensor?) throws(EngineError) -> Tensor {
+  /// Runs `layer` on `inputs`. With `inPlace`, the kernel takes the single input out of `inputs`
+  /// and overwrites it (the engine guarantees nothing else holds it).
+  /// PReLU's learned slopes (none for other activations).
+  private func slopes(_ activation: Activation, channels: Int, _ random: inout ParameterSource) throws(EngineError) -> [Float] {
+    guard case .prelu(let shared) = activation else { return [] }
+    return random.uniform(shared ? 1 : channels, scale: 0.25).map { abs($0) }
+  }
+
+  func run(_ layer: Layer, index: Int, inputs: inout [Tensor], inPlace: Bool) throws(EngineError) -> Tensor {
     var random = ParameterSource(random: SeededRandom(seed: seed, stream: UInt64(index)), cached: store.arrays[index])
     defer { if store.arrays[index] == nil, !random.drawn.isEmpty { store.arrays[index] = random.drawn } }
+    if inPlace {
+      var output = inputs.removeFirst()
+      if case .activation(let activation) = layer.op {
+        PointwiseKernel.activation(activation, &output, slopes: try slopes(activation, channels: output.channels, &random))
+      }
+      return output
+    }
     let input = inputs[0]
     switch layer.op {
     case .convolution(let conv):
@@ -93,7 +108,7 @@ struct LayerRunner {
       guard shape.reduce(1, *) * input.batch == input.data.count else { throw EngineError.unsupported("reshape changes the element count") }
       return Tensor(shape: [input.batch] + shape, data: input.data)
     case .batchNorm(let affine):
-      var output = inPlace ?? input
+      var output = input
       let mean = random.uniform(input.channels, scale: 0.1)
       let variance = random.uniform(input.channels, scale: 0.5).map { 1 + $0 }
       let gamma = affine ? random.uniform(input.channels, scale: 0.5).map { 1 + $0 } : Array(repeating: 1, count: input.channels)
@@ -105,12 +120,10 @@ struct LayerRunner {
     case .localResponseNorm(let size):
       return PointwiseKernel.localResponseNorm(input, size: size)
     case .dropout, .identity:
-      return inPlace ?? input
+      return input
     case .activation(let activation):
-      var output = inPlace ?? input
-      var slopes: [Float] = []
-      if case .prelu(let shared) = activation { slopes = random.uniform(shared ? 1 : input.channels, scale: 0.25).map { abs($0) } }
-      PointwiseKernel.activation(activation, &output, slopes: slopes)
+      var output = input
+      PointwiseKernel.activation(activation, &output, slopes: try slopes(activation, channels: input.channels, &random))
       return output
     case .concat: return try StructuralKernel.concat(inputs)
     case .add: return try StructuralKernel.elementwise(inputs, multiply: false)

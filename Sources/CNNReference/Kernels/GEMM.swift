@@ -96,12 +96,16 @@ enum GEMM {
   static func multiply(packed: PackedA, n: Int, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int, packer: BPacker) {
     guard packed.m > 0, n > 0, packed.k > 0 else { return }
     let chunks = packed.m * n * packed.k < 1 << 18 ? 1 : threads
+    // Few positions (late layers): split the rows, in whole mc blocks, and let each thread pack B.
+    let rowBlocks = (packed.m + mc - 1) / mc
+    let splitRows = n < 4 * nr * chunks && rowBlocks >= chunks
     withoutActuallyEscaping(packer) { packer in
       Parallel.run(chunks: chunks) { chunk in
-        let columns = Parallel.chunk(chunk, of: chunks, total: n, alignment: nr)
-        guard !columns.isEmpty else { return }
+        let columns = splitRows ? 0..<n : Parallel.chunk(chunk, of: chunks, total: n, alignment: nr)
+        let blocks = splitRows ? Parallel.chunk(chunk, of: chunks, total: rowBlocks) : 0..<rowBlocks
+        guard !columns.isEmpty, !blocks.isEmpty else { return }
         loops(m: packed.m, columns: columns, k: packed.k, packedA: packed, a: nil, lda: 0, b: nil, ldb: 0, c: c, ldc: ldc,
-              packer: packer)
+              packer: packer, rowBlocks: blocks)
       }
     }
   }
@@ -110,7 +114,7 @@ enum GEMM {
   /// memory or by `packer`.
   static func loops(
     m: Int, columns: Range<Int>, k: Int, packedA prepacked: PackedA?, a: UnsafePointer<Float>?, lda: Int, b: UnsafePointer<Float>?,
-    ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int, packer: BPacker? = nil
+    ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int, packer: BPacker? = nil, rowBlocks: Range<Int>? = nil
   ) {
     do {
       let packedA = UnsafeMutablePointer<Float>.allocate(capacity: prepacked == nil ? mc * kc : 1)
@@ -133,8 +137,9 @@ enum GEMM {
             packB(b! + pc * ldb + jc, ldb: ldb, k: kcCurrent, n: ncCurrent, into: packedB)
           }
           // Loop 3: row blocks of height mc.
-          var ic = 0
-          while ic < m {
+          var ic = (rowBlocks?.lowerBound ?? 0) * mc
+          let rowEnd = min(m, (rowBlocks?.upperBound ?? (m + mc - 1) / mc) * mc)
+          while ic < rowEnd {
             let mcCurrent = min(mc, m - ic)
             let panelA: UnsafeMutablePointer<Float>
             if let prepacked {

@@ -6,7 +6,7 @@ enum PointwiseKernel {
   static func activation(_ activation: Activation, _ tensor: inout Tensor, slopes: [Float]) {
     let plane = tensor.plane
     switch activation {
-    case .relu: map(&tensor) { max($0, 0) }
+    case .relu: relu(&tensor)
     case .relu6: map(&tensor) { min(max($0, 0), 6) }
     case .sigmoid: map(&tensor) { 1 / (1 + exp(-$0)) }
     case .tanh: map(&tensor) { Foundation.tanh($0) }
@@ -43,6 +43,24 @@ enum PointwiseKernel {
     }
   }
 
+  /// max(x, 0), sixteen lanes at a time.
+  static func relu(_ tensor: inout Tensor) {
+    tensor.data.withUnsafeMutableBufferPointer { buffer in
+      let count = buffer.count
+      let base = UnsafeMutableRawPointer(buffer.baseAddress!)
+      var index = 0
+      while index + 16 <= count {
+        let value = base.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<Float>.self)
+        base.storeBytes(of: value.replacing(with: 0, where: value .< 0), toByteOffset: index * 4, as: SIMD16<Float>.self)
+        index += 16
+      }
+      while index < count {
+        buffer[index] = max(buffer[index], 0)
+        index += 1
+      }
+    }
+  }
+
   @inline(__always)
   static func map(_ tensor: inout Tensor, _ transform: (Float) -> Float) {
     tensor.data.withUnsafeMutableBufferPointer { buffer in
@@ -71,19 +89,26 @@ enum PointwiseKernel {
   static func localResponseNorm(_ input: Tensor, size: Int) -> Tensor {
     var output = input
     let plane = input.plane
+    let channels = input.channels
+    let batch = input.batch
     let (alpha, beta): (Float, Float) = (1e-4, 0.75)
-    for sample in 0..<input.batch {
-      for c in 0..<input.channels {
-        let low = max(0, c - (size - 1) / 2)
-        let high = min(input.channels - 1, c + size / 2)
-        for position in 0..<plane {
-          var squares: Float = 0
-          for other in low...high {
-            let value = input.data[(sample * input.channels + other) * plane + position]
-            squares += value * value
+    var squares = [Float](repeating: 0, count: plane)
+    input.data.withUnsafeBufferPointer { source in
+      output.data.withUnsafeMutableBufferPointer { target in
+        for sample in 0..<batch {
+          let base = sample * channels * plane
+          for c in 0..<channels {
+            // Σ x² over channels max(0, c − (size−1)/2) … min(C−1, c + size/2), in channel order.
+            for i in 0..<plane { squares[i] = 0 }
+            for other in max(0, c - (size - 1) / 2)...min(channels - 1, c + size / 2) {
+              let row = source.baseAddress! + base + other * plane
+              for i in 0..<plane { squares[i] += row[i] * row[i] }
+            }
+            let row = base + c * plane
+            for i in 0..<plane {
+              target[row + i] = source[row + i] / pow(1 + alpha / Float(size) * squares[i], beta)
+            }
           }
-          let index = (sample * input.channels + c) * plane + position
-          output.data[index] = input.data[index] / pow(1 + alpha / Float(size) * squares, beta)
         }
       }
     }

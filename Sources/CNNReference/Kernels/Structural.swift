@@ -32,14 +32,19 @@ enum StructuralKernel {
         shape[axis] = max(shape[axis], input.shape[axis])
       }
     }
-    var output = Tensor(zeros: shape)
-    for index in output.data.indices { output.data[index] = multiply ? 1 : 0 }
+    var output = Tensor(shape: shape, data: [Float](repeating: multiply ? 1 : 0, count: shape.reduce(1, *)))
     var strides = [Int](repeating: 1, count: shape.count)
     for axis in stride(from: shape.count - 2, through: 0, by: -1) { strides[axis] = strides[axis + 1] * shape[axis + 1] }
     for input in inputs {
       if input.shape == shape {
-        for index in output.data.indices {
-          if multiply { output.data[index] *= input.data[index] } else { output.data[index] += input.data[index] }
+        output.data.withUnsafeMutableBufferPointer { target in
+          input.data.withUnsafeBufferPointer { source in
+            if multiply {
+              for index in target.indices { target[index] *= source[index] }
+            } else {
+              for index in target.indices { target[index] += source[index] }
+            }
+          }
         }
         continue
       }
