@@ -7,6 +7,8 @@ enum Help {
            cnncalc check PATH…            validate specs and their expect lines (CI gate)
            cnncalc fit SPEC               input sizes for which every layer fits exactly
            cnncalc zoo                    list the bundled specs
+           cnncalc verify SPEC            run the reference engine; compare shapes, fields, memory
+           cnncalc bench SPEC…            reference engine speed next to the machine's FMA peak
 
     options:
       --format FORMAT     summary: table, markdown, csv, json; check: text, github, json
@@ -17,6 +19,9 @@ enum Help {
       --strict            check: warnings fail too
       --verbose           check: print notes too
       --radius N          fit: how far from the declared size to search (default 64)
+      --threads N         verify, bench: engine threads (default: all processors)
+      --max-memory SIZE   verify: refuse runs that need more (default: half the memory)
+      --seed N, --runs N  verify, bench: weight seed; bench: timed runs
       --help, --version
 
     exit codes: 0 success; 1 spec errors, failed expect lines (check --strict: warnings);
@@ -45,6 +50,23 @@ enum Help {
         Lists input sizes within N (default 64) of the declared one for which no layer drops
         pixels, skips a ceil-mode window, runs a window past the padded input or pads unevenly;
         and, for each layer that does at the declared size, the padding or input that fixes it.
+
+        """
+    case "verify":
+      return """
+        usage: cnncalc verify [--threads N] [--max-memory SIZE] [--seed N] SPEC
+
+        Runs the network on seeded random weights with the reference engine and compares, layer
+        by layer, the measured output shapes, receptive fields and live memory with the calculated
+        ones. Exit 0 when all agree, 1 on a mismatch. See docs/verify.md.
+
+        """
+    case "bench":
+      return """
+        usage: cnncalc bench [--threads N] [--runs N] [--format text|json] SPEC…
+
+        Measures the machine's FMA peak, then the median forward-pass time of each network after a
+        warm-up, its GFLOP/s (2 × MACs / time), the slowest layers and the time per operator.
 
         """
     case "zoo":

@@ -57,6 +57,8 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
     (["alexnet", "--format", "json"], "summary-alexnet.json"),
     (["fit", "specs/alexnet-224.cnn"], "fit-alexnet-224.txt"),
     (["zoo"], "zoo.txt"),
+    (["--help"], "help.txt"),
+    (["help", "verify"], "help-verify.txt"),
   ])
   func goldenOutput(arguments: [String], golden: String) throws {
     let result = run(arguments)
