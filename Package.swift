@@ -29,14 +29,15 @@ let package = Package(
     .target(name: "CNNCommand", dependencies: ["CNNSpec", "CNNCalc", "CNNReport", "CNNZoo", "CNNReference", "CNNVerify"]),
     .executableTarget(name: "cnncalc", dependencies: ["CNNCommand"]),
     .executableTarget(name: "cnncalc-benchmarks", dependencies: ["CNNSpec", "CNNCalc", "CNNReport", "CNNZoo", "CNNReference"]),
+    .target(name: "CNNTestSupport", path: "Tests/CNNTestSupport"),
     .testTarget(name: "CNNSpecTests", dependencies: ["CNNSpec"]),
-    .testTarget(name: "CNNCalcTests", dependencies: ["CNNSpec", "CNNCalc", "CNNZoo"]),
+    .testTarget(name: "CNNCalcTests", dependencies: ["CNNSpec", "CNNCalc", "CNNZoo", "CNNTestSupport"]),
     .testTarget(name: "CNNReportTests", dependencies: ["CNNSpec", "CNNCalc", "CNNReport"]),
     .testTarget(
-      name: "CNNReferenceTests", dependencies: ["CNNSpec", "CNNCalc", "CNNReference", "CNNVerify", "CNNZoo"],
+      name: "CNNReferenceTests", dependencies: ["CNNSpec", "CNNCalc", "CNNReference", "CNNVerify", "CNNZoo", "CNNTestSupport"],
       swiftSettings: nativeCPU),
     .testTarget(
-      name: "CNNCommandTests", dependencies: ["CNNCommand", "CNNZoo", "CNNSpec", "CNNCalc", "CNNReport"],
+      name: "CNNCommandTests", dependencies: ["CNNCommand", "CNNZoo", "CNNSpec", "CNNCalc", "CNNReport", "CNNTestSupport"],
       resources: [.copy("Golden")]),
   ]
 )

@@ -1,5 +1,6 @@
 import CNNCalc
 import CNNSpec
+import CNNTestSupport
 import Testing
 
 /// Receptive fields against brute-force dependency sets and hand derivations.

@@ -2,6 +2,8 @@ import CNNCalc
 import CNNSpec
 import Testing
 
+
+
 /// Compiles and analyses spec text, failing the test on any error.
 func analyze(_ text: String, options: AnalysisOptions = AnalysisOptions(), sourceLocation: SourceLocation = #_sourceLocation)
   throws -> Analysis
@@ -19,16 +21,4 @@ extension Analysis {
 
   /// Diagnostics with the given code.
   func diagnostics(_ code: DiagnosticCode) -> [Diagnostic] { diagnostics.filter { $0.code == code } }
-}
-
-/// A small deterministic generator (SplitMix64) so random sweeps replay from their seed.
-struct SeededGenerator: RandomNumberGenerator {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
 }

@@ -3,21 +3,12 @@ import CNNReport
 import CNNSpec
 import CNNZoo
 import Foundation
+import CNNTestSupport
 import Testing
 
 /// Bad input never crashes: thousands of random mutations of zoo specs go through compilation,
 /// analysis and every renderer. A crash here kills the test process, so the suite fails loudly.
 @Suite struct RobustnessTests {
-  struct Generator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-  }
 
   static let fragments = [
     "(", ")", "|", "*", "=", ":", "x", "0", "-1", "99999999999999999999", "9223372036854775807", "k0", "s0",
@@ -26,7 +17,7 @@ import Testing
     "adaptiveavgpool 1000000000", "mul in", "crop p9", "pad p=1:0", "dwconv k3", "shuffle 7", "* 0", "rf 3",
   ]
 
-  static func mutate(_ text: String, using generator: inout Generator) -> String {
+  static func mutate(_ text: String, using generator: inout SeededGenerator) -> String {
     var bytes = Array(text.utf8)
     for _ in 0..<Int.random(in: 1...4, using: &generator) {
       guard !bytes.isEmpty else { break }
@@ -47,7 +38,7 @@ import Testing
   }
 
   @Test func mutatedSpecsNeverCrash() {
-    var generator = Generator(state: 7)
+    var generator = SeededGenerator(state: 7)
     let seeds = ["lenet5", "alexnet-224", "googlenet", "resnet18", "zfnet"].compactMap { Zoo.text(named: $0) }
     var analysed = 0
     // CNNCALC_FUZZ_ITERATIONS=100000 swift test --filter Robustness runs a long campaign.

@@ -3,27 +3,18 @@ import CNNReference
 import CNNSpec
 import CNNVerify
 import Foundation
+import CNNTestSupport
 import Testing
 
 /// The calculator against the reference engine on many random networks: shapes, receptive fields
 /// and peak memory must agree exactly. A failure prints the seed and the spec so it can be replayed
 /// with `cnncalc verify`.
 @Suite struct DifferentialTests {
-  struct Generator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-  }
 
   /// A random network over the whole catalogue: branches, merges, odd sizes, ceil mode, dilation,
   /// groups, transposed convolution, resampling, padding; 1-D, 2-D or 3-D.
   static func randomSpec(seed: UInt64) -> String {
-    var g = Generator(state: seed)
+    var g = SeededGenerator(state: seed)
     func pick<T>(_ values: [T]) -> T { values.randomElement(using: &g)! }
     func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &g) }
     let rank = pick([1, 2, 2, 2, 3])

@@ -1,28 +1,19 @@
 import CNNSpec
+import CNNTestSupport
 import Testing
 
 @testable import CNNReference
 
 /// Every kernel against a naive direct loop written here, over many random sizes.
 @Suite struct KernelTests {
-  struct Generator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-  }
 
-  static func randomValues(_ count: Int, _ generator: inout Generator) -> [Float] {
+  static func randomValues(_ count: Int, _ generator: inout SeededGenerator) -> [Float] {
     (0..<count).map { _ in Float.random(in: -1...1, using: &generator) }
   }
 
   /// C += A·B against the triple loop, for sizes around the micro-tile and panel boundaries.
   @Test func gemmMatchesTripleLoop() {
-    var generator = Generator(state: 1)
+    var generator = SeededGenerator(state: 1)
     for _ in 0..<60 {
       let m = Int.random(in: 1...40, using: &generator)
       let n = Int.random(in: 1...80, using: &generator)
@@ -75,7 +66,7 @@ import Testing
   }
 
   @Test func convolutionMatchesDirectLoop() throws {
-    var generator = Generator(state: 2)
+    var generator = SeededGenerator(state: 2)
     var checked = 0
     while checked < 150 {
       let rank = Int.random(in: 1...3, using: &generator)
@@ -106,7 +97,7 @@ import Testing
 
   /// Transposed convolution against the scatter it is defined by.
   @Test func transposedMatchesScatter() throws {
-    var generator = Generator(state: 3)
+    var generator = SeededGenerator(state: 3)
     for _ in 0..<80 {
       let rank = Int.random(in: 1...2, using: &generator)
       let channels = Int.random(in: 1...3, using: &generator)
