@@ -48,7 +48,7 @@ enum SpecLoader {
     return SourceFile(path: path, bytes: Array(data))
   }
 
-  /// Every `.cnn` file under `path` (recursively, sorted), or `path` itself when it is a file.
+  /// Every `.cnn` and `.json` file under `path` (recursively, sorted), or `path` itself when it is a file.
   /// Symbolic links to folders are not followed, so link loops end.
   static func specFiles(under path: String) throws(FileError) -> [String] {
     var isDirectory: ObjCBool = false
@@ -61,7 +61,7 @@ enum SpecLoader {
     }
     var files: [String] = []
     while let relative = enumerator.nextObject() as? String {
-      if relative.hasSuffix(".cnn") {
+      if relative.hasSuffix(".cnn") || relative.hasSuffix(".json") {
         files.append(path.hasSuffix("/") ? path + relative : path + "/" + relative)
       }
     }

@@ -11,13 +11,20 @@ struct SpecRun {
   /// Compiles and analyses a loaded spec.
   init(_ source: SourceFile, options: Options) {
     self.source = source
-    let compilation = SpecCompiler.compile(source, inputShapes: options.inputShapes)
+    let compilation = SpecRun.compile(source, options: options)
     diagnostics = compilation.diagnostics
     if let network = compilation.network {
       let analysis = Analyzer.analyze(network, options: options.analysisOptions)
       self.analysis = analysis
       diagnostics += analysis.diagnostics
     }
+  }
+
+  /// Compiles a `.json` file as a JSON spec and anything else as the spec language.
+  static func compile(_ source: SourceFile, options: Options) -> Compilation {
+    source.path.hasSuffix(".json")
+      ? JSONSpecImporter.compile(source, inputShapes: options.inputShapes)
+      : SpecCompiler.compile(source, inputShapes: options.inputShapes)
   }
 
   /// Whether the run fails: an error, or (strict) a warning.

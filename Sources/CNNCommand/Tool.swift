@@ -64,6 +64,7 @@ public struct Tool: Sendable {
     case "zoo": return try ZooCommand(environment: environment, options: options).run()
     case "verify": return try VerifyCommand(environment: environment, options: options).run()
     case "bench": return try BenchCommand(environment: environment, options: options).run()
+    case "export": return try ExportCommand(environment: environment, options: options).run()
     default:
       throw UsageError(message: "'\(command)' is not available in this version yet; see docs/cli.md")
     }

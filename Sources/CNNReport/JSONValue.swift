@@ -5,6 +5,8 @@ public indirect enum JSONValue: Sendable, Equatable {
   case null
   case bool(Bool)
   case integer(Int)
+  /// A number written as given (an exact decimal such as `0.01`).
+  case raw(String)
   case string(String)
   case array([JSONValue])
   case object([(String, JSONValue)])
@@ -26,6 +28,7 @@ public indirect enum JSONValue: Sendable, Equatable {
     case .null: return "null"
     case .bool(let value): return value ? "true" : "false"
     case .integer(let value): return String(value)
+    case .raw(let text): return text
     case .string(let value): return Self.quote(value)
     case .array(let values):
       if values.isEmpty { return "[]" }
