@@ -65,8 +65,9 @@ public struct Tool: Sendable {
     case "verify": return try VerifyCommand(environment: environment, options: options).run()
     case "bench": return try BenchCommand(environment: environment, options: options).run()
     case "export": return try ExportCommand(environment: environment, options: options).run()
+    case "diff": return try DiffCommand(environment: environment, options: options).run()
     default:
-      throw UsageError(message: "'\(command)' is not available in this version yet; see docs/cli.md")
+      throw UsageError(message: "unknown command '\(command)'")
     }
   }
 
