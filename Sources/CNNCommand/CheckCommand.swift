@@ -1,6 +1,8 @@
 import CNNCalc
 import CNNReport
 import CNNSpec
+import Dispatch
+import Foundation
 
 /// `cnncalc check PATH…`: validates every spec under the paths and evaluates their `expect` lines.
 struct CheckCommand {
@@ -15,14 +17,20 @@ struct CheckCommand {
     var checked = 0
     var failed = 0
     var json: [JSONValue] = []
+    var cases: [JUnitReport.Case] = []
     for operand in options.operands {
       let files: [String]
+      var problems: [FileError] = []
       do {
-        files = try SpecLoader.specFiles(under: operand)
+        files = try SpecLoader.specFiles(under: operand, problems: &problems)
       } catch {
         environment.writeError("cnncalc: \(error.message)\n")
         exit = .usage
         continue
+      }
+      for problem in problems {
+        environment.writeError("cnncalc: \((problem as Error).message)\n")
+        exit = .usage
       }
       for file in files {
         checked += 1
@@ -33,10 +41,15 @@ struct CheckCommand {
           environment.writeError("cnncalc: \(error.message)\n")
           failed += 1
           exit = .usage
+          cases.append(JUnitReport.Case(name: file, failures: [error.message], seconds: 0))
           continue
         }
+        let started = DispatchTime.now().uptimeNanoseconds
         var run = SpecRun(source, options: options)
         if !options.verbose { run.diagnostics.removeAll { $0.severity == .note } }
+        let failing = run.diagnostics.filter { $0.severity == .error || (options.strict && $0.severity == .warning) }
+        cases.append(JUnitReport.Case(name: file, failures: failing.map { DiagnosticRenderer.text($0, source: source) },
+                                      seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9))
         if run.fails(strict: options.strict) {
           failed += 1
           if exit == .success { exit = .failure }
@@ -46,6 +59,14 @@ struct CheckCommand {
         case "json": json += run.diagnostics.map { DiagnosticRenderer.json($0, source: source) }
         default: environment.writeOut(run.renderedDiagnostics(style: style))
         }
+      }
+    }
+    if let path = options.junit {
+      do {
+        try JUnitReport.xml(cases).write(toFile: path, atomically: true, encoding: .utf8)
+      } catch {
+        environment.writeError("cnncalc: cannot write the JUnit report to \(path)\n")
+        exit = .usage
       }
     }
     if format == "json" {

@@ -22,9 +22,10 @@ struct Options {
   var seed: UInt64 = 1
   var maxMemory: Int?
   var runs: Int?
+  var junit: String?
 
   /// Flags that take a value.
-  static let valued: Set<String> = ["--format", "-f", "--input", "--batch", "--dtype", "--radius", "--threads", "--seed", "--max-memory", "--runs"]
+  static let valued: Set<String> = ["--format", "-f", "--input", "--batch", "--dtype", "--radius", "--threads", "--seed", "--max-memory", "--runs", "--junit"]
 
   init(_ arguments: some Collection<String>) throws(UsageError) {
     var iterator = Array(arguments).makeIterator()
@@ -52,6 +53,7 @@ struct Options {
       case "--radius": radius = try positive(value!, flag)
       case "--threads": threads = try positive(value!, flag)
       case "--runs": runs = try positive(value!, flag)
+      case "--junit": junit = value
       case "--seed": seed = UInt64(try positive(value!, flag))
       case "--max-memory":
         guard let amount = Literals.quantity(Substring(value!)), amount.isInteger, amount.numerator > 0 else {

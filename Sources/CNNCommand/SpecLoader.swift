@@ -5,7 +5,8 @@ import Foundation
 /// A spec file that cannot be read; reported at file level with exit code 2.
 struct FileError: Error {
   var path: String
-  var message: String
+  /// What is wrong with the file; printed after its path.
+  var reason: String
 }
 
 /// Finds spec text: a path on disk, or the name of a bundled zoo spec.
@@ -18,7 +19,7 @@ enum SpecLoader {
     var isDirectory: ObjCBool = false
     if FileManager.default.fileExists(atPath: operand, isDirectory: &isDirectory) {
       if isDirectory.boolValue {
-        throw FileError(path: operand, message: "is a folder; name a spec file (check takes folders)")
+        throw FileError(path: operand, reason: "is a folder; name a spec file (check takes folders)")
       }
       return try read(operand)
     }
@@ -27,42 +28,56 @@ enum SpecLoader {
       return SourceFile(path: "<zoo>/\(name).cnn", text: text)
     }
     let suggestion = Suggestions.closest(to: name, in: Zoo.names).map { "; did you mean the zoo spec '\($0)'?" } ?? ""
-    throw FileError(path: operand, message: "no such file or zoo spec\(suggestion) (cnncalc zoo lists the zoo)")
+    throw FileError(path: operand, reason: "no such file or zoo spec\(suggestion) (cnncalc zoo lists the zoo)")
   }
 
   /// Reads a file with a size limit.
   static func read(_ path: String) throws(FileError) -> SourceFile {
     guard let handle = FileHandle(forReadingAtPath: path) else {
-      throw FileError(path: path, message: "cannot be read (permission denied or not a regular file)")
+      throw FileError(path: path, reason: "cannot be read (permission denied or not a regular file)")
     }
     defer { try? handle.close() }
     let data: Data
     do {
       data = try handle.read(upToCount: maximumBytes + 1) ?? Data()
     } catch {
-      throw FileError(path: path, message: "cannot be read: \(error.localizedDescription)")
+      throw FileError(path: path, reason: "cannot be read: \(error.localizedDescription)")
     }
     guard data.count <= maximumBytes else {
-      throw FileError(path: path, message: "is larger than \(maximumBytes >> 20) MiB; a spec is a small text file")
+      throw FileError(path: path, reason: "is larger than \(maximumBytes >> 20) MiB; a spec is a small text file")
     }
     return SourceFile(path: path, bytes: Array(data))
   }
 
-  /// Every `.cnn` and `.json` file under `path` (recursively, sorted), or `path` itself when it is a file.
-  /// Symbolic links to folders are not followed, so link loops end.
-  static func specFiles(under path: String) throws(FileError) -> [String] {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-      throw FileError(path: path, message: "no such file or folder")
-    }
-    guard isDirectory.boolValue else { return [path] }
-    guard let enumerator = FileManager.default.enumerator(atPath: path) else {
-      throw FileError(path: path, message: "cannot be listed")
-    }
+  /// Every `.cnn` and `.json` file under `path` (recursively, sorted), or `path` itself when it is
+  /// a file. Folders are walked with `lstat`: symbolic links to folders are not followed (so link
+  /// loops end), and folders that cannot be listed are reported, not fatal.
+  static func specFiles(under path: String, problems: inout [FileError]) throws(FileError) -> [String] {
+    var status = stat()
+    guard stat(path, &status) == 0 else { throw FileError(path: path, reason: "no such file or folder") }
+    guard status.st_mode & S_IFMT == S_IFDIR else { return [path] }
     var files: [String] = []
-    while let relative = enumerator.nextObject() as? String {
-      if relative.hasSuffix(".cnn") || relative.hasSuffix(".json") {
-        files.append(path.hasSuffix("/") ? path + relative : path + "/" + relative)
+    var pending = [path]
+    var visited = Set<String>()
+    while let folder = pending.popLast() {
+      guard visited.insert(folder).inserted, visited.count <= 100_000 else { continue }
+      let entries: [String]
+      do {
+        entries = try FileManager.default.contentsOfDirectory(atPath: folder)
+      } catch {
+        problems.append(FileError(path: folder, reason: "cannot be listed"))
+        continue
+      }
+      for entry in entries where !entry.hasPrefix(".") {
+        let full = folder.hasSuffix("/") ? folder + entry : folder + "/" + entry
+        var entryStatus = stat()
+        guard lstat(full, &entryStatus) == 0 else { continue }
+        switch entryStatus.st_mode & S_IFMT {
+        case S_IFDIR: pending.append(full)
+        case S_IFREG, S_IFLNK:
+          if entry.hasSuffix(".cnn") || entry.hasSuffix(".json") { files.append(full) }
+        default: continue
+        }
       }
     }
     return files.sorted()

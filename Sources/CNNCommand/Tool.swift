@@ -87,7 +87,7 @@ extension Error {
   var message: String {
     switch self {
     case let usage as UsageError: usage.message
-    case let file as FileError: "\(file.path): \(file.message)"
+    case let file as FileError: "\(file.path): \(file.reason)"
     default: "\(self)"
     }
   }

@@ -31,7 +31,11 @@ public enum DiagnosticRenderer {
     }
     let (line, column) = source.lineAndColumn(of: range.start)
     var lines = ["\(source.path):\(line):\(column): \(severity): \(diagnostic.message) [\(diagnostic.code.rawValue)]"]
-    let text = source.lineText(line).replacingOccurrences(of: "\t", with: " ")
+    // Tabs become spaces so the caret lines up; other control characters (binary junk) become '?'
+    // so that they cannot drive the terminal.
+    let text = String(String.UnicodeScalarView(source.lineText(line).unicodeScalars.map { scalar in
+      scalar == "\t" ? " " : (scalar.value < 0x20 || scalar.value == 0x7F) ? "?" : scalar
+    }))
     let end = source.lineAndColumn(of: max(range.start, range.end - 1))
     let width = end.line == line ? max(1, end.column - column + 1) : max(1, text.count - column + 1)
     let gutter = "\(line)"

@@ -1,4 +1,7 @@
 import CNNCommand
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import Foundation
 import Testing
 
@@ -102,7 +105,8 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
     #expect(run(["lenet5", "--batch", "0"]).code == 2)
     #expect(run(["no/such/file.cnn"]).code == 2)
     #expect(run(["lenet"]).error.contains("did you mean the zoo spec 'lenet5'?"))
-    #expect(run(["diff", "lenet5", "lenet5"]).code == 2)
+    #expect(run(["export", "lenet5", "--format", "csv"]).code == 2)
+    #expect(run(["frobnicate"]).error.contains("no such file or zoo spec"))
     let failed = run([broken.path])
     #expect(failed.code == 1)
     #expect(failed.error.contains("expected params 1, actual 224 (+223, +22300%)"))
@@ -128,5 +132,88 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
   @Test func inputBatchAndDtypeOverrides() {
     let result = run(["lenet5", "--input", "1x36x36", "--batch", "2", "--dtype", "f16", "--format", "csv"])
     #expect(result.out.contains("c1,0,conv k5,image,2x6x32x32,156,0,"))
+  }
+}
+
+/// diff, export and the CI formats of check.
+@Suite(.serialized) struct CIFormatTests {
+  @Test(arguments: [("table", "diff-alexnet.txt"), ("markdown", "diff-alexnet.md"), ("json", "diff-alexnet.json")])
+  func diffFormats(format: String, golden: String) throws {
+    let result = run(["diff", "specs/alexnet-224.cnn", "specs/alexnet.cnn", "--format", format])
+    #expect(result.code == 0, "\(result.error)")
+    try expectGolden(result.out, golden)
+  }
+
+  /// AlexNet at 224 and at 227 differ only in conv1's and later shapes and in MACs: conv1 has
+  /// 54² instead of 55² positions, 96 · 363 MACs each (Krizhevsky et al. 2012; issue #2).
+  @Test func diffOfPaperAndTrainedAlexNet() throws {
+    let result = run(["diff", "specs/alexnet-224.cnn", "specs/alexnet.cnn", "--format", "json"])
+    let conv1Difference: Int = (55 * 55 - 54 * 54) * 96 * 363
+    let old: Int = 724_406_816 - conv1Difference
+    #expect(result.out.contains("\"macs\": { \"old\": \(old), \"new\": 724406816"))
+  }
+
+  @Test func diffNeedsTwoSpecs() {
+    #expect(run(["diff", "lenet5"]).code == 2)
+  }
+
+  @Test func exportWritesAJSONSpecEveryCommandReads() throws {
+    let exported = run(["export", "lenet5", "--format", "json"])
+    #expect(exported.code == 0)
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cnncalc-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let file = folder.appendingPathComponent("lenet5.json")
+    try exported.out.write(to: file, atomically: true, encoding: .utf8)
+    #expect(run(["check", folder.path]).out.hasSuffix("1 spec checked: 1 passed, 0 failed\n"))
+    #expect(run([file.path, "--format", "csv"]).out == run(["lenet5", "--format", "csv"]).out)
+  }
+
+  /// A folder with junk, an unreadable file, a symbolic-link loop and an enormous file: each gets
+  /// a file-level or located error and the rest are still checked. The JUnit report parses back.
+  @Test func hostileFolder() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cnncalc-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder.appendingPathComponent("sub"), withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let junk: [UInt8] = (0..<2000).map { (index: Int) -> UInt8 in UInt8(truncatingIfNeeded: index &* 131 &+ 7) }
+    try Data(junk).write(to: folder.appendingPathComponent("junk.cnn"))
+    try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("sub/loop").path, withDestinationPath: folder.path)
+    let big = folder.appendingPathComponent("big.cnn")
+    FileManager.default.createFile(atPath: big.path, contents: Data(count: 17 << 20))
+    let locked = folder.appendingPathComponent("locked.cnn")
+    try "input x 1x4\nrelu\n".write(to: locked, atomically: true, encoding: .utf8)
+    try FileManager.default.setAttributes([.posixPermissions: 0], ofItemAtPath: locked.path)
+    let good = folder.appendingPathComponent("sub/good.cnn")
+    try "input x 1x8\nconv 2 k3\n".write(to: good, atomically: true, encoding: .utf8)
+    let junit = folder.appendingPathComponent("report.xml")
+
+    let result = run(["check", folder.path, "--junit", junit.path])
+    #expect(result.code == 2, "an unreadable file is exit 2")
+    #expect(result.error.contains("big.cnn: is larger than 16 MiB"))
+    #expect(result.out.contains("junk.cnn:1:"))
+    let readable = getuid() == 0  // root reads files whatever their permissions
+    #expect(result.out.hasSuffix("4 specs checked: \(readable ? 2 : 1) passed, \(readable ? 2 : 3) failed\n"))
+
+    let data = try Data(contentsOf: junit)
+    let parser = XMLParser(data: data)
+    let collector = JUnitCollector()
+    parser.delegate = collector
+    #expect(parser.parse(), "the JUnit report is well-formed XML")
+    #expect(collector.testCases.count == 4)
+    #expect(collector.failures == (readable ? 2 : 3))
+    #expect(collector.testCases.contains { $0.hasSuffix("sub/good.cnn") })
+  }
+}
+
+/// Counts test cases and failures in a JUnit XML report.
+final class JUnitCollector: NSObject, XMLParserDelegate, @unchecked Sendable {
+  // Unchecked Sendable: used by one parser on one thread.
+  var testCases: [String] = []
+  var failures = 0
+
+  func parser(_ parser: XMLParser, didStartElement element: String, namespaceURI: String?, qualifiedName: String?,
+              attributes: [String: String] = [:]) {
+    if element == "testcase" { testCases.append(attributes["name"] ?? "") }
+    if element == "failure" { failures += 1 }
   }
 }
