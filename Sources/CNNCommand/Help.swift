@@ -7,11 +7,15 @@ enum Help {
            cnncalc check PATH…            validate specs and their expect lines (CI gate)
            cnncalc fit SPEC               input sizes for which every layer fits exactly
            cnncalc zoo                    list the bundled specs
+           cnncalc diff OLD NEW           what changed: layers and totals with deltas
+           cnncalc export SPEC            the expanded graph as a JSON spec (--format json)
            cnncalc verify SPEC            run the reference engine; compare shapes, fields, memory
            cnncalc bench SPEC…            reference engine speed next to the machine's FMA peak
 
     options:
-      --format FORMAT     summary: table, markdown, csv, json; check: text, github, json
+      --format FORMAT     summary: table, markdown, csv, json; check: text, github, json;
+                          diff: table, markdown, json; export: json
+      --junit FILE        check: also write a JUnit XML report
       --input CxHxW       override the first input's shape (or NAME=CxHxW)
       --batch N           batch size (default 1)
       --dtype TYPE        f32, f16, bf16 or i8 for memory figures (default f32)
@@ -34,9 +38,9 @@ enum Help {
     switch command {
     case "check":
       return """
-        usage: cnncalc check [--strict] [--verbose] [--format text|github|json] PATH…
+        usage: cnncalc check [--strict] [--verbose] [--format text|github|json] [--junit FILE] PATH…
 
-        Checks every .cnn file under each PATH (folders recursively): syntax, shapes, merges and
+        Checks every .cnn and .json file under each PATH (folders recursively): syntax, shapes, merges and
         expect lines. Prints each error and warning (with --verbose, notes too) with
         file:line:column, then a summary line.
         Exit 0 when all pass, 1 when any spec has errors (with --strict: warnings), 2 when a path
