@@ -6,6 +6,7 @@ public final class ParameterStore: @unchecked Sendable {
   // Unchecked Sendable: a store is used by one forward pass at a time (the engine's layer loop is
   // sequential; kernels never touch the store).
   fileprivate var arrays: [Int: [[Float]]] = [:]
+  fileprivate var packed: [Int: ConvolutionKernel.PackedWeights] = [:]
 
   /// An empty store.
   public init() {}
@@ -64,7 +65,12 @@ struct LayerRunner {
       let fanIn = input.channels / groups * plan.kernelVolume
       let weights = random.uniform(outputs * fanIn, scale: heScale(fanIn: fanIn))
       let bias = conv.bias ? random.uniform(outputs, scale: 0.1) : nil
-      return ConvolutionKernel.forward(input, plan: plan, outputs: outputs, groups: groups, weights: weights, bias: bias, threads: threads)
+      let depthwise = input.channels / groups == 1 && groups == input.channels
+      let packed = depthwise ? nil : store.packed[index]
+        ?? ConvolutionKernel.PackedWeights(weights, groups: groups, rows: outputs / groups, depth: fanIn)
+      if !depthwise { store.packed[index] = packed }
+      return ConvolutionKernel.forward(input, plan: plan, outputs: outputs, groups: groups, weights: weights, bias: bias,
+                                       threads: threads, packed: packed)
     case .transposedConvolution(let conv):
       let rank = input.spatial.count
       guard rank > 0 else { throw EngineError.unsupported("transposed convolution of a flat tensor") }
@@ -108,15 +114,13 @@ struct LayerRunner {
       guard shape.reduce(1, *) * input.batch == input.data.count else { throw EngineError.unsupported("reshape changes the element count") }
       return Tensor(shape: [input.batch] + shape, data: input.data)
     case .batchNorm(let affine):
-      var output = input
       let mean = random.uniform(input.channels, scale: 0.1)
       let variance = random.uniform(input.channels, scale: 0.5).map { 1 + $0 }
       let gamma = affine ? random.uniform(input.channels, scale: 0.5).map { 1 + $0 } : Array(repeating: 1, count: input.channels)
       let beta = affine ? random.uniform(input.channels, scale: 0.1) : Array(repeating: 0, count: input.channels)
       let scale = (0..<input.channels).map { gamma[$0] / (variance[$0] + 1e-5).squareRoot() }
       let shift = (0..<input.channels).map { beta[$0] - mean[$0] * scale[$0] }
-      PointwiseKernel.batchNorm(&output, scale: scale, shift: shift)
-      return output
+      return PointwiseKernel.batchNorm(input, scale: scale, shift: shift, threads: threads)
     case .localResponseNorm(let size):
       return PointwiseKernel.localResponseNorm(input, size: size)
     case .dropout, .identity:

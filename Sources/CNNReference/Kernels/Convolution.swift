@@ -4,8 +4,24 @@ import CNNSpec
 /// loop, transposed convolution as GEMM + col2im scatter. Weights are PyTorch's layouts:
 /// [out, in/groups, kd, kh, kw] and, transposed, [in, out/groups, kd, kh, kw].
 enum ConvolutionKernel {
+  /// A convolution's weights packed for the GEMM, one matrix per group; kept by the parameter
+  /// store so that repeated runs do not repack them.
+  final class PackedWeights: @unchecked Sendable {
+    // Unchecked Sendable: written once in `init`, read-only afterwards.
+    let groups: [GEMM.PackedA]
+
+    init(_ weights: [Float], groups count: Int, rows: Int, depth: Int) {
+      groups = weights.withUnsafeBufferPointer { w in
+        (0..<count).map { GEMM.PackedA(w.baseAddress! + $0 * rows * depth, lda: depth, m: rows, k: depth) }
+      }
+    }
+
+    deinit { groups.forEach { $0.deallocate() } }
+  }
+
   static func forward(
-    _ input: Tensor, plan: WindowPlan, outputs: Int, groups: Int, weights: [Float], bias: [Float]?, threads: Int
+    _ input: Tensor, plan: WindowPlan, outputs: Int, groups: Int, weights: [Float], bias: [Float]?, threads: Int,
+    packed cached: PackedWeights? = nil
   ) -> Tensor {
     let (batch, channels) = (input.batch, input.channels)
     let inExtent = Extent3(input.spatial)
@@ -17,35 +33,24 @@ enum ConvolutionKernel {
     let n = outExtent.volume
     if inGroup == 1 && outGroup >= 1 && groups == channels {
       depthwise(input, plan: plan, multiplier: outGroup, weights: weights, into: &output)
-    } else if plan.isPointwiseIdentity {
-      // A 1x1 stride-1 unpadded convolution reads its input as the GEMM's B matrix directly.
-      input.data.withUnsafeBufferPointer { source in
-        weights.withUnsafeBufferPointer { w in
-          output.data.withUnsafeMutableBufferPointer { out in
-            for sample in 0..<batch {
-              for group in 0..<groups {
-                GEMM.multiply(m: outGroup, n: n, k: k, a: w.baseAddress! + group * outGroup * k, lda: k,
-                              b: source.baseAddress! + (sample * channels + group * inGroup) * n, ldb: n,
-                              c: out.baseAddress! + (sample * outputs + group * outGroup) * n, ldc: n, threads: threads)
-              }
-            }
-          }
-        }
-      }
     } else {
-      // Implicit GEMM: B (taps × positions) is never stored; its blocks are gathered from the input
-      // while the GEMM packs them.
+      let packed = cached ?? PackedWeights(weights, groups: groups, rows: outGroup, depth: k)
       input.data.withUnsafeBufferPointer { source in
-        weights.withUnsafeBufferPointer { w in
-          output.data.withUnsafeMutableBufferPointer { out in
-            for group in 0..<groups {
-              let packed = GEMM.PackedA(w.baseAddress! + group * outGroup * k, lda: k, m: outGroup, k: k)
-              defer { packed.deallocate() }
-              for sample in 0..<batch {
-                let gather = Im2colGather(input: source.baseAddress! + (sample * channels + group * inGroup) * inExtent.volume,
-                                          extent: inExtent, plan: plan)
-                GEMM.multiply(packed: packed, n: n, c: out.baseAddress! + (sample * outputs + group * outGroup) * n, ldc: n,
-                              threads: threads, packer: gather.pack)
+        output.data.withUnsafeMutableBufferPointer { out in
+          for group in 0..<groups {
+            for sample in 0..<batch {
+              let base = source.baseAddress! + (sample * channels + group * inGroup) * inExtent.volume
+              let target = out.baseAddress! + (sample * outputs + group * outGroup) * n
+              if plan.isPointwiseIdentity {
+                // A 1x1 stride-1 unpadded convolution reads its input as the GEMM's B directly.
+                GEMM.multiply(packed: packed.groups[group], n: n, c: target, ldc: n, threads: threads) { depth, columns, into in
+                  GEMM.packB(base + depth.lowerBound * n + columns.lowerBound, ldb: n, k: depth.count, n: columns.count, into: into)
+                }
+              } else {
+                // Implicit GEMM: B (taps × positions) is never stored; its blocks are gathered from
+                // the input while the GEMM packs them.
+                let gather = Im2colGather(input: base, extent: inExtent, plan: plan)
+                GEMM.multiply(packed: packed.groups[group], n: n, c: target, ldc: n, threads: threads, packer: gather.pack)
               }
             }
           }

@@ -69,19 +69,26 @@ enum PointwiseKernel {
   }
 
   /// Inference batch norm: (x − mean) / √(var + 1e-5) · γ + β per channel.
-  static func batchNorm(_ tensor: inout Tensor, scale: [Float], shift: [Float]) {
-    let plane = tensor.plane
-    let channels = tensor.channels
-    let batch = tensor.batch
-    tensor.data.withUnsafeMutableBufferPointer { buffer in
-      for sample in 0..<batch {
-        for c in 0..<channels {
-          let base = buffer.baseAddress! + (sample * channels + c) * plane
-          let (a, b) = (scale[c], shift[c])
-          for i in 0..<plane { base[i] = base[i] * a + b }
+  /// Inference batch norm into a new tensor: one read of the input, one write of the output.
+  static func batchNorm(_ input: Tensor, scale: [Float], shift: [Float], threads: Int = 1) -> Tensor {
+    let plane = input.plane
+    let channels = input.channels
+    let planes = input.batch * channels
+    let chunks = input.data.count < 1 << 16 ? 1 : threads
+    let data = [Float](unsafeUninitializedCapacity: input.data.count) { buffer, count in
+      input.data.withUnsafeBufferPointer { source in
+        let (from, to) = (source.baseAddress!, buffer.baseAddress!)
+        Parallel.run(chunks: chunks) { chunk in
+          for index in Parallel.chunk(chunk, of: chunks, total: planes) {
+            let (a, b) = (scale[index % channels], shift[index % channels])
+            let (x, y) = (from + index * plane, to + index * plane)
+            for i in 0..<plane { y[i] = x[i] * a + b }
+          }
         }
       }
+      count = input.data.count
     }
+    return Tensor(shape: input.shape, data: data)
   }
 
   /// Cross-channel LRN as in Caffe and AlexNet: x / (1 + α/n · Σ x²)^β over `size` channels

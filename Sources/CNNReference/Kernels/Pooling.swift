@@ -29,6 +29,10 @@ enum PoolingKernel {
     let (tz, ty, tx) = (taps(plan.axes[0]), taps(plan.axes[1]), taps(plan.axes[2]))
     let planes = input.batch * input.channels
     let chunks = planes * outExtent.volume < 1 << 16 ? 1 : threads
+    if plan.axes.allSatisfy({ $0.dilation == 1 }) {
+      contiguous(input, into: &output, extent: extent, outExtent: outExtent, taps: (tz, ty, tx), kind: kind, chunks: chunks)
+      return output
+    }
     input.data.withUnsafeBufferPointer { source in
       output.data.withUnsafeMutableBufferPointer { target in
         let (source, target) = (source.baseAddress!, target.baseAddress!)
@@ -62,6 +66,54 @@ enum PoolingKernel {
       }
     }
     return output
+  }
+
+  /// The common case of undilated windows: each window's taps inside the input form one
+  /// contiguous run per axis, so the loops run over plain index ranges.
+  static func contiguous(
+    _ input: Tensor, into output: inout Tensor, extent: Extent3, outExtent: Extent3,
+    taps: (z: (positions: [[Int]], padded: [Int]), y: (positions: [[Int]], padded: [Int]), x: (positions: [[Int]], padded: [Int])),
+    kind: PoolingKind, chunks: Int
+  ) {
+    func runs(_ axis: (positions: [[Int]], padded: [Int])) -> [Range<Int>] {
+      axis.positions.map { ($0.first ?? 0)..<(($0.last ?? -1) + 1) }
+    }
+    let (rz, ry, rx) = (runs(taps.z), runs(taps.y), runs(taps.x))
+    let divisors = taps.z.padded.flatMap { dz in taps.y.padded.map { dy in dz * dy } }
+    let planes = input.batch * input.channels
+    input.data.withUnsafeBufferPointer { source in
+      output.data.withUnsafeMutableBufferPointer { target in
+        let (source, target) = (source.baseAddress!, target.baseAddress!)
+        Parallel.run(chunks: chunks) { chunk in
+          for plane in Parallel.chunk(chunk, of: chunks, total: planes) {
+            let base = source + plane * extent.volume
+            var out = target + plane * outExtent.volume
+            for od in 0..<outExtent.d {
+              for oy in 0..<outExtent.h {
+                let rows = divisors[od * outExtent.h + oy]
+                for ox in 0..<outExtent.w {
+                  var best = -Float.infinity
+                  var sum: Float = 0
+                  let columns = rx[ox]
+                  for iz in rz[od] {
+                    for iy in ry[oy] {
+                      let line = base + (iz * extent.h + iy) * extent.w
+                      for ix in columns {
+                        let value = line[ix]
+                        best = max(best, value)
+                        sum += value
+                      }
+                    }
+                  }
+                  out.pointee = kind == .max ? (best == -.infinity ? 0 : best) : sum / Float(max(rows * taps.x.padded[ox], 1))
+                  out += 1
+                }
+              }
+            }
+          }
+        }
+      }
+    }
   }
 
   /// PyTorch's adaptive windows: output j along an axis pools [⌊j·in/out⌋, ⌈(j+1)·in/out⌉).
