@@ -22,6 +22,7 @@ struct BenchCommand {
   func run() throws(UsageError) -> Tool.ExitCode {
     let format = try options.format(among: ["text", "json"])
     guard !options.operands.isEmpty else { throw UsageError(message: "bench needs a spec") }
+    Allocator.keepFreedMemory()
     let threads = options.threads ?? ProcessInfo.processInfo.activeProcessorCount
     let peak = PeakProbe.gigaflops(threads: threads)
     var results: [Result] = []

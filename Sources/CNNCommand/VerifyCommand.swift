@@ -33,6 +33,7 @@ struct VerifyCommand {
                              + "or use a smaller --input or --batch\n")
       return .failure
     }
+    Allocator.keepFreedMemory()
     let threads = options.threads ?? ProcessInfo.processInfo.activeProcessorCount
     let started = DispatchTime.now().uptimeNanoseconds
     let showProgress = environment.errorIsTerminal

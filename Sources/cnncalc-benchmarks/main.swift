@@ -42,6 +42,31 @@ if CommandLine.arguments.dropFirst().first == "gemm" {
   exit(0)
 }
 
+if CommandLine.arguments.dropFirst().first == "layers", CommandLine.arguments.count > 2 {
+  // Per-layer profile of one zoo network: median of 7 runs after a warm-up.
+  let name = CommandLine.arguments[2]
+  guard let text = Zoo.text(named: name), let network = SpecCompiler.compile(SourceFile(path: name, text: text)).network else {
+    print("no zoo spec \(name)")
+    exit(2)
+  }
+  let analysis = Analyzer.analyze(network, suggestFits: false)
+  let engine = Engine(network: network, options: EngineOptions(threads: 2))
+  let store = ParameterStore()
+  _ = try engine.run(parameters: store)
+  var times = [[Double]](repeating: [], count: network.layers.count)
+  for _ in 0..<7 {
+    let run = try engine.run(parameters: store)
+    for (index, layer) in run.layers.enumerated() { times[index].append(layer.seconds) }
+  }
+  for (index, layer) in analysis.layers.enumerated() {
+    let median = times[index].sorted()[3]
+    let gflops = layer.macs > 0 ? 2 * Double(layer.macs) / median / 1e9 : 0
+    let shape = layer.output.shape.map(String.init).joined(separator: "x")
+    print(pad(layer.name, 28) + pad(layer.op, 10) + pad(shape, 16) + pad(String(format: median * 1000), 10) + String(format: gflops))
+  }
+  exit(0)
+}
+
 print(pad("workload", 26) + pad("layers", 10) + pad("compile ms", 12) + pad("analyse ms", 12) + "table ms")
 var workloads: [(String, String)] = [1_000, 10_000, 100_000].map { ("sequential \($0)", sequentialSpec(layers: $0)) }
 workloads += ["resnet152", "googlenet", "vgg16"].map { ($0, Zoo.text(named: $0)!) }

@@ -93,7 +93,11 @@ enum GEMM {
   /// C[m×n] += A·B where B is never stored: `packer` produces each kc × nc block as the loops need
   /// it (an implicit GEMM: the convolution's im2col happens while packing). Threads split the
   /// columns in nr-aligned chunks.
-  static func multiply(packed: PackedA, n: Int, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int, packer: BPacker) {
+  /// With `overwrite`, C = A·B: C's previous contents are neither read nor needed (it may be
+  /// uninitialised memory).
+  static func multiply(
+    packed: PackedA, n: Int, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int, overwrite: Bool = false, packer: BPacker
+  ) {
     guard packed.m > 0, n > 0, packed.k > 0 else { return }
     let chunks = packed.m * n * packed.k < 1 << 18 ? 1 : threads
     // Few positions (late layers): split the rows, in whole mc blocks, and let each thread pack B.
@@ -105,7 +109,7 @@ enum GEMM {
         let blocks = splitRows ? Parallel.chunk(chunk, of: chunks, total: rowBlocks) : 0..<rowBlocks
         guard !columns.isEmpty, !blocks.isEmpty else { return }
         loops(m: packed.m, columns: columns, k: packed.k, packedA: packed, a: nil, lda: 0, b: nil, ldb: 0, c: c, ldc: ldc,
-              packer: packer, rowBlocks: blocks)
+              packer: packer, rowBlocks: blocks, overwrite: overwrite)
       }
     }
   }
@@ -114,7 +118,8 @@ enum GEMM {
   /// memory or by `packer`.
   static func loops(
     m: Int, columns: Range<Int>, k: Int, packedA prepacked: PackedA?, a: UnsafePointer<Float>?, lda: Int, b: UnsafePointer<Float>?,
-    ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int, packer: BPacker? = nil, rowBlocks: Range<Int>? = nil
+    ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int, packer: BPacker? = nil, rowBlocks: Range<Int>? = nil,
+    overwrite: Bool = false
   ) {
     do {
       let packedA = UnsafeMutablePointer<Float>.allocate(capacity: prepacked == nil ? mc * kc : 1)
@@ -157,7 +162,7 @@ enum GEMM {
                 let mrCurrent = min(mr, mcCurrent - ir)
                 let cTile = c + (ic + ir) * ldc + jc + jr
                 microKernel(k: kcCurrent, a: panelA + ir * kcCurrent, b: packedB + jr * kcCurrent,
-                            c: cTile, ldc: ldc, rows: mrCurrent, columns: nrCurrent)
+                            c: cTile, ldc: ldc, rows: mrCurrent, columns: nrCurrent, readsC: !(overwrite && pc == 0))
                 ir += mr
               }
               jr += nr
@@ -248,13 +253,15 @@ enum GEMM {
   @inline(__always)
   static func microKernel(
     k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
-    rows: Int, columns: Int
+    rows: Int, columns: Int, readsC: Bool = true
   ) {
     var c0 = (SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(),
               SIMD16<Float>(), SIMD16<Float>())
     var c1 = c0
     let full = rows == mr && columns == nr
-    if full {
+    if !readsC {
+      // C starts at zero: nothing to read.
+    } else if full {
       c0.0 = load(c); c1.0 = load(c + 16)
       c0.1 = load(c + ldc); c1.1 = load(c + ldc + 16)
       c0.2 = load(c + 2 * ldc); c1.2 = load(c + 2 * ldc + 16)
