@@ -12,6 +12,8 @@ struct BenchCommand {
   struct Result {
     var name: String
     var medianSeconds: Double
+    /// The fastest run: on a shared machine, the least disturbed.
+    var bestSeconds: Double
     var gflops: Double
     var runs: Int
     var slowest: [(String, Double, Double)]
@@ -69,14 +71,14 @@ struct BenchCommand {
     }
     var byOperator: [String: Double] = [:]
     for (index, seconds) in layerTimes.enumerated() { byOperator[analysis.layers[index].op, default: 0] += seconds }
-    return Result(name: analysis.network.name, medianSeconds: median, gflops: 2 * Double(analysis.totals.macs) / median / 1e9,
+    return Result(name: analysis.network.name, medianSeconds: median, bestSeconds: times.min() ?? median, gflops: 2 * Double(analysis.totals.macs) / median / 1e9,
                   runs: runs, slowest: slowest, byOperator: byOperator.sorted { $0.value > $1.value })
   }
 
   func text(_ results: [Result], peak: Double, threads: Int) -> String {
     var lines = ["FMA peak of this machine: \(format(peak, 1)) GFLOP/s on \(threads) thread\(threads == 1 ? "" : "s") (fp32)"]
     for result in results {
-      lines.append("\(result.name): median \(format(result.medianSeconds * 1000, 2)) ms over \(result.runs) runs, "
+      lines.append("\(result.name): median \(format(result.medianSeconds * 1000, 2)) ms (best \(format(result.bestSeconds * 1000, 2))) over \(result.runs) runs, "
                    + "\(format(result.gflops, 1)) GFLOP/s (\(format(100 * result.gflops / peak, 1))% of peak)")
       lines.append("  slowest layers:")
       for (name, seconds, gflops) in result.slowest {
@@ -89,7 +91,7 @@ struct BenchCommand {
 
   func json(_ results: [Result], peak: Double, threads: Int) -> String {
     let networks = results.map { result in
-      "{\"name\": \(JSONValue.quote(result.name)), \"threads\": \(threads), \"median_ms\": \(format(result.medianSeconds * 1000, 3)), "
+      "{\"name\": \(JSONValue.quote(result.name)), \"threads\": \(threads), \"median_ms\": \(format(result.medianSeconds * 1000, 3)), \"best_ms\": \(format(result.bestSeconds * 1000, 3)), "
         + "\"gflops\": \(format(result.gflops, 2)), \"runs\": \(result.runs)}"
     }
     return "{\"peak_gflops\": \(format(peak, 2)), \"networks\": [" + networks.joined(separator: ", ") + "]}\n"

@@ -12,6 +12,14 @@ public struct Tensor: Sendable {
     data = [Float](repeating: 0, count: shape.reduce(1, *))
   }
 
+  /// A tensor whose elements the caller overwrites before reading any (kernels that write every
+  /// output element once): skips the zero fill.
+  init(uninitialized shape: [Int]) {
+    self.shape = shape
+    let count = shape.reduce(1, *)
+    data = [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+  }
+
   /// A tensor with the given elements.
   public init(shape: [Int], data: [Float]) {
     precondition(shape.reduce(1, *) == data.count, "Tensor data does not match its shape")

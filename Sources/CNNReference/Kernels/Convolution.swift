@@ -26,7 +26,9 @@ enum ConvolutionKernel {
     let (batch, channels) = (input.batch, input.channels)
     let inExtent = Extent3(input.spatial)
     let outExtent = plan.outputs
-    var output = Tensor(zeros: [batch, outputs] + Array(outExtent.array.suffix(input.spatial.count)))
+    // Every element is written exactly once below (the GEMM overwrites C, the depthwise loop
+    // assigns each output), so the zero fill is skipped.
+    var output = Tensor(uninitialized: [batch, outputs] + Array(outExtent.array.suffix(input.spatial.count)))
     let inGroup = channels / groups
     let outGroup = outputs / groups
     let k = inGroup * plan.kernelVolume
