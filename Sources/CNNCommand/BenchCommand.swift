@@ -29,11 +29,7 @@ struct BenchCommand {
     let peak = PeakProbe.gigaflops(threads: threads)
     var results: [Result] = []
     for operand in options.operands {
-      let source: SourceFile
-      do { source = try SpecLoader.load(operand) } catch {
-        environment.writeError("cnncalc: \(error.message)\n")
-        return .usage
-      }
+      guard let source = environment.loadSpec(operand) else { return .usage }
       let run = SpecRun(source, options: options)
       guard let analysis = run.analysis, analysis.isComplete, !run.fails(strict: false) else {
         environment.writeError(run.renderedDiagnostics(style: Tool(environment: environment).errorStyle))

@@ -13,11 +13,7 @@ struct DiffCommand {
     var analyses: [Analysis] = []
     let style = Tool(environment: environment).errorStyle
     for operand in options.operands {
-      let source: SourceFile
-      do { source = try SpecLoader.load(operand) } catch {
-        environment.writeError("cnncalc: \(error.message)\n")
-        return .usage
-      }
+      guard let source = environment.loadSpec(operand) else { return .usage }
       let run = SpecRun(source, options: options)
       let errors = run.diagnostics.filter { $0.severity == .error && $0.code != .expectFailed && $0.code != .budgetExceeded }
       environment.writeError(errors.map { DiagnosticRenderer.text($0, source: source, style: style) + "\n" }.joined())

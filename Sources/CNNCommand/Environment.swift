@@ -1,3 +1,4 @@
+import CNNSpec
 import Foundation
 
 /// What a command may touch: its output streams, the file system, and facts about the terminal.
@@ -33,5 +34,18 @@ public struct Environment: Sendable {
       writeError: { text in FileHandle.standardError.write(Data(text.utf8)) },
       outputIsTerminal: isatty(STDOUT_FILENO) == 1, errorIsTerminal: isatty(STDERR_FILENO) == 1,
       noColor: !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty)
+  }
+}
+
+extension Environment {
+  /// Loads a spec (a file or a zoo name), or reports why not on standard error and returns nil
+  /// (the command then exits with code 2).
+  func loadSpec(_ operand: String) -> SourceFile? {
+    do {
+      return try SpecLoader.load(operand)
+    } catch {
+      writeError("cnncalc: \(error.message)\n")
+      return nil
+    }
   }
 }

@@ -9,11 +9,7 @@ struct ExportCommand {
   func run() throws(UsageError) -> Tool.ExitCode {
     _ = try options.format(among: ["json"])
     guard options.operands.count == 1 else { throw UsageError(message: "export takes one spec") }
-    let source: SourceFile
-    do { source = try SpecLoader.load(options.operands[0]) } catch {
-      environment.writeError("cnncalc: \(error.message)\n")
-      return .usage
-    }
+    guard let source = environment.loadSpec(options.operands[0]) else { return .usage }
     let compilation = SpecRun.compile(source, options: options)
     let style = Tool(environment: environment).errorStyle
     environment.writeError(compilation.diagnostics.map { DiagnosticRenderer.text($0, source: source, style: style) + "\n" }.joined())

@@ -10,11 +10,7 @@ struct FitCommand {
 
   func run() throws(UsageError) -> Tool.ExitCode {
     guard options.operands.count == 1 else { throw UsageError(message: "fit takes one spec") }
-    let source: SourceFile
-    do { source = try SpecLoader.load(options.operands[0]) } catch {
-      environment.writeError("cnncalc: \(error.message)\n")
-      return .usage
-    }
+    guard let source = environment.loadSpec(options.operands[0]) else { return .usage }
     let run = SpecRun(source, options: options)
     guard let analysis = run.analysis else {
       environment.writeError(run.renderedDiagnostics(style: Tool(environment: environment).errorStyle))
@@ -24,20 +20,20 @@ struct FitCommand {
       environment.writeOut("\(analysis.network.name): the first input has no spatial axes; nothing to fit\n")
       return .success
     }
-    environment.writeOut(text(report, analysis: analysis))
+    environment.writeOut(text(report, analysis: analysis, source: source))
     return .success
   }
 
   private func extents(_ values: [Int]) -> String { values.map(String.init).joined(separator: "x") }
 
-  private func text(_ report: Fit.Report, analysis: Analysis) -> String {
+  private func text(_ report: Fit.Report, analysis: Analysis, source: SourceFile) -> String {
     let declared = extents(report.declared)
     var lines = ["\(analysis.network.name): input '\(report.inputName)' declared \(declared)"]
     let problems = analysis.diagnostics.filter { [.truncation, .ceilWindowDropped, .partialWindow].contains($0.code) }
     lines.append(problems.isEmpty ? "at \(declared) every layer fits exactly"
                  : "at \(declared), \(problems.count) layer finding\(problems.count == 1 ? "" : "s"):")
     for problem in problems {
-      let line = problem.range.map { " (line \(analysis.network.layers.isEmpty ? 0 : lineNumber($0)))" } ?? ""
+      let line = problem.range.map { " (line \(source.lineAndColumn(of: $0.start).line))" } ?? ""
       lines.append("  \(problem.code.rawValue)\(line): \(problem.message)")
       if problem.code == .truncation, let hint = problem.hint { lines.append("    fix: \(hint)") }
     }
@@ -55,9 +51,5 @@ struct FitCommand {
       if fitting.count > 12 { lines.append("  … and \(fitting.count - 12) more") }
     }
     return lines.joined(separator: "\n") + "\n"
-  }
-
-  private func lineNumber(_ range: SourceRange) -> Int {
-    (try? SpecLoader.load(options.operands[0]))?.lineAndColumn(of: range.start).line ?? 0
   }
 }

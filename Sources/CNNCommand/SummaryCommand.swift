@@ -14,11 +14,7 @@ struct SummaryCommand {
     var exit = Tool.ExitCode.success
     var documents: [JSONValue] = []
     for (position, operand) in options.operands.enumerated() {
-      let source: SourceFile
-      do {
-        source = try SpecLoader.load(operand)
-      } catch {
-        environment.writeError("cnncalc: \(error.message)\n")
+      guard let source = environment.loadSpec(operand) else {
         exit = .usage
         continue
       }

@@ -14,11 +14,7 @@ struct VerifyCommand {
 
   func run() throws(UsageError) -> Tool.ExitCode {
     guard options.operands.count == 1 else { throw UsageError(message: "verify takes one spec") }
-    let source: SourceFile
-    do { source = try SpecLoader.load(options.operands[0]) } catch {
-      environment.writeError("cnncalc: \(error.message)\n")
-      return .usage
-    }
+    guard let source = environment.loadSpec(options.operands[0]) else { return .usage }
     let tool = Tool(environment: environment)
     let run = SpecRun(source, options: options)
     environment.writeError(run.renderedDiagnostics(style: tool.errorStyle).isEmpty ? "" :
