@@ -7,9 +7,9 @@ import PackageDescription
 /// so that `swift test` can run whole networks through it in seconds.
 let nativeCPU: [SwiftSetting] = {
   #if arch(x86_64)
-  return [.unsafeFlags(["-target-cpu", "native"]), .unsafeFlags(["-O"], .when(configuration: .debug))]
+    return [.unsafeFlags(["-target-cpu", "native"]), .unsafeFlags(["-O"], .when(configuration: .debug))]
   #else
-  return [.unsafeFlags(["-O"], .when(configuration: .debug))]
+    return [.unsafeFlags(["-O"], .when(configuration: .debug))]
   #endif
 }()
 
@@ -26,18 +26,22 @@ let package = Package(
     .target(name: "CNNZoo"),
     .target(name: "CNNReference", dependencies: ["CNNSpec"], swiftSettings: nativeCPU),
     .target(name: "CNNVerify", dependencies: ["CNNSpec", "CNNCalc", "CNNReference"]),
-    .target(name: "CNNCommand", dependencies: ["CNNSpec", "CNNCalc", "CNNReport", "CNNZoo", "CNNReference", "CNNVerify"]),
+    .target(
+      name: "CNNCommand", dependencies: ["CNNSpec", "CNNCalc", "CNNReport", "CNNZoo", "CNNReference", "CNNVerify"]),
     .executableTarget(name: "cnncalc", dependencies: ["CNNCommand"]),
-    .executableTarget(name: "cnncalc-benchmarks", dependencies: ["CNNSpec", "CNNCalc", "CNNReport", "CNNZoo", "CNNReference"]),
+    .executableTarget(
+      name: "cnncalc-benchmarks", dependencies: ["CNNSpec", "CNNCalc", "CNNReport", "CNNZoo", "CNNReference"]),
     .target(name: "CNNTestSupport", path: "Tests/CNNTestSupport"),
     .testTarget(name: "CNNSpecTests", dependencies: ["CNNSpec"]),
     .testTarget(name: "CNNCalcTests", dependencies: ["CNNSpec", "CNNCalc", "CNNZoo", "CNNTestSupport"]),
     .testTarget(name: "CNNReportTests", dependencies: ["CNNSpec", "CNNCalc", "CNNReport"]),
     .testTarget(
-      name: "CNNReferenceTests", dependencies: ["CNNSpec", "CNNCalc", "CNNReference", "CNNVerify", "CNNZoo", "CNNTestSupport"],
+      name: "CNNReferenceTests",
+      dependencies: ["CNNSpec", "CNNCalc", "CNNReference", "CNNVerify", "CNNZoo", "CNNTestSupport"],
       swiftSettings: nativeCPU),
     .testTarget(
-      name: "CNNCommandTests", dependencies: ["CNNCommand", "CNNZoo", "CNNSpec", "CNNCalc", "CNNReport", "CNNTestSupport"],
+      name: "CNNCommandTests",
+      dependencies: ["CNNCommand", "CNNZoo", "CNNSpec", "CNNCalc", "CNNReport", "CNNTestSupport"],
       resources: [.copy("Golden")]),
   ]
 )

@@ -36,7 +36,8 @@ struct AnalysisRun {
   }
 
   var result: Analysis {
-    Analysis(network: network, options: options, inputs: inputs, layers: layers, totals: totals, diagnostics: diagnostics)
+    Analysis(
+      network: network, options: options, inputs: inputs, layers: layers, totals: totals, diagnostics: diagnostics)
   }
 
   func tensor(_ id: TensorID) -> TensorFacts? {
@@ -52,7 +53,9 @@ struct AnalysisRun {
 
   mutating func computeLayers() {
     for input in network.inputs {
-      inputs.append(TensorFacts(name: input.name, shape: input.shape, receptiveField: .identity(rank: max(input.shape.count - 1, 0))))
+      inputs.append(
+        TensorFacts(
+          name: input.name, shape: input.shape, receptiveField: .identity(rank: max(input.shape.count - 1, 0))))
     }
     let storage = MemoryPlanner.storage(for: network)
     for (index, layer) in network.layers.enumerated() {
@@ -67,30 +70,38 @@ struct AnalysisRun {
         let computed = try LayerCalculator.compute(layer.op, inputs: inputFacts)
         try record(layer, index: index, computed, storage: storage[index], inputs: inputFacts)
       } catch let problem as LayerProblem {
-        diagnostics.append(Diagnostic(problem.code, "\(layer.name): \(problem.message)", at: layer.range, layer: layer.name,
-                                      hint: problem.hint))
+        diagnostics.append(
+          Diagnostic(
+            problem.code, "\(layer.name): \(problem.message)", at: layer.range, layer: layer.name,
+            hint: problem.hint))
         facts.append(nil)
         findings.append([])
       } catch {
-        diagnostics.append(Diagnostic(LayerProblem.overflow.code, "\(layer.name): \(LayerProblem.overflow.message)",
-                                      at: layer.range, layer: layer.name, hint: LayerProblem.overflow.hint))
+        diagnostics.append(
+          Diagnostic(
+            LayerProblem.overflow.code, "\(layer.name): \(LayerProblem.overflow.message)",
+            at: layer.range, layer: layer.name, hint: LayerProblem.overflow.hint))
         facts.append(nil)
         findings.append([])
       }
     }
   }
 
-  private mutating func record(_ layer: Layer, index: Int, _ computed: LayerResult, storage: Storage,
-                               inputs inputFacts: [TensorFacts]) throws {
+  private mutating func record(
+    _ layer: Layer, index: Int, _ computed: LayerResult, storage: Storage,
+    inputs inputFacts: [TensorFacts]
+  ) throws {
     let output = TensorFacts(name: layer.name, shape: computed.shape, receptiveField: computed.receptiveField)
     let elements = try Checked.product(computed.shape)
     guard elements <= 1 << 48 else {
-      throw LayerProblem(.tooLarge, "the output \(LayerCalculator.shapeText(computed.shape)) has more than 2^48 elements")
+      throw LayerProblem(
+        .tooLarge, "the output \(LayerCalculator.shapeText(computed.shape)) has more than 2^48 elements")
     }
     let facts = LayerFacts(
       index: index, name: layer.name, op: layer.op.keyword, inputs: layer.inputs.map { network.name(of: $0) },
       depth: layer.depth, output: output, params: computed.params, buffers: computed.buffers,
-      macs: try Checked.multiply(computed.macs, options.batch), otherOps: try Checked.multiply(computed.otherOps, options.batch),
+      macs: try Checked.multiply(computed.macs, options.batch),
+      otherOps: try Checked.multiply(computed.otherOps, options.batch),
       activationBytes: try bytes(elements), storage: storage)
     self.facts.append(output)
     findings.append(computed.findings)
@@ -102,10 +113,13 @@ struct AnalysisRun {
     if storage == .allocated { totals.activationBytes = try Checked.add(totals.activationBytes, facts.activationBytes) }
     diagnostics += FindingReporter.describe(computed.findings, layer: layer, inputs: inputFacts, output: computed.shape)
     if computed.misaligned {
-      diagnostics.append(Diagnostic(.rfMisaligned, "\(layer.name) merges paths whose receptive fields have different "
-                                    + "centres or jumps (\(inputFacts.map { FindingReporter.fieldText($0.receptiveField) }.joined(separator: " vs ")))",
-                                    at: layer.range, layer: layer.name,
-                                    hint: "the merged units do not look at the same place; check padding on each path"))
+      diagnostics.append(
+        Diagnostic(
+          .rfMisaligned,
+          "\(layer.name) merges paths whose receptive fields have different "
+            + "centres or jumps (\(inputFacts.map { FindingReporter.fieldText($0.receptiveField) }.joined(separator: " vs ")))",
+          at: layer.range, layer: layer.name,
+          hint: "the merged units do not look at the same place; check padding on each path"))
     }
     noteLargeField(layer, output)
   }
@@ -116,9 +130,12 @@ struct AnalysisRun {
     else { return }
     for axis in field.size.indices where field.size[axis] > Rational(input.shape[axis + 1]) {
       notedLargeField = true
-      diagnostics.append(Diagnostic(.rfExceedsInput, "from \(layer.name) on, the receptive field (\(field.size[axis])) is "
-                                    + "larger than the input (\(input.shape[axis + 1])); units see padding at the borders",
-                                    at: layer.range, layer: layer.name))
+      diagnostics.append(
+        Diagnostic(
+          .rfExceedsInput,
+          "from \(layer.name) on, the receptive field (\(field.size[axis])) is "
+            + "larger than the input (\(input.shape[axis + 1])); units see padding at the borders",
+          at: layer.range, layer: layer.name))
       return
     }
   }
@@ -133,10 +150,12 @@ struct AnalysisRun {
       totals.flops = try Checked.multiply(totals.macs, 2)
       totals.paramBytes = try Checked.multiply(try Checked.add(totals.params, totals.buffers), options.dtype.size)
       totals.peakActivationBytes = try MemoryPlanner.peak(
-        network: network, storage: layers.map(\.storage), inputBytes: inputBytes, layerBytes: layers.map(\.activationBytes))
+        network: network, storage: layers.map(\.storage), inputBytes: inputBytes,
+        layerBytes: layers.map(\.activationBytes))
       let weightBytes = try Checked.multiply(totals.params, options.dtype.size)
       totals.trainingBytes = try Checked.sum([
-        try Checked.multiply(weightBytes, 4), try Checked.multiply(totals.buffers, options.dtype.size), totals.activationBytes,
+        try Checked.multiply(weightBytes, 4), try Checked.multiply(totals.buffers, options.dtype.size),
+        totals.activationBytes,
       ])
     } catch {
       diagnostics.append(Diagnostic(.overflow, "the network's memory totals exceed the 64-bit range", at: nil))
@@ -156,8 +175,10 @@ struct AnalysisRun {
       for input in layer.inputs { if case .layer(let source) = input { read[source] = true } }
     }
     for (index, layer) in network.layers.enumerated() where !reaches[index] && !read[index] {
-      diagnostics.append(Diagnostic(.unusedLayer, "\(layer.name) reaches no network output", at: layer.range, layer: layer.name,
-                                    hint: "merge it into the trunk, or list it with 'output'"))
+      diagnostics.append(
+        Diagnostic(
+          .unusedLayer, "\(layer.name) reaches no network output", at: layer.range, layer: layer.name,
+          hint: "merge it into the trunk, or list it with 'output'"))
     }
   }
 }

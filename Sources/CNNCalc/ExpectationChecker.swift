@@ -42,9 +42,12 @@ enum ExpectationChecker {
     case .receptiveField(let size, let jump, let start):
       guard let tensor else { return nil }
       guard case .regular(let field) = tensor.receptiveField else {
-        return "expected \(expectation.layer ?? "") to have a regular receptive field, actual: \(FindingReporter.fieldText(tensor.receptiveField))"
+        return
+          "expected \(expectation.layer ?? "") to have a regular receptive field, actual: \(FindingReporter.fieldText(tensor.receptiveField))"
       }
-      let claims: [(String, [Rational]?, [Rational])] = [("size", size, field.size), ("jump", jump, field.jump), ("start", start, field.start)]
+      let claims: [(String, [Rational]?, [Rational])] = [
+        ("size", size, field.size), ("jump", jump, field.jump), ("start", start, field.start),
+      ]
       for (name, claimed, actual) in claims {
         guard let claimed else { continue }
         let expanded = claimed.count == 1 ? Array(repeating: claimed[0], count: actual.count) : claimed
@@ -81,7 +84,9 @@ enum ExpectationChecker {
     }
   }
 
-  static func compare(_ subject: String, actual: Rational, comparison: Comparison, claimed: Rational, tolerance: Tolerance?) -> String? {
+  static func compare(
+    _ subject: String, actual: Rational, comparison: Comparison, claimed: Rational, tolerance: Tolerance?
+  ) -> String? {
     guard let difference = try? actual - claimed else { return "\(subject) cannot be compared: overflow" }
     let holds: Bool
     switch comparison {
@@ -112,7 +117,8 @@ enum ExpectationChecker {
     case .percent(let percent): toleranceText = " ± \(Grouping.decimal(percent, places: 4))%"
     case nil: toleranceText = ""
     }
-    return "expected \(subject) \(claim)\(toleranceText), actual \(Grouping.exact(actual)) (\(sign)\(Grouping.exact(difference))\(relative))"
+    return
+      "expected \(subject) \(claim)\(toleranceText), actual \(Grouping.exact(actual)) (\(sign)\(Grouping.exact(difference))\(relative))"
   }
 
   static func dims(_ shape: [Int]) -> String { shape.map(String.init).joined(separator: "x") }
@@ -146,7 +152,8 @@ public enum Grouping {
     let negative = value < .zero
     let magnitude = negative ? ((try? -value) ?? value) : value
     guard let scaled = try? magnitude * Rational(scale), let twice = try? Checked.multiply(scaled.numerator, 2),
-      let numerator = try? Checked.add(twice, scaled.denominator), let denominator = try? Checked.multiply(scaled.denominator, 2)
+      let numerator = try? Checked.add(twice, scaled.denominator),
+      let denominator = try? Checked.multiply(scaled.denominator, 2)
     else { return value.description }
     let rounded = numerator / denominator
     var text = String(rounded / scale)

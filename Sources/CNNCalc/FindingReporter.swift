@@ -10,7 +10,8 @@ enum FindingReporter {
 
   static func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
 
-  static func describe(_ findings: [WindowFinding], layer: Layer, inputs: [TensorFacts], output: [Int]) -> [Diagnostic] {
+  static func describe(_ findings: [WindowFinding], layer: Layer, inputs: [TensorFacts], output: [Int]) -> [Diagnostic]
+  {
     let rank = max(inputs[0].shape.count - 1, 0)
     var diagnostics: [Diagnostic] = []
     var truncations: [(axis: Int, dropped: Int, input: Int, padding: Int, kernel: Int, stride: Int)] = []
@@ -20,28 +21,39 @@ enum FindingReporter {
       case .truncation(let axis, let dropped, let input, let padding, let kernel, let stride):
         truncations.append((axis, dropped, input, padding, kernel, stride))
       case .ceilWindowDropped(let axis):
-        diagnostics.append(Diagnostic(.ceilWindowDropped, "\(layer.name) skips its last ceil-mode window along the \(axisNoun(axis, rank: rank)) "
-                                      + "axis: it would start inside the end padding", at: layer.range, layer: layer.name,
-                                      hint: "PyTorch and Caffe skip such windows too; reduce the padding to make it explicit"))
+        diagnostics.append(
+          Diagnostic(
+            .ceilWindowDropped,
+            "\(layer.name) skips its last ceil-mode window along the \(axisNoun(axis, rank: rank)) "
+              + "axis: it would start inside the end padding", at: layer.range, layer: layer.name,
+            hint: "PyTorch and Caffe skip such windows too; reduce the padding to make it explicit"))
       case .partialWindow(let axis, let overhang):
         partials.append((axis, overhang))
       case .unevenPadding(let axis, let before, let after):
-        diagnostics.append(Diagnostic(.partialWindow, "\(layer.name)'s same padding is uneven along the \(axisNoun(axis, rank: rank)) "
-                                      + "axis: \(before) before, \(after) after", at: layer.range, layer: layer.name))
+        diagnostics.append(
+          Diagnostic(
+            .partialWindow,
+            "\(layer.name)'s same padding is uneven along the \(axisNoun(axis, rank: rank)) "
+              + "axis: \(before) before, \(after) after", at: layer.range, layer: layer.name))
       }
     }
     for overhang in Set(partials.map(\.overhang)).sorted() {
       let axes = partials.filter { $0.overhang == overhang }.map { axisNoun($0.axis, rank: rank) }
-      diagnostics.append(Diagnostic(.partialWindow, "\(layer.name)'s last ceil-mode window runs \(plural(overhang, "element")) past "
-                                    + "the padded input along the \(axes.joined(separator: " and ")) ax\(axes.count == 1 ? "is" : "es"); "
-                                    + "that edge is pooled over fewer elements", at: layer.range, layer: layer.name))
+      diagnostics.append(
+        Diagnostic(
+          .partialWindow,
+          "\(layer.name)'s last ceil-mode window runs \(plural(overhang, "element")) past "
+            + "the padded input along the \(axes.joined(separator: " and ")) ax\(axes.count == 1 ? "is" : "es"); "
+            + "that edge is pooled over fewer elements", at: layer.range, layer: layer.name))
     }
     // One message for axes with the same arithmetic (the usual square case), one per axis otherwise.
     var groups: [[(axis: Int, dropped: Int, input: Int, padding: Int, kernel: Int, stride: Int)]] = []
     for truncation in truncations {
-      if let index = groups.firstIndex(where: { $0[0].dropped == truncation.dropped && $0[0].input == truncation.input
-                                                && $0[0].padding == truncation.padding && $0[0].kernel == truncation.kernel
-                                                && $0[0].stride == truncation.stride }) {
+      if let index = groups.firstIndex(where: {
+        $0[0].dropped == truncation.dropped && $0[0].input == truncation.input
+          && $0[0].padding == truncation.padding && $0[0].kernel == truncation.kernel
+          && $0[0].stride == truncation.stride
+      }) {
         groups[index].append(truncation)
       } else {
         groups.append([truncation])
@@ -49,7 +61,8 @@ enum FindingReporter {
     }
     for group in groups {
       let t = group[0]
-      let what = group.map { "\(plural(t.dropped, "input " + axisNoun($0.axis, rank: rank)))" }.joined(separator: " and ")
+      let what = group.map { "\(plural(t.dropped, "input " + axisNoun($0.axis, rank: rank)))" }.joined(
+        separator: " and ")
       let padded = t.input + t.padding
       let sum = t.padding > 0 ? "\(t.input) + \(t.padding) − \(t.kernel)" : "\(t.input) − \(t.kernel)"
       let span = padded - t.kernel
@@ -57,11 +70,15 @@ enum FindingReporter {
       let out = output[t.axis + 1]
       let smaller = t.input - remainder + t.padding > t.kernel ? "\(t.input - remainder)" : nil
       let larger = t.input + t.stride - remainder
-      let hint = "here a layer input of \(larger)\(smaller.map { " or \($0)" } ?? "") fits exactly, and so does "
+      let hint =
+        "here a layer input of \(larger)\(smaller.map { " or \($0)" } ?? "") fits exactly, and so does "
         + "\(t.stride - remainder) more padding at the end"
-      diagnostics.append(Diagnostic(.truncation, "\(layer.name) drops \(what): \(sum) = \(span) is not a multiple of stride "
-                                    + "\(t.stride), so floor mode gives \(out) output\(out == 1 ? "" : "s")", at: layer.range,
-                                    layer: layer.name, hint: hint))
+      diagnostics.append(
+        Diagnostic(
+          .truncation,
+          "\(layer.name) drops \(what): \(sum) = \(span) is not a multiple of stride "
+            + "\(t.stride), so floor mode gives \(out) output\(out == 1 ? "" : "s")", at: layer.range,
+          layer: layer.name, hint: hint))
     }
     return diagnostics
   }

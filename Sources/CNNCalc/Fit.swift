@@ -29,7 +29,9 @@ public enum Fit {
 
     /// The candidates that fit everywhere, nearest to the declared size first (larger wins a tie).
     public var fitting: [Candidate] {
-      candidates.filter(\.fitsEverywhere).sorted { distance($0) != distance($1) ? distance($0) < distance($1) : $0.extents[0] > $1.extents[0] }
+      candidates.filter(\.fitsEverywhere).sorted {
+        distance($0) != distance($1) ? distance($0) < distance($1) : $0.extents[0] > $1.extents[0]
+      }
     }
 
     func distance(_ candidate: Candidate) -> Int {
@@ -83,7 +85,10 @@ extension AnalysisRun {
     for index in diagnostics.indices where diagnostics[index].code == .truncation {
       guard let name = diagnostics[index].layer, let position = layerIndex[name] else { continue }
       let local = report.candidates.filter { $0.isValid && ($0.firstProblem ?? Int.max) > position }
-        .sorted { report.distance($0) != report.distance($1) ? report.distance($0) < report.distance($1) : $0.extents[0] > $1.extents[0] }
+        .sorted {
+          report.distance($0) != report.distance($1)
+            ? report.distance($0) < report.distance($1) : $0.extents[0] > $1.extents[0]
+        }
         .first
       var addition: String
       if let everywhere {

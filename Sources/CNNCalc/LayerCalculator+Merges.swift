@@ -7,8 +7,9 @@ extension LayerCalculator {
     var channels = 0
     for input in inputs {
       guard input.shape.count == first.shape.count, input.shape.dropFirst() == first.shape.dropFirst() else {
-        throw LayerProblem(.mergeMismatch, "cannot concatenate \(describe(inputs)): spatial extents differ",
-                           hint: "concat joins channels; every input needs the same extents")
+        throw LayerProblem(
+          .mergeMismatch, "cannot concatenate \(describe(inputs)): spatial extents differ",
+          hint: "concat joins channels; every input needs the same extents")
       }
       channels = try Checked.add(channels, input.shape[0])
     }
@@ -32,14 +33,18 @@ extension LayerCalculator {
           continue
         }
         let code: DiagnosticCode = axis == 0 ? .channelMismatch : .mergeMismatch
-        throw LayerProblem(code, "cannot \(broadcast ? "multiply" : "add") \(describe(inputs)): "
-                           + (axis == 0 ? "channel counts differ" : "spatial extents differ"),
-                           hint: broadcast ? "mul broadcasts only extents of 1" : "project one branch (e.g. a 1x1 conv with stride) to match")
+        throw LayerProblem(
+          code,
+          "cannot \(broadcast ? "multiply" : "add") \(describe(inputs)): "
+            + (axis == 0 ? "channel counts differ" : "spatial extents differ"),
+          hint: broadcast
+            ? "mul broadcasts only extents of 1" : "project one branch (e.g. a 1x1 conv with stride) to match")
       }
     }
     let elements = try Checked.product(shape)
-    var result = LayerResult(shape: shape, receptiveField: .irregular,
-                             otherOps: try Checked.multiply(inputs.count - 1, elements))
+    var result = LayerResult(
+      shape: shape, receptiveField: .irregular,
+      otherOps: try Checked.multiply(inputs.count - 1, elements))
     (result.receptiveField, result.misaligned) = try mergeFields(inputs)
     return result
   }

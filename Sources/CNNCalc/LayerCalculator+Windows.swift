@@ -38,19 +38,22 @@ extension LayerCalculator {
       let (b, e) = (begin[axis], end[axis])
       let padded = try Checked.add(try Checked.add(extent, b), e)
       guard padded >= dk else {
-        throw LayerProblem(.nonpositiveSize,
-                           "the window (\(dk)) is larger than the padded input (\(extent)\(b + e > 0 ? " + \(b + e)" : "") = \(padded))",
-                           hint: "use a larger input, more padding or a smaller kernel")
+        throw LayerProblem(
+          .nonpositiveSize,
+          "the window (\(dk)) is larger than the padded input (\(extent)\(b + e > 0 ? " + \(b + e)" : "") = \(padded))",
+          hint: "use a larger input, more padding or a smaller kernel")
       }
       if ceilMode {
-        let (out, dropped) = try WindowArithmetic.ceilExtent(input: extent, before: b, after: e, dilatedKernel: dk,
-                                                             stride: stride[axis])!
+        let (out, dropped) = try WindowArithmetic.ceilExtent(
+          input: extent, before: b, after: e, dilatedKernel: dk,
+          stride: stride[axis])!
         if dropped { placement.findings.append(.ceilWindowDropped(axis: axis)) }
         let overhang = (out - 1) * stride[axis] + dk - padded
         if overhang > 0 { placement.findings.append(.partialWindow(axis: axis, overhang: overhang)) }
         placement.extents.append(out)
       } else {
-        let out = try WindowArithmetic.floorExtent(input: extent, before: b, after: e, dilatedKernel: dk, stride: stride[axis])!
+        let out = try WindowArithmetic.floorExtent(
+          input: extent, before: b, after: e, dilatedKernel: dk, stride: stride[axis])!
         // The last `unused` positions of the padded input are reached by no window. When the
         // kernel is narrower than the stride, the first `gap` of them are the regular gap between
         // windows (a 1x1 stride-2 conv skips every other row by design); what remains would be the
@@ -59,8 +62,10 @@ extension LayerCalculator {
         let gap = max(0, stride[axis] - dk)
         let dropped = unused - gap - e
         if dropped > 0 {
-          placement.findings.append(.truncation(axis: axis, dropped: dropped, input: extent, padding: b + e,
-                                                dilatedKernel: dk, stride: stride[axis]))
+          placement.findings.append(
+            .truncation(
+              axis: axis, dropped: dropped, input: extent, padding: b + e,
+              dilatedKernel: dk, stride: stride[axis]))
         }
         placement.extents.append(out)
       }
@@ -80,13 +85,15 @@ extension LayerCalculator {
     let weights = try Checked.multiply(outputs, perOutput)
     let positions = try Checked.product(placement.extents)
     let field = try mapField(input.receptiveField) {
-      try FieldArithmetic.window($0, dilatedKernel: placement.dilatedKernel, stride: placement.stride.map(Rational.init),
-                                 before: placement.before)
+      try FieldArithmetic.window(
+        $0, dilatedKernel: placement.dilatedKernel, stride: placement.stride.map(Rational.init),
+        before: placement.before)
     }
-    return LayerResult(shape: [outputs] + placement.extents, receptiveField: field,
-                       params: try Checked.add(weights, conv.bias ? outputs : 0),
-                       macs: try Checked.multiply(try Checked.multiply(positions, outputs), perOutput),
-                       findings: placement.findings)
+    return LayerResult(
+      shape: [outputs] + placement.extents, receptiveField: field,
+      params: try Checked.add(weights, conv.bias ? outputs : 0),
+      macs: try Checked.multiply(try Checked.multiply(positions, outputs), perOutput),
+      findings: placement.findings)
   }
 
   static func transposedConvolution(_ conv: Convolution, _ input: TensorFacts) throws -> LayerResult {
@@ -95,8 +102,9 @@ extension LayerCalculator {
     let outputs = try conv.outputs ?? Checked.multiply(channels, conv.depthMultiplier)
     try checkGroups(groups, inputs: channels, outputs: outputs)
     guard case .explicit(let beginValues, let endValues) = conv.window.padding else {
-      throw LayerProblem(.badArgument, "transposed convolution takes explicit padding, not same/valid",
-                         hint: "PyTorch's ConvTranspose has no 'same' mode")
+      throw LayerProblem(
+        .badArgument, "transposed convolution takes explicit padding, not same/valid",
+        hint: "PyTorch's ConvTranspose has no 'same' mode")
     }
     let kernel = try axes(conv.window.kernel, "the kernel", input)
     let stride = try axes(conv.window.stride, "the stride", input)
@@ -108,13 +116,15 @@ extension LayerCalculator {
     var dilated: [Int] = []
     for axis in kernel.indices {
       guard outputPadding[axis] < max(stride[axis], dilation[axis]) else {
-        throw LayerProblem(.badArgument, "output padding \(outputPadding[axis]) must be smaller than the stride or the dilation",
-                           hint: "as PyTorch requires")
+        throw LayerProblem(
+          .badArgument, "output padding \(outputPadding[axis]) must be smaller than the stride or the dilation",
+          hint: "as PyTorch requires")
       }
       let dk = try WindowArithmetic.dilatedKernel(kernel[axis], dilation: dilation[axis])
       dilated.append(dk)
-      let extent = try WindowArithmetic.transposedExtent(input: input.shape[axis + 1], before: begin[axis], after: end[axis],
-                                                         dilatedKernel: dk, stride: stride[axis], outputPadding: outputPadding[axis])
+      let extent = try WindowArithmetic.transposedExtent(
+        input: input.shape[axis + 1], before: begin[axis], after: end[axis],
+        dilatedKernel: dk, stride: stride[axis], outputPadding: outputPadding[axis])
       guard extent >= 1 else {
         throw LayerProblem(.nonpositiveSize, "the output extent would be \(extent)", hint: "reduce the padding")
       }
@@ -126,9 +136,10 @@ extension LayerCalculator {
     let field = try mapField(input.receptiveField) {
       try FieldArithmetic.transposed($0, dilatedKernel: dilated, stride: stride, before: begin)
     }
-    return LayerResult(shape: [outputs] + extents, receptiveField: field,
-                       params: try Checked.add(weights, conv.bias ? outputs : 0),
-                       macs: try Checked.multiply(try Checked.multiply(positions, channels), perInput))
+    return LayerResult(
+      shape: [outputs] + extents, receptiveField: field,
+      params: try Checked.add(weights, conv.bias ? outputs : 0),
+      macs: try Checked.multiply(try Checked.multiply(positions, channels), perInput))
   }
 
   static func pooling(_ pool: Pooling, _ input: TensorFacts) throws -> LayerResult {
@@ -136,27 +147,32 @@ extension LayerCalculator {
     if case .explicit(let beginValues, let endValues) = pool.window.padding {
       let pads = try axes(beginValues, "the padding", input) + axes(endValues, "the padding", input)
       if let widest = pads.max(), let kernel = placement.dilatedKernel.min(), widest > kernel / 2 {
-        throw LayerProblem(.badArgument, "padding \(widest) is more than half the window \(kernel)",
-                           hint: "PyTorch and Caffe require pooling padding ≤ kernel/2")
+        throw LayerProblem(
+          .badArgument, "padding \(widest) is more than half the window \(kernel)",
+          hint: "PyTorch and Caffe require pooling padding ≤ kernel/2")
       }
     }
     let channels = input.shape[0]
     let field = try mapField(input.receptiveField) {
-      try FieldArithmetic.window($0, dilatedKernel: placement.dilatedKernel, stride: placement.stride.map(Rational.init),
-                                 before: placement.before)
+      try FieldArithmetic.window(
+        $0, dilatedKernel: placement.dilatedKernel, stride: placement.stride.map(Rational.init),
+        before: placement.before)
     }
     let kernelVolume = try Checked.product(try axes(pool.window.kernel, "the kernel", input))
     let outputs = try Checked.multiply(channels, try Checked.product(placement.extents))
-    return LayerResult(shape: [channels] + placement.extents, receptiveField: field,
-                       otherOps: try Checked.multiply(outputs, kernelVolume), findings: placement.findings)
+    return LayerResult(
+      shape: [channels] + placement.extents, receptiveField: field,
+      otherOps: try Checked.multiply(outputs, kernelVolume), findings: placement.findings)
   }
 
   static func globalPooling(_ input: TensorFacts) throws -> LayerResult {
     guard input.spatialRank > 0 else {
-      throw LayerProblem(.rankMismatch, "global pooling needs spatial axes; its input is flat \(shapeText(input.shape))")
+      throw LayerProblem(
+        .rankMismatch, "global pooling needs spatial axes; its input is flat \(shapeText(input.shape))")
     }
-    return LayerResult(shape: [input.shape[0]] + Array(repeating: 1, count: input.spatialRank), receptiveField: .whole,
-                       otherOps: try Checked.product(input.shape))
+    return LayerResult(
+      shape: [input.shape[0]] + Array(repeating: 1, count: input.spatialRank), receptiveField: .whole,
+      otherOps: try Checked.product(input.shape))
   }
 
   static func adaptivePooling(_ size: AxisValues, _ input: TensorFacts) throws -> LayerResult {
@@ -169,7 +185,9 @@ extension LayerCalculator {
         throw LayerProblem(.tooLarge, "adaptive pooling to \(out) from \(extent) is beyond what cnncalc counts")
       }
       var covered = 0
-      for index in 0..<out { covered += WindowArithmetic.adaptiveWindow(index: index, input: extent, output: out).count }
+      for index in 0..<out {
+        covered += WindowArithmetic.adaptiveWindow(index: index, input: extent, output: out).count
+      }
       ops = try Checked.multiply(ops, covered)
       if extent % out != 0 { regular = false }
     }
@@ -177,8 +195,9 @@ extension LayerCalculator {
     if regular {
       let kernel = extents.indices.map { input.shape[$0 + 1] / extents[$0] }
       field = try mapField(input.receptiveField) {
-        try FieldArithmetic.window($0, dilatedKernel: kernel, stride: kernel.map(Rational.init),
-                                   before: Array(repeating: 0, count: kernel.count))
+        try FieldArithmetic.window(
+          $0, dilatedKernel: kernel, stride: kernel.map(Rational.init),
+          before: Array(repeating: 0, count: kernel.count))
       }
     } else if input.receptiveField == .whole {
       field = .whole

@@ -12,8 +12,9 @@ struct LayerProblem: Error {
     self.hint = hint
   }
 
-  static let overflow = LayerProblem(.overflow, "a size or count exceeds the 64-bit integer range",
-                                     hint: "check the input shape and channel counts")
+  static let overflow = LayerProblem(
+    .overflow, "a size or count exceeds the 64-bit integer range",
+    hint: "check the input shape and channel counts")
 }
 
 /// A noteworthy fact about one spatial axis of a sliding-window layer.
@@ -65,25 +66,29 @@ enum LayerCalculator {
     case .fullyConnected(let outputs, let bias):
       let features = try Checked.product(input.shape)
       let weights = try Checked.multiply(features, outputs)
-      return LayerResult(shape: [outputs], receptiveField: .whole, params: try Checked.add(weights, bias ? outputs : 0),
-                         macs: weights)
+      return LayerResult(
+        shape: [outputs], receptiveField: .whole, params: try Checked.add(weights, bias ? outputs : 0),
+        macs: weights)
     case .flatten:
       return LayerResult(shape: [try Checked.product(input.shape)], receptiveField: flattened(input.receptiveField))
     case .reshape(let shape): return try reshape(shape, input)
     case .batchNorm(let affine):
       let channels = input.shape[0]
-      return LayerResult(shape: input.shape, receptiveField: input.receptiveField, params: affine ? 2 * channels : 0,
-                         buffers: 2 * channels, otherOps: try Checked.multiply(2, try Checked.product(input.shape)))
+      return LayerResult(
+        shape: input.shape, receptiveField: input.receptiveField, params: affine ? 2 * channels : 0,
+        buffers: 2 * channels, otherOps: try Checked.multiply(2, try Checked.product(input.shape)))
     case .localResponseNorm(let size):
-      return LayerResult(shape: input.shape, receptiveField: input.receptiveField,
-                         otherOps: try Checked.multiply(size, try Checked.product(input.shape)))
+      return LayerResult(
+        shape: input.shape, receptiveField: input.receptiveField,
+        otherOps: try Checked.multiply(size, try Checked.product(input.shape)))
     case .dropout, .identity:
       return LayerResult(shape: input.shape, receptiveField: input.receptiveField)
     case .activation(let activation):
       var params = 0
       if case .prelu(let shared) = activation { params = shared ? 1 : input.shape[0] }
-      return LayerResult(shape: input.shape, receptiveField: input.receptiveField, params: params,
-                         otherOps: try Checked.product(input.shape))
+      return LayerResult(
+        shape: input.shape, receptiveField: input.receptiveField, params: params,
+        otherOps: try Checked.product(input.shape))
     case .concat: return try concat(inputs)
     case .add, .mul: return try elementwise(inputs, broadcast: op == .mul)
     case .channelShuffle(let groups):
@@ -102,12 +107,14 @@ enum LayerCalculator {
   /// Resolves per-axis values for `input`'s spatial axes, or explains why they do not fit.
   static func axes(_ values: AxisValues, _ what: String, _ input: TensorFacts) throws(LayerProblem) -> [Int] {
     guard input.spatialRank > 0 else {
-      throw LayerProblem(.rankMismatch, "this layer needs spatial axes, but its input '\(input.name)' is flat \(shapeText(input.shape))",
-                         hint: "apply it before flatten or the fully connected layers")
+      throw LayerProblem(
+        .rankMismatch, "this layer needs spatial axes, but its input '\(input.name)' is flat \(shapeText(input.shape))",
+        hint: "apply it before flatten or the fully connected layers")
     }
     guard let resolved = values.resolved(rank: input.spatialRank) else {
-      throw LayerProblem(.rankMismatch, "\(what) has \(values.values.count) values but the input has \(input.spatialRank) spatial axes",
-                         hint: "give one value for all axes or one per axis")
+      throw LayerProblem(
+        .rankMismatch, "\(what) has \(values.values.count) values but the input has \(input.spatialRank) spatial axes",
+        hint: "give one value for all axes or one per axis")
     }
     return resolved
   }
@@ -119,7 +126,9 @@ enum LayerCalculator {
   }
 
   /// Applies a regular-field transform, passing whole and irregular fields through.
-  static func mapField(_ field: ReceptiveField, _ transform: (RegularField) throws -> RegularField) rethrows -> ReceptiveField {
+  static func mapField(_ field: ReceptiveField, _ transform: (RegularField) throws -> RegularField) rethrows
+    -> ReceptiveField
+  {
     guard case .regular(let regular) = field else { return field }
     return .regular(try transform(regular))
   }
@@ -127,11 +136,14 @@ enum LayerCalculator {
   private static func reshape(_ shape: [Int], _ input: TensorFacts) throws -> LayerResult {
     let count = try Checked.product(input.shape)
     guard try Checked.product(shape) == count else {
-      throw LayerProblem(.elementCountMismatch, "reshape to \(shapeText(shape)) needs \(try Checked.product(shape)) elements; "
-                         + "the input \(shapeText(input.shape)) has \(count)")
+      throw LayerProblem(
+        .elementCountMismatch,
+        "reshape to \(shapeText(shape)) needs \(try Checked.product(shape)) elements; "
+          + "the input \(shapeText(input.shape)) has \(count)")
     }
     let keepsField = shape.count == input.shape.count && Array(shape.dropFirst()) == Array(input.shape.dropFirst())
-    return LayerResult(shape: shape, receptiveField: keepsField ? input.receptiveField : flattened(input.receptiveField))
+    return LayerResult(
+      shape: shape, receptiveField: keepsField ? input.receptiveField : flattened(input.receptiveField))
   }
 
   private static func pad(_ padding: Padding, _ input: TensorFacts, sign: Int) throws -> LayerResult {
@@ -142,9 +154,12 @@ enum LayerCalculator {
     let end = try axes(endValues, "the amount", input)
     var shape = input.shape
     for axis in begin.indices {
-      let extent = try Checked.add(input.shape[axis + 1], try Checked.multiply(sign, try Checked.add(begin[axis], end[axis])))
+      let extent = try Checked.add(
+        input.shape[axis + 1], try Checked.multiply(sign, try Checked.add(begin[axis], end[axis])))
       guard extent >= 1 else {
-        throw LayerProblem(.nonpositiveSize, "cropping \(begin[axis] + end[axis]) from an extent of \(input.shape[axis + 1]) leaves nothing")
+        throw LayerProblem(
+          .nonpositiveSize,
+          "cropping \(begin[axis] + end[axis]) from an extent of \(input.shape[axis + 1]) leaves nothing")
       }
       shape[axis + 1] = extent
     }
@@ -170,9 +185,12 @@ enum LayerCalculator {
       }
     }
     let bilinear = upsample.mode == .bilinear
-    let field = try mapField(input.receptiveField) { try FieldArithmetic.upsample($0, ratio: ratios, bilinear: bilinear) }
+    let field = try mapField(input.receptiveField) {
+      try FieldArithmetic.upsample($0, ratio: ratios, bilinear: bilinear)
+    }
     let corners = 1 << min(ratios.count, 30)
-    return LayerResult(shape: shape, receptiveField: field,
-                       otherOps: bilinear ? try Checked.multiply(corners, try Checked.product(shape)) : 0)
+    return LayerResult(
+      shape: shape, receptiveField: field,
+      otherOps: bilinear ? try Checked.multiply(corners, try Checked.product(shape)) : 0)
   }
 }

@@ -9,7 +9,9 @@ import CNNSpec
 /// layer's inputs and output both counted.
 enum MemoryPlanner {
   /// Which layers may run in place, per the rule in docs/conventions.md.
-  static let inPlaceKeywords: Set<String> = ["relu", "relu6", "leakyrelu", "elu", "hardswish", "hardsigmoid", "silu", "dropout"]
+  static let inPlaceKeywords: Set<String> = [
+    "relu", "relu6", "leakyrelu", "elu", "hardswish", "hardsigmoid", "silu", "dropout",
+  ]
 
   /// Where each layer's output lives: a view, in place over its only-read input, or a new buffer.
   static func storage(for network: Network) -> [Storage] {
@@ -31,7 +33,9 @@ enum MemoryPlanner {
   }
 
   /// The peak of live activation bytes; `inputBytes` and `layerBytes` are per tensor.
-  static func peak(network: Network, storage: [Storage], inputBytes: [Int], layerBytes: [Int]) throws(ArithmeticOverflow) -> Int {
+  static func peak(network: Network, storage: [Storage], inputBytes: [Int], layerBytes: [Int])
+    throws(ArithmeticOverflow) -> Int
+  {
     let steps = network.layers.count
     // Buffer of each tensor: inputs own buffers 0..<I; an allocating layer gets the next id.
     let bufferOfInput = Array(inputBytes.indices)

@@ -48,7 +48,9 @@ public struct NetworkDiff: Sendable {
     func flushRemoved(upTo name: String?) {
       while oldPosition < old.layers.count, old.layers[oldPosition].name != name {
         let layer = old.layers[oldPosition]
-        if !newNames.contains(layer.name) { changes.append(LayerChange(name: layer.name, change: .removed, old: layer, new: nil, fields: [])) }
+        if !newNames.contains(layer.name) {
+          changes.append(LayerChange(name: layer.name, change: .removed, old: layer, new: nil, fields: []))
+        }
         oldPosition += 1
       }
     }
@@ -60,7 +62,9 @@ public struct NetworkDiff: Sendable {
       flushRemoved(upTo: layer.name)
       if oldPosition < old.layers.count { oldPosition += 1 }
       var fields: [String] = []
-      if describe(old.network.layers[previous.index].op) != describe(new.network.layers[layer.index].op) { fields.append("op") }
+      if describe(old.network.layers[previous.index].op) != describe(new.network.layers[layer.index].op) {
+        fields.append("op")
+      }
       if previous.output.shape != layer.output.shape { fields.append("shape") }
       if previous.params != layer.params { fields.append("params") }
       if previous.macs != layer.macs { fields.append("macs") }

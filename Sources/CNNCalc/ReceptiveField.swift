@@ -16,8 +16,10 @@ public enum ReceptiveField: Sendable, Equatable {
 
   /// The field of a network input: size 1, jump 1, start 0 on each axis.
   public static func identity(rank: Int) -> ReceptiveField {
-    .regular(RegularField(size: Array(repeating: .one, count: rank), minSize: Array(repeating: .one, count: rank),
-                          jump: Array(repeating: .one, count: rank), start: Array(repeating: .zero, count: rank)))
+    .regular(
+      RegularField(
+        size: Array(repeating: .one, count: rank), minSize: Array(repeating: .one, count: rank),
+        jump: Array(repeating: .one, count: rank), start: Array(repeating: .zero, count: rank)))
   }
 }
 
@@ -83,8 +85,9 @@ public enum FieldArithmetic {
       stuffed.jump[axis] = try field.jump[axis] / Rational(stride[axis])
       stuffedPadding.append(dilatedKernel[axis] - 1 - before[axis])
     }
-    return try window(stuffed, dilatedKernel: dilatedKernel, stride: Array(repeating: .one, count: stride.count),
-                      before: stuffedPadding)
+    return try window(
+      stuffed, dilatedKernel: dilatedKernel, stride: Array(repeating: .one, count: stride.count),
+      before: stuffedPadding)
   }
 
   /// Resampling by `ratio` = out/in per axis. Nearest copies one input unit (field unchanged,
@@ -119,7 +122,8 @@ public enum FieldArithmetic {
 
   /// The union of merging paths' fields: the smallest interval holding every path's field of the
   /// first unit. Returns the union and whether the paths' jumps or centres disagree.
-  public static func union(_ fields: [RegularField]) throws(ArithmeticOverflow) -> (field: RegularField, aligned: Bool) {
+  public static func union(_ fields: [RegularField]) throws(ArithmeticOverflow) -> (field: RegularField, aligned: Bool)
+  {
     var result = fields[0]
     var aligned = true
     for axis in result.size.indices {

@@ -49,9 +49,10 @@ public enum WindowArithmetic {
 
   /// Transposed convolution (PyTorch `ConvTranspose*d`):
   /// out = (in − 1)·s − before − after + dk + output_padding.
-  public static func transposedExtent(input: Int, before: Int, after: Int, dilatedKernel: Int, stride: Int,
-                                      outputPadding: Int) throws(ArithmeticOverflow) -> Int
-  {
+  public static func transposedExtent(
+    input: Int, before: Int, after: Int, dilatedKernel: Int, stride: Int,
+    outputPadding: Int
+  ) throws(ArithmeticOverflow) -> Int {
     let grown = try Checked.multiply(input - 1, stride)
     return try Checked.add(try Checked.subtract(try Checked.add(grown, dilatedKernel), before + after), outputPadding)
   }

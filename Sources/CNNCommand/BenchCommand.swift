@@ -42,14 +42,16 @@ struct BenchCommand {
         return .failure
       }
     }
-    environment.writeOut(format == "json" ? json(results, peak: peak, threads: threads) : text(results, peak: peak, threads: threads))
+    environment.writeOut(
+      format == "json" ? json(results, peak: peak, threads: threads) : text(results, peak: peak, threads: threads))
     return .success
   }
 
   /// One warm-up run (which also draws the weights), then timed runs: at least 3, more for fast
   /// networks, up to about two seconds; the median is reported.
   func measure(_ analysis: Analysis, threads: Int) throws(EngineError) -> Result {
-    let engine = Engine(network: analysis.network, options: EngineOptions(threads: threads, seed: options.seed, batch: options.batch))
+    let engine = Engine(
+      network: analysis.network, options: EngineOptions(threads: threads, seed: options.seed, batch: options.batch))
     let parameters = ParameterStore()
     let warmUp = try engine.run(parameters: parameters)
     let runs = options.runs ?? max(3, min(25, Int(2 / max(warmUp.seconds, 1e-4))))
@@ -67,20 +69,28 @@ struct BenchCommand {
     }
     var byOperator: [String: Double] = [:]
     for (index, seconds) in layerTimes.enumerated() { byOperator[analysis.layers[index].op, default: 0] += seconds }
-    return Result(name: analysis.network.name, medianSeconds: median, bestSeconds: times.min() ?? median, gflops: 2 * Double(analysis.totals.macs) / median / 1e9,
-                  runs: runs, slowest: slowest, byOperator: byOperator.sorted { $0.value > $1.value })
+    return Result(
+      name: analysis.network.name, medianSeconds: median, bestSeconds: times.min() ?? median,
+      gflops: 2 * Double(analysis.totals.macs) / median / 1e9,
+      runs: runs, slowest: slowest, byOperator: byOperator.sorted { $0.value > $1.value })
   }
 
   func text(_ results: [Result], peak: Double, threads: Int) -> String {
-    var lines = ["FMA peak of this machine: \(format(peak, 1)) GFLOP/s on \(threads) thread\(threads == 1 ? "" : "s") (fp32)"]
+    var lines = [
+      "FMA peak of this machine: \(format(peak, 1)) GFLOP/s on \(threads) thread\(threads == 1 ? "" : "s") (fp32)"
+    ]
     for result in results {
-      lines.append("\(result.name): median \(format(result.medianSeconds * 1000, 2)) ms (best \(format(result.bestSeconds * 1000, 2))) over \(result.runs) runs, "
-                   + "\(format(result.gflops, 1)) GFLOP/s (\(format(100 * result.gflops / peak, 1))% of peak)")
+      lines.append(
+        "\(result.name): median \(format(result.medianSeconds * 1000, 2)) ms (best \(format(result.bestSeconds * 1000, 2))) over \(result.runs) runs, "
+          + "\(format(result.gflops, 1)) GFLOP/s (\(format(100 * result.gflops / peak, 1))% of peak)")
       lines.append("  slowest layers:")
       for (name, seconds, gflops) in result.slowest {
-        lines.append("    \(name): \(format(seconds * 1000, 2)) ms" + (gflops > 0 ? ", \(format(gflops, 1)) GFLOP/s" : ""))
+        lines.append(
+          "    \(name): \(format(seconds * 1000, 2)) ms" + (gflops > 0 ? ", \(format(gflops, 1)) GFLOP/s" : ""))
       }
-      lines.append("  time by operator: " + result.byOperator.prefix(6).map { "\($0.0) \(format($0.1 * 1000, 1)) ms" }.joined(separator: ", "))
+      lines.append(
+        "  time by operator: "
+          + result.byOperator.prefix(6).map { "\($0.0) \(format($0.1 * 1000, 1)) ms" }.joined(separator: ", "))
     }
     return lines.joined(separator: "\n") + "\n"
   }

@@ -48,14 +48,17 @@ struct CheckCommand {
         var run = SpecRun(source, options: options)
         if !options.verbose { run.diagnostics.removeAll { $0.severity == .note } }
         let failing = run.diagnostics.filter { $0.severity == .error || (options.strict && $0.severity == .warning) }
-        cases.append(JUnitReport.Case(name: file, failures: failing.map { DiagnosticRenderer.text($0, source: source) },
-                                      seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9))
+        cases.append(
+          JUnitReport.Case(
+            name: file, failures: failing.map { DiagnosticRenderer.text($0, source: source) },
+            seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9))
         if run.fails(strict: options.strict) {
           failed += 1
           if exit == .success { exit = .failure }
         }
         switch format {
-        case "github": environment.writeOut(run.diagnostics.map { DiagnosticRenderer.github($0, source: source) + "\n" }.joined())
+        case "github":
+          environment.writeOut(run.diagnostics.map { DiagnosticRenderer.github($0, source: source) + "\n" }.joined())
         case "json": json += run.diagnostics.map { DiagnosticRenderer.json($0, source: source) }
         default: environment.writeOut(run.renderedDiagnostics(style: style))
         }
@@ -72,7 +75,8 @@ struct CheckCommand {
     if format == "json" {
       environment.writeOut(JSONValue.array(json).serialized() + "\n")
     } else {
-      environment.writeOut("\(checked) spec\(checked == 1 ? "" : "s") checked: \(checked - failed) passed, \(failed) failed\n")
+      environment.writeOut(
+        "\(checked) spec\(checked == 1 ? "" : "s") checked: \(checked - failed) passed, \(failed) failed\n")
     }
     return exit
   }

@@ -15,7 +15,9 @@ struct DiffCommand {
     for operand in options.operands {
       guard let source = environment.loadSpec(operand) else { return .usage }
       let run = SpecRun(source, options: options)
-      let errors = run.diagnostics.filter { $0.severity == .error && $0.code != .expectFailed && $0.code != .budgetExceeded }
+      let errors = run.diagnostics.filter {
+        $0.severity == .error && $0.code != .expectFailed && $0.code != .budgetExceeded
+      }
       environment.writeError(errors.map { DiagnosticRenderer.text($0, source: source, style: style) + "\n" }.joined())
       guard let analysis = run.analysis, analysis.isComplete, errors.isEmpty else { return .failure }
       analyses.append(analysis)
@@ -25,7 +27,9 @@ struct DiffCommand {
     switch format {
     case "markdown": environment.writeOut(DiffReport.markdown(diff, old: old.network, new: new.network))
     case "json": environment.writeOut(DiffReport.json(diff).serialized() + "\n")
-    default: environment.writeOut(DiffReport.text(diff, old: old.network, new: new.network, style: Tool(environment: environment).outputStyle))
+    default:
+      environment.writeOut(
+        DiffReport.text(diff, old: old.network, new: new.network, style: Tool(environment: environment).outputStyle))
     }
     return .success
   }

@@ -12,7 +12,8 @@ struct ExportCommand {
     guard let source = environment.loadSpec(options.operands[0]) else { return .usage }
     let compilation = SpecRun.compile(source, options: options)
     let style = Tool(environment: environment).errorStyle
-    environment.writeError(compilation.diagnostics.map { DiagnosticRenderer.text($0, source: source, style: style) + "\n" }.joined())
+    environment.writeError(
+      compilation.diagnostics.map { DiagnosticRenderer.text($0, source: source, style: style) + "\n" }.joined())
     guard let network = compilation.network else { return .failure }
     environment.writeOut(SpecExport.json(network).serialized() + "\n")
     return .success

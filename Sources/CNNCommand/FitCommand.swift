@@ -30,8 +30,10 @@ struct FitCommand {
     let declared = extents(report.declared)
     var lines = ["\(analysis.network.name): input '\(report.inputName)' declared \(declared)"]
     let problems = analysis.diagnostics.filter { [.truncation, .ceilWindowDropped, .partialWindow].contains($0.code) }
-    lines.append(problems.isEmpty ? "at \(declared) every layer fits exactly"
-                 : "at \(declared), \(problems.count) layer finding\(problems.count == 1 ? "" : "s"):")
+    lines.append(
+      problems.isEmpty
+        ? "at \(declared) every layer fits exactly"
+        : "at \(declared), \(problems.count) layer finding\(problems.count == 1 ? "" : "s"):")
     for problem in problems {
       let line = problem.range.map { " (line \(source.lineAndColumn(of: $0.start).line))" } ?? ""
       lines.append("  \(problem.code.rawValue)\(line): \(problem.message)")
@@ -43,7 +45,8 @@ struct FitCommand {
     if fitting.isEmpty {
       lines.append("no input \(axisWord) within ±\(options.radius) of \(declared) fit every layer exactly")
     } else {
-      lines.append("input \(axisWord) within ±\(options.radius) of \(declared) that fit every layer exactly, nearest first:")
+      lines.append(
+        "input \(axisWord) within ±\(options.radius) of \(declared) that fit every layer exactly, nearest first:")
       for candidate in fitting.prefix(12) {
         let delta = zip(candidate.extents, report.declared).map { $0 - $1 }.first { $0 != 0 } ?? 0
         lines.append("  \(extents(candidate.extents))  (\(delta >= 0 ? "+" : "")\(delta))")

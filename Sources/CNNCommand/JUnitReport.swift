@@ -9,9 +9,11 @@ enum JUnitReport {
 
   static func xml(_ cases: [Case]) -> String {
     let failed = cases.filter { !$0.failures.isEmpty }.count
-    var lines = ["<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
-                 "<testsuites name=\"cnncalc check\" tests=\"\(cases.count)\" failures=\"\(failed)\">",
-                 "  <testsuite name=\"cnncalc check\" tests=\"\(cases.count)\" failures=\"\(failed)\">"]
+    var lines = [
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+      "<testsuites name=\"cnncalc check\" tests=\"\(cases.count)\" failures=\"\(failed)\">",
+      "  <testsuite name=\"cnncalc check\" tests=\"\(cases.count)\" failures=\"\(failed)\">",
+    ]
     for testCase in cases {
       let time = String(Double(Int(testCase.seconds * 1000)) / 1000)
       let opening = "    <testcase classname=\"cnncalc.check\" name=\"\(escape(testCase.name))\" time=\"\(time)\""
@@ -20,7 +22,8 @@ enum JUnitReport {
       } else {
         lines.append(opening + ">")
         let first = testCase.failures[0].split(separator: "\n").first.map(String.init) ?? ""
-        lines.append("      <failure message=\"\(escape(first))\">\(escape(testCase.failures.joined(separator: "\n")))</failure>")
+        lines.append(
+          "      <failure message=\"\(escape(first))\">\(escape(testCase.failures.joined(separator: "\n")))</failure>")
         lines.append("    </testcase>")
       }
     }

@@ -25,7 +25,10 @@ struct Options {
   var junit: String?
 
   /// Flags that take a value.
-  static let valued: Set<String> = ["--format", "-f", "--input", "--batch", "--dtype", "--radius", "--threads", "--seed", "--max-memory", "--runs", "--junit"]
+  static let valued: Set<String> = [
+    "--format", "-f", "--input", "--batch", "--dtype", "--radius", "--threads", "--seed", "--max-memory", "--runs",
+    "--junit",
+  ]
 
   init(_ arguments: some Collection<String>) throws(UsageError) {
     var iterator = Array(arguments).makeIterator()
@@ -62,7 +65,8 @@ struct Options {
         maxMemory = amount.numerator
       case "--dtype":
         guard let parsed = DType(rawValue: value!) else {
-          throw UsageError(message: "--dtype takes \(DType.allCases.map(\.rawValue).joined(separator: ", ")), not '\(value!)'")
+          throw UsageError(
+            message: "--dtype takes \(DType.allCases.map(\.rawValue).joined(separator: ", ")), not '\(value!)'")
         }
         dtype = parsed
       case "--exact": exact = true

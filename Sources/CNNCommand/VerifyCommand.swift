@@ -17,16 +17,20 @@ struct VerifyCommand {
     guard let source = environment.loadSpec(options.operands[0]) else { return .usage }
     let tool = Tool(environment: environment)
     let run = SpecRun(source, options: options)
-    environment.writeError(run.renderedDiagnostics(style: tool.errorStyle).isEmpty ? "" :
-      run.diagnostics.filter { $0.severity == .error }.map { DiagnosticRenderer.text($0, source: source) + "\n" }.joined())
+    environment.writeError(
+      run.renderedDiagnostics(style: tool.errorStyle).isEmpty
+        ? ""
+        : run.diagnostics.filter { $0.severity == .error }.map { DiagnosticRenderer.text($0, source: source) + "\n" }
+          .joined())
     guard let analysis = run.analysis, analysis.isComplete, !run.fails(strict: false) else { return .failure }
     let needed = Self.memoryNeeded(analysis)
     let allowed = options.maxMemory ?? Int(ProcessInfo.processInfo.physicalMemory / 2)
     guard needed <= allowed else {
-      environment.writeError("cnncalc: verify \(analysis.network.name) needs about \(Humanize.bytes(needed)) "
-                             + "(\(Grouping.integer(needed)) bytes), more than the allowed \(Humanize.bytes(allowed)); "
-                             + "raise the limit with --max-memory, e.g. --max-memory \(Humanize.bytes(needed * 2).replacing(" ", with: "")), "
-                             + "or use a smaller --input or --batch\n")
+      environment.writeError(
+        "cnncalc: verify \(analysis.network.name) needs about \(Humanize.bytes(needed)) "
+          + "(\(Grouping.integer(needed)) bytes), more than the allowed \(Humanize.bytes(allowed)); "
+          + "raise the limit with --max-memory, e.g. --max-memory \(Humanize.bytes(needed * 2).replacing(" ", with: "")), "
+          + "or use a smaller --input or --batch\n")
       return .failure
     }
     Allocator.keepFreedMemory()
@@ -35,7 +39,9 @@ struct VerifyCommand {
     let showProgress = environment.errorIsTerminal
     let verification: Verification
     do {
-      verification = try Verifier.verify(analysis, options: EngineOptions(threads: threads, seed: options.seed, batch: options.batch)) { index, count in
+      verification = try Verifier.verify(
+        analysis, options: EngineOptions(threads: threads, seed: options.seed, batch: options.batch)
+      ) { index, count in
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         if showProgress, elapsed > 1 {
           environment.writeError("\r  layer \(index + 1) of \(count), \(String(format: "%.1f", elapsed)) s")
@@ -61,8 +67,9 @@ struct VerifyCommand {
 /// The verification table and summary line.
 enum VerifyReport {
   static func text(_ verification: Verification, analysis: Analysis, threads: Int, style: Style) -> String {
-    var table = TextTable(headers: ["Layer", "Calculated", "Measured", "RF", "Memory", "", "ms", "GFLOP/s"],
-                          alignments: [.left, .left, .left, .left, .right, .left, .right, .right])
+    var table = TextTable(
+      headers: ["Layer", "Calculated", "Measured", "RF", "Memory", "", "ms", "GFLOP/s"],
+      alignments: [.left, .left, .left, .left, .right, .left, .right, .right])
     let ok = style.boxDrawing ? "✓" : "ok"
     let bad = style.boxDrawing ? "✗" : "FAIL"
     for (check, facts) in zip(verification.layers, analysis.layers) {
@@ -73,19 +80,26 @@ enum VerifyReport {
       case .clipped: field = "clipped at border"
       case .notComparable(let why): field = "n/a (\(why))"
       }
-      let gflops = check.macs > 0 && check.seconds > 0 ? String(format: "%.1f", 2 * Double(check.macs) / check.seconds / 1e9) : ""
-      table.rows.append([String(repeating: "  ", count: facts.depth) + check.name, dims(check.calculatedShape),
-                         dims(check.measuredShape), field, Humanize.bytes(check.measuredBytes),
-                         check.passed ? ok : bad, String(format: "%.2f", check.seconds * 1000), gflops])
+      let gflops =
+        check.macs > 0 && check.seconds > 0 ? String(format: "%.1f", 2 * Double(check.macs) / check.seconds / 1e9) : ""
+      table.rows.append([
+        String(repeating: "  ", count: facts.depth) + check.name, dims(check.calculatedShape),
+        dims(check.measuredShape), field, Humanize.bytes(check.measuredBytes),
+        check.passed ? ok : bad, String(format: "%.2f", check.seconds * 1000), gflops,
+      ])
     }
     let failures = verification.layers.filter { !$0.passed }
-    let peak = verification.calculatedPeak == verification.measuredPeak
+    let peak =
+      verification.calculatedPeak == verification.measuredPeak
       ? "peak \(Humanize.bytes(verification.measuredPeak)) as calculated"
       : "PEAK MISMATCH: calculated \(Grouping.integer(verification.calculatedPeak)), measured \(Grouping.integer(verification.measuredPeak))"
     let gflops = 2 * Double(analysis.totals.macs) / verification.seconds / 1e9
     var summary = "\(analysis.network.name): \(verification.layers.count) layers, "
-    summary += failures.isEmpty ? "shapes, receptive fields and memory agree" : "\(failures.count) disagree (first: \(failures[0].name))"
-    summary += "; \(peak); \(String(format: "%.3f", verification.seconds)) s on \(threads) thread\(threads == 1 ? "" : "s")"
+    summary +=
+      failures.isEmpty
+      ? "shapes, receptive fields and memory agree" : "\(failures.count) disagree (first: \(failures[0].name))"
+    summary +=
+      "; \(peak); \(String(format: "%.3f", verification.seconds)) s on \(threads) thread\(threads == 1 ? "" : "s")"
     summary += " (\(String(format: "%.1f", gflops)) GFLOP/s); checksum \(String(verification.checksum, radix: 16))"
     return table.render(box: style.boxDrawing) + "\n" + summary + "\n"
   }

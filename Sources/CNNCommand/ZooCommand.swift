@@ -11,7 +11,8 @@ struct ZooCommand {
     let width = Zoo.names.map(\.count).max() ?? 0
     for (name, text) in Zoo.specs.sorted(by: { $0.name < $1.name }) {
       // The first comment line up to its first colon: "AlexNet as trained", "ResNet-50".
-      let line = text.split(separator: "\n").first { $0.hasPrefix("#") }.map { $0.dropFirst().trimmingPrefix(" ") } ?? ""
+      let line =
+        text.split(separator: "\n").first { $0.hasPrefix("#") }.map { $0.dropFirst().trimmingPrefix(" ") } ?? ""
       let summary = line.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
       environment.writeOut(name + String(repeating: " ", count: width - name.count) + "  " + summary + "\n")
     }

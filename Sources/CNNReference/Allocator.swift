@@ -6,16 +6,16 @@ public enum Allocator {
   /// Linux.
   public static func keepFreedMemory() {
     #if os(Linux)
-    // glibc's <malloc.h> parameters: M_TRIM_THRESHOLD −1, M_TOP_PAD −2, M_MMAP_THRESHOLD −3.
-    _ = glibcMallopt(-3, 512 << 20)
-    _ = glibcMallopt(-1, Int32.max)
-    _ = glibcMallopt(-2, 256 << 20)
+      // glibc's <malloc.h> parameters: M_TRIM_THRESHOLD −1, M_TOP_PAD −2, M_MMAP_THRESHOLD −3.
+      _ = glibcMallopt(-3, 512 << 20)
+      _ = glibcMallopt(-1, Int32.max)
+      _ = glibcMallopt(-2, 256 << 20)
     #endif
   }
 }
 
 #if os(Linux)
-/// glibc's `mallopt`, which the Glibc module does not export (it lives in <malloc.h>).
-@_silgen_name("mallopt")
-private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+  /// glibc's `mallopt`, which the Glibc module does not export (it lives in <malloc.h>).
+  @_silgen_name("mallopt")
+  private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
 #endif

@@ -64,12 +64,14 @@ public enum DependencyProbe {
     var states = [TensorID: State]()
     let reference = network.inputs.first.map { Array($0.shape.dropFirst()) } ?? []
     for (index, input) in network.inputs.enumerated() {
-      states[.input(index)] = .spatial(input.shape.dropFirst().map { extent in (0..<extent).map { Span(low: $0, high: $0) } })
+      states[.input(index)] = .spatial(
+        input.shape.dropFirst().map { extent in (0..<extent).map { Span(low: $0, high: $0) } })
     }
     var results: [ProbeResult] = []
     for (index, layer) in network.layers.enumerated() {
       let operands = layer.inputs.map { states[$0]! }
-      let state = try propagate(layer.op, operands, shapes: layer.inputs.map { shape(of: $0, in: network, states: states) })
+      let state = try propagate(
+        layer.op, operands, shapes: layer.inputs.map { shape(of: $0, in: network, states: states) })
       states[.layer(index)] = state
       results.append(result(state, inputsBox: union(operands.map(\.box)), reference: reference))
     }
@@ -105,7 +107,9 @@ public enum DependencyProbe {
         }
         field.jump.append(jump)
         if axis < reference.count, span.low <= 0 || span.high >= reference[axis] - 1 { field.touchesBorder = true }
-        if axis < inputsBox.count, !inputsBox[axis].isEmpty { field.available.append(inputsBox[axis].low...inputsBox[axis].high) }
+        if axis < inputsBox.count, !inputsBox[axis].isEmpty {
+          field.available.append(inputsBox[axis].low...inputsBox[axis].high)
+        }
       }
       return .spatial(field, coversInputs: unitBox == inputsBox)
     }
@@ -126,7 +130,9 @@ public enum DependencyProbe {
     case .pooling(let pool):
       return .spatial(window(axes, try WindowPlan.make(pool.window, spatial: spatial, ceil: pool.ceilMode)))
     case .transposedConvolution(let conv):
-      guard case .explicit(let b, let e) = conv.window.padding else { throw EngineError.unsupported("same padding on deconv") }
+      guard case .explicit(let b, let e) = conv.window.padding else {
+        throw EngineError.unsupported("same padding on deconv")
+      }
       let rank = spatial.count
       let kernel = try WindowPlan.values(conv.window.kernel, rank, "kernel")
       let stride = try WindowPlan.values(conv.window.stride, rank, "stride")
@@ -137,7 +143,9 @@ public enum DependencyProbe {
       var result: [[Span]] = []
       for axis in 0..<rank {
         var farthest = 0
-        for i in 0..<spatial[axis] { for t in 0..<kernel[axis] { farthest = max(farthest, i * stride[axis] + t * dilation[axis]) } }
+        for i in 0..<spatial[axis] {
+          for t in 0..<kernel[axis] { farthest = max(farthest, i * stride[axis] + t * dilation[axis]) }
+        }
         var spans = [Span](repeating: .empty, count: farthest + 1 - before[axis] - after[axis] + outputPadding[axis])
         for i in 0..<spatial[axis] {
           for t in 0..<kernel[axis] {
@@ -152,11 +160,14 @@ public enum DependencyProbe {
       return .spatial(axes.map { [$0.reduce(Span.empty) { $0.union($1) }] })
     case .adaptivePooling(_, let size):
       let outputs = try WindowPlan.values(size, spatial.count, "size")
-      return .spatial(axes.indices.map { axis in
-        (0..<outputs[axis]).map { j in
-          PoolingKernel.adaptiveWindow(j, input: spatial[axis], output: outputs[axis]).reduce(Span.empty) { $0.union(axes[axis][$1]) }
-        }
-      })
+      return .spatial(
+        axes.indices.map { axis in
+          (0..<outputs[axis]).map { j in
+            PoolingKernel.adaptiveWindow(j, input: spatial[axis], output: outputs[axis]).reduce(Span.empty) {
+              $0.union(axes[axis][$1])
+            }
+          }
+        })
     case .fullyConnected, .flatten:
       return .flat(input.box)
     case .reshape(let shape):
@@ -183,23 +194,25 @@ public enum DependencyProbe {
       case .scale(let factors): extents = zip(spatial, try WindowPlan.values(factors, rank, "scale")).map { $0 * $1 }
       case .size(let sizes): extents = try WindowPlan.values(sizes, rank, "size")
       }
-      return .spatial(axes.indices.map { axis in
-        (0..<extents[axis]).map { o in
-          StructuralKernel.taps(o, input: spatial[axis], output: extents[axis], bilinear: upsample.mode == .bilinear)
-            .filter { $0.1 > 0 }.reduce(Span.empty) { $0.union(axes[axis][$1.0]) }
-        }
-      })
+      return .spatial(
+        axes.indices.map { axis in
+          (0..<extents[axis]).map { o in
+            StructuralKernel.taps(o, input: spatial[axis], output: extents[axis], bilinear: upsample.mode == .bilinear)
+              .filter { $0.1 > 0 }.reduce(Span.empty) { $0.union(axes[axis][$1.0]) }
+          }
+        })
     case .pad(let padding), .crop(let padding):
       guard case .explicit(let b, let e) = padding else { throw EngineError.unsupported("pad with same/valid") }
       let sign = op == .pad(padding) ? 1 : -1
       let before = try WindowPlan.values(b, spatial.count, "padding").map { $0 * sign }
       let after = try WindowPlan.values(e, spatial.count, "padding").map { $0 * sign }
-      return .spatial(axes.indices.map { axis in
-        (0..<(spatial[axis] + before[axis] + after[axis])).map { o in
-          let i = o - before[axis]
-          return i >= 0 && i < spatial[axis] ? axes[axis][i] : .empty
-        }
-      })
+      return .spatial(
+        axes.indices.map { axis in
+          (0..<(spatial[axis] + before[axis] + after[axis])).map { o in
+            let i = o - before[axis]
+            return i >= 0 && i < spatial[axis] ? axes[axis][i] : .empty
+          }
+        })
     case .batchNorm, .localResponseNorm, .dropout, .activation, .channelShuffle, .identity:
       return input
     }

@@ -48,7 +48,9 @@ public struct EngineResult: Sendable {
 /// tensor after its last reader and recording the live activation memory.
 public struct Engine: Sendable {
   /// Layers whose output may overwrite their only input (the policy of docs/conventions.md).
-  static let inPlaceKeywords: Set<String> = ["relu", "relu6", "leakyrelu", "elu", "hardswish", "hardsigmoid", "silu", "dropout"]
+  static let inPlaceKeywords: Set<String> = [
+    "relu", "relu6", "leakyrelu", "elu", "hardswish", "hardsigmoid", "silu", "dropout",
+  ]
 
   public let network: Network
   public let options: EngineOptions
@@ -70,7 +72,8 @@ public struct Engine: Sendable {
 
   /// Runs the network; `progress(i, n)` is called before layer i of n. Parameters are drawn into
   /// `parameters` on first use; pass the same store again to time the kernels alone.
-  public func run(parameters: ParameterStore = ParameterStore(), progress: ((Int, Int) -> Void)? = nil) throws(EngineError)
+  public func run(parameters: ParameterStore = ParameterStore(), progress: ((Int, Int) -> Void)? = nil)
+    throws(EngineError)
     -> EngineResult
   {
     let runner = LayerRunner(seed: options.seed, threads: options.threads, store: parameters)
@@ -109,13 +112,16 @@ public struct Engine: Sendable {
       switch layer.op {
       case .flatten, .reshape, .identity: shares = true
       default:
-        if Self.inPlaceKeywords.contains(layer.op.keyword), case .layer = source, remaining[source] == 1, !outputs.contains(source) {
+        if Self.inPlaceKeywords.contains(layer.op.keyword), case .layer = source, remaining[source] == 1,
+          !outputs.contains(source)
+        {
           shares = true
         }
       }
       // An in-place layer takes its input out of `values`, so that the kernel owns the only
       // reference and writes over it without a copy.
-      let writesInPlace = shares && layer.op.keyword != "flatten" && layer.op.keyword != "reshape" && layer.op.keyword != "identity"
+      let writesInPlace =
+        shares && layer.op.keyword != "flatten" && layer.op.keyword != "reshape" && layer.op.keyword != "identity"
       var operands = layer.inputs.map { writesInPlace ? values.removeValue(forKey: $0)! : values[$0]! }
       let begin = DispatchTime.now().uptimeNanoseconds
       let output = try runner.run(layer, index: index, inputs: &operands, inPlace: writesInPlace)
@@ -133,7 +139,8 @@ public struct Engine: Sendable {
       }
       values[id] = output
       peak = max(peak, live)
-      measurements.append(LayerMeasurement(name: layer.name, shape: output.shape, seconds: seconds, sharesInput: shares))
+      measurements.append(
+        LayerMeasurement(name: layer.name, shape: output.shape, seconds: seconds, sharesInput: shares))
       for input in layer.inputs {
         remaining[input, default: 0] -= 1
         if remaining[input] == 0, !outputs.contains(input) { release(input) }
@@ -142,7 +149,8 @@ public struct Engine: Sendable {
     }
     let results = network.outputs.compactMap { values[$0] }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    return EngineResult(layers: measurements, outputs: results, peakLiveBytes: peak, checksum: Self.checksum(results), seconds: seconds)
+    return EngineResult(
+      layers: measurements, outputs: results, peakLiveBytes: peak, checksum: Self.checksum(results), seconds: seconds)
   }
 
   /// FNV-1a over the outputs' shapes and float bit patterns.

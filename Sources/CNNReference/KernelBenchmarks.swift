@@ -14,8 +14,9 @@ public enum KernelBenchmarks {
       a.withUnsafeBufferPointer { pa in
         b.withUnsafeBufferPointer { pb in
           c.withUnsafeMutableBufferPointer { pc in
-            GEMM.multiply(m: m, n: n, k: k, a: pa.baseAddress!, lda: k, b: pb.baseAddress!, ldb: n, c: pc.baseAddress!, ldc: n,
-                          threads: threads)
+            GEMM.multiply(
+              m: m, n: n, k: k, a: pa.baseAddress!, lda: k, b: pb.baseAddress!, ldb: n, c: pc.baseAddress!, ldc: n,
+              threads: threads)
           }
         }
       }

@@ -39,7 +39,9 @@ struct LayerRunner {
   /// Runs `layer` on `inputs`. With `inPlace`, the kernel takes the single input out of `inputs`
   /// and overwrites it (the engine guarantees nothing else holds it).
   /// PReLU's learned slopes (none for other activations).
-  private func slopes(_ activation: Activation, channels: Int, _ random: inout ParameterSource) throws(EngineError) -> [Float] {
+  private func slopes(_ activation: Activation, channels: Int, _ random: inout ParameterSource) throws(EngineError)
+    -> [Float]
+  {
     guard case .prelu(let shared) = activation else { return [] }
     return random.uniform(shared ? 1 : channels, scale: 0.25).map { abs($0) }
   }
@@ -50,7 +52,8 @@ struct LayerRunner {
     if inPlace {
       var output = inputs.removeFirst()
       if case .activation(let activation) = layer.op {
-        PointwiseKernel.activation(activation, &output, slopes: try slopes(activation, channels: output.channels, &random))
+        PointwiseKernel.activation(
+          activation, &output, slopes: try slopes(activation, channels: output.channels, &random))
       }
       return output
     }
@@ -60,30 +63,43 @@ struct LayerRunner {
       guard !input.spatial.isEmpty else { throw EngineError.unsupported("convolution of a flat tensor") }
       let groups = conv.groups ?? input.channels
       let outputs = conv.outputs ?? input.channels * conv.depthMultiplier
-      guard input.channels % groups == 0, outputs % groups == 0 else { throw EngineError.unsupported("groups do not divide channels") }
+      guard input.channels % groups == 0, outputs % groups == 0 else {
+        throw EngineError.unsupported("groups do not divide channels")
+      }
       let plan = try WindowPlan.make(conv.window, spatial: input.spatial, ceil: false)
       let fanIn = input.channels / groups * plan.kernelVolume
       let weights = random.uniform(outputs * fanIn, scale: heScale(fanIn: fanIn))
       let bias = conv.bias ? random.uniform(outputs, scale: 0.1) : nil
       let depthwise = input.channels / groups == 1 && groups == input.channels
-      let packed = depthwise ? nil : store.packed[index]
-        ?? ConvolutionKernel.PackedWeights(weights, groups: groups, rows: outputs / groups, depth: fanIn)
+      let packed =
+        depthwise
+        ? nil
+        : store.packed[index]
+          ?? ConvolutionKernel.PackedWeights(weights, groups: groups, rows: outputs / groups, depth: fanIn)
       if !depthwise { store.packed[index] = packed }
-      return ConvolutionKernel.forward(input, plan: plan, outputs: outputs, groups: groups, weights: weights, bias: bias,
-                                       threads: threads, packed: packed)
+      return ConvolutionKernel.forward(
+        input, plan: plan, outputs: outputs, groups: groups, weights: weights, bias: bias,
+        threads: threads, packed: packed)
     case .transposedConvolution(let conv):
       let rank = input.spatial.count
       guard rank > 0 else { throw EngineError.unsupported("transposed convolution of a flat tensor") }
       let groups = conv.groups ?? input.channels
       let outputs = conv.outputs ?? input.channels * conv.depthMultiplier
-      guard case .explicit(let b, let e) = conv.window.padding else { throw EngineError.unsupported("same padding on deconv") }
+      guard case .explicit(let b, let e) = conv.window.padding else {
+        throw EngineError.unsupported("same padding on deconv")
+      }
       let kernel = try WindowPlan.values(conv.window.kernel, rank, "kernel")
-      let weights = random.uniform(input.channels * outputs / groups * kernel.reduce(1, *), scale: heScale(fanIn: input.channels / groups * kernel.reduce(1, *)))
+      let weights = random.uniform(
+        input.channels * outputs / groups * kernel.reduce(1, *),
+        scale: heScale(fanIn: input.channels / groups * kernel.reduce(1, *)))
       let bias = conv.bias ? random.uniform(outputs, scale: 0.1) : nil
       return try ConvolutionKernel.transposed(
-        input, outputs: outputs, groups: groups, kernel: kernel, stride: try WindowPlan.values(conv.window.stride, rank, "stride"),
-        dilation: try WindowPlan.values(conv.window.dilation, rank, "dilation"), before: try WindowPlan.values(b, rank, "padding"),
-        after: try WindowPlan.values(e, rank, "padding"), outputPadding: try WindowPlan.values(conv.outputPadding, rank, "output padding"),
+        input, outputs: outputs, groups: groups, kernel: kernel,
+        stride: try WindowPlan.values(conv.window.stride, rank, "stride"),
+        dilation: try WindowPlan.values(conv.window.dilation, rank, "dilation"),
+        before: try WindowPlan.values(b, rank, "padding"),
+        after: try WindowPlan.values(e, rank, "padding"),
+        outputPadding: try WindowPlan.values(conv.outputPadding, rank, "output padding"),
         weights: weights, bias: bias, threads: threads)
     case .pooling(let pool):
       guard !input.spatial.isEmpty else { throw EngineError.unsupported("pooling of a flat tensor") }
@@ -101,8 +117,9 @@ struct LayerRunner {
       input.data.withUnsafeBufferPointer { a in
         weights.withUnsafeBufferPointer { b in
           output.data.withUnsafeMutableBufferPointer { c in
-            GEMM.multiply(m: input.batch, n: outputs, k: features, a: a.baseAddress!, lda: features, b: b.baseAddress!,
-                          ldb: outputs, c: c.baseAddress!, ldc: outputs, threads: threads)
+            GEMM.multiply(
+              m: input.batch, n: outputs, k: features, a: a.baseAddress!, lda: features, b: b.baseAddress!,
+              ldb: outputs, c: c.baseAddress!, ldc: outputs, threads: threads)
           }
         }
       }
@@ -111,12 +128,15 @@ struct LayerRunner {
     case .flatten:
       return Tensor(shape: [input.batch, input.data.count / input.batch], data: input.data)
     case .reshape(let shape):
-      guard shape.reduce(1, *) * input.batch == input.data.count else { throw EngineError.unsupported("reshape changes the element count") }
+      guard shape.reduce(1, *) * input.batch == input.data.count else {
+        throw EngineError.unsupported("reshape changes the element count")
+      }
       return Tensor(shape: [input.batch] + shape, data: input.data)
     case .batchNorm(let affine):
       let mean = random.uniform(input.channels, scale: 0.1)
       let variance = random.uniform(input.channels, scale: 0.5).map { 1 + $0 }
-      let gamma = affine ? random.uniform(input.channels, scale: 0.5).map { 1 + $0 } : Array(repeating: 1, count: input.channels)
+      let gamma =
+        affine ? random.uniform(input.channels, scale: 0.5).map { 1 + $0 } : Array(repeating: 1, count: input.channels)
       let beta = affine ? random.uniform(input.channels, scale: 0.1) : Array(repeating: 0, count: input.channels)
       let scale = (0..<input.channels).map { gamma[$0] / (variance[$0] + 1e-5).squareRoot() }
       let shift = (0..<input.channels).map { beta[$0] - mean[$0] * scale[$0] }
@@ -140,7 +160,8 @@ struct LayerRunner {
       guard rank > 0 else { throw EngineError.unsupported("upsampling a flat tensor") }
       let extents: [Int]
       switch upsample.target {
-      case .scale(let factors): extents = zip(input.spatial, try WindowPlan.values(factors, rank, "scale")).map { $0 * $1 }
+      case .scale(let factors):
+        extents = zip(input.spatial, try WindowPlan.values(factors, rank, "scale")).map { $0 * $1 }
       case .size(let sizes): extents = try WindowPlan.values(sizes, rank, "size")
       }
       return StructuralKernel.upsample(input, to: extents, bilinear: upsample.mode == .bilinear)
@@ -148,8 +169,9 @@ struct LayerRunner {
       guard case .explicit(let b, let e) = padding else { throw EngineError.unsupported("pad with same/valid") }
       let sign = layer.op == .pad(padding) ? 1 : -1
       let rank = input.spatial.count
-      return try StructuralKernel.pad(input, before: try WindowPlan.values(b, rank, "padding").map { $0 * sign },
-                                      after: try WindowPlan.values(e, rank, "padding").map { $0 * sign })
+      return try StructuralKernel.pad(
+        input, before: try WindowPlan.values(b, rank, "padding").map { $0 * sign },
+        after: try WindowPlan.values(e, rank, "padding").map { $0 * sign })
     }
   }
 }

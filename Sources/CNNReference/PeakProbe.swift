@@ -42,9 +42,9 @@ public enum PeakProbe {
   @inline(__always)
   static func step(_ c: inout SIMD16<Float>, _ a: SIMD16<Float>, _ b: SIMD16<Float>) {
     #if arch(x86_64)
-    c.addProduct(a, b)
+      c.addProduct(a, b)
     #else
-    c = c * a + b
+      c = c * a + b
     #endif
   }
 }

@@ -24,7 +24,9 @@ struct AxisPlan: Equatable {
   /// before the input. Floor mode keeps the windows that lie wholly inside the padded input. Ceil
   /// mode then adds windows while the padded input's end is not yet covered and the next window
   /// would start inside the input or the leading padding (PyTorch's and Caffe's rule).
-  static func sliding(input: Int, kernel: Int, stride: Int, dilation: Int, before: Int, after: Int, ceil: Bool) -> AxisPlan {
+  static func sliding(input: Int, kernel: Int, stride: Int, dilation: Int, before: Int, after: Int, ceil: Bool)
+    -> AxisPlan
+  {
     let span = dilation * (kernel - 1) + 1
     var starts: [Int] = []
     var start = -before
@@ -50,7 +52,9 @@ struct AxisPlan: Equatable {
     while count * stride < input { count += 1 }
     let total = max(0, (count - 1) * stride + span - input)
     let before = total / 2
-    let plan = sliding(input: input, kernel: kernel, stride: stride, dilation: dilation, before: before, after: total - before, ceil: false)
+    let plan = sliding(
+      input: input, kernel: kernel, stride: stride, dilation: dilation, before: before, after: total - before,
+      ceil: false)
     return (plan, before, total - before)
   }
 }
@@ -77,15 +81,21 @@ struct WindowPlan: Equatable {
     for axis in 0..<rank {
       switch window.padding {
       case .same:
-        plans.append(AxisPlan.same(input: spatial[axis], kernel: kernel[axis], stride: stride[axis], dilation: dilation[axis]).plan)
+        plans.append(
+          AxisPlan.same(input: spatial[axis], kernel: kernel[axis], stride: stride[axis], dilation: dilation[axis]).plan
+        )
       case .valid:
-        plans.append(.sliding(input: spatial[axis], kernel: kernel[axis], stride: stride[axis], dilation: dilation[axis],
-                              before: 0, after: 0, ceil: ceil))
+        plans.append(
+          .sliding(
+            input: spatial[axis], kernel: kernel[axis], stride: stride[axis], dilation: dilation[axis],
+            before: 0, after: 0, ceil: ceil))
       case .explicit(let b, let e):
         let before = try values(b, rank, "padding")
         let after = try values(e, rank, "padding")
-        plans.append(.sliding(input: spatial[axis], kernel: kernel[axis], stride: stride[axis], dilation: dilation[axis],
-                              before: before[axis], after: after[axis], ceil: ceil))
+        plans.append(
+          .sliding(
+            input: spatial[axis], kernel: kernel[axis], stride: stride[axis], dilation: dilation[axis],
+            before: before[axis], after: after[axis], ceil: ceil))
       }
       if plans[axis].count == 0 { throw EngineError.emptyOutput("the window does not fit the input") }
     }

@@ -1,5 +1,5 @@
-import Foundation
 import CNNSpec
+import Foundation
 
 /// Terminal styling, decided once per run: colour only on a terminal and never with `NO_COLOR`.
 public struct Style: Sendable {
@@ -33,14 +33,17 @@ public enum DiagnosticRenderer {
     var lines = ["\(source.path):\(line):\(column): \(severity): \(diagnostic.message) [\(diagnostic.code.rawValue)]"]
     // Tabs become spaces so the caret lines up; other control characters (binary junk) become '?'
     // so that they cannot drive the terminal.
-    let text = String(String.UnicodeScalarView(source.lineText(line).unicodeScalars.map { scalar in
-      scalar == "\t" ? " " : (scalar.value < 0x20 || scalar.value == 0x7F) ? "?" : scalar
-    }))
+    let text = String(
+      String.UnicodeScalarView(
+        source.lineText(line).unicodeScalars.map { scalar in
+          scalar == "\t" ? " " : (scalar.value < 0x20 || scalar.value == 0x7F) ? "?" : scalar
+        }))
     let end = source.lineAndColumn(of: max(range.start, range.end - 1))
     let width = end.line == line ? max(1, end.column - column + 1) : max(1, text.count - column + 1)
     let gutter = "\(line)"
     lines.append("\(gutter) | \(text)")
-    let caret = String(repeating: " ", count: max(0, column - 1)) + "^" + String(repeating: "~", count: max(0, width - 1))
+    let caret =
+      String(repeating: " ", count: max(0, column - 1)) + "^" + String(repeating: "~", count: max(0, width - 1))
     lines.append(String(repeating: " ", count: gutter.count) + " | " + style.paint(caret, "32"))
     if let hint = diagnostic.hint { lines.append(String(repeating: " ", count: gutter.count) + " = hint: \(hint)") }
     return lines.joined(separator: "\n")

@@ -25,9 +25,12 @@ public enum DiffReport {
         let delta = (change.new?[keyPath: key] ?? 0) - (change.old?[keyPath: key] ?? 0)
         return delta == 0 ? "" : (delta > 0 ? "+" : "") + Grouping.integer(delta)
       }
-      let what = change.change == .changed ? "changed: " + change.fields.joined(separator: ", ") : change.change.rawValue
-      return [change.name, what, layerSummary(change.old, diff, network: old), layerSummary(change.new, diff, network: new),
-              countDelta(\.params), countDelta(\.macs)]
+      let what =
+        change.change == .changed ? "changed: " + change.fields.joined(separator: ", ") : change.change.rawValue
+      return [
+        change.name, what, layerSummary(change.old, diff, network: old), layerSummary(change.new, diff, network: new),
+        countDelta(\.params), countDelta(\.macs),
+      ]
     }
   }
 
@@ -75,7 +78,8 @@ public enum DiffReport {
       guard let layer else { return .null }
       return .object([
         ("op", .string(layer.op)), ("output_shape", .array(layer.output.shape.map(JSONValue.integer))),
-        ("params", .integer(layer.params)), ("macs", .integer(layer.macs)), ("rf", JSONReport.field(layer.output.receptiveField)),
+        ("params", .integer(layer.params)), ("macs", .integer(layer.macs)),
+        ("rf", JSONReport.field(layer.output.receptiveField)),
       ])
     }
     let layers: [JSONValue] = diff.layers.map { change in
@@ -89,8 +93,13 @@ public enum DiffReport {
       if change.old != 0, let ratio = try? Rational(change.delta, 1) * Rational(100) / Rational(change.old) {
         percent = .raw(Grouping.decimal(ratio, places: 4))
       }
-      return (change.name, .object([("old", .integer(change.old)), ("new", .integer(change.new)), ("delta", .integer(change.delta)),
-                                    ("percent", percent)]))
+      return (
+        change.name,
+        .object([
+          ("old", .integer(change.old)), ("new", .integer(change.new)), ("delta", .integer(change.delta)),
+          ("percent", percent),
+        ])
+      )
     }
     return .object([
       ("schema", .string("cnncalc-diff/1")), ("old", .string(diff.oldName)), ("new", .string(diff.newName)),

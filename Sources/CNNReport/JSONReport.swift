@@ -25,7 +25,8 @@ public enum JSONReport {
     }
     let t = analysis.totals
     let totals: JSONValue = .object([
-      ("params", .integer(t.params)), ("trainable_params", .integer(t.trainableParams)), ("buffers", .integer(t.buffers)),
+      ("params", .integer(t.params)), ("trainable_params", .integer(t.trainableParams)),
+      ("buffers", .integer(t.buffers)),
       ("macs", .integer(t.macs)), ("flops", .integer(t.flops)), ("other_ops", .integer(t.otherOps)),
       ("input_bytes", .integer(t.inputBytes)), ("activation_bytes", .integer(t.activationBytes)),
       ("peak_activation_bytes", .integer(t.peakActivationBytes)), ("param_bytes", .integer(t.paramBytes)),
@@ -46,7 +47,9 @@ public enum JSONReport {
     case .irregular: return .object([("coverage", .string("irregular"))])
     case .regular(let regular):
       func list(_ values: [Rational]) -> JSONValue { .array(values.map(JSONValue.rational)) }
-      var members: [(String, JSONValue)] = [("size", list(regular.size)), ("jump", list(regular.jump)), ("start", list(regular.start))]
+      var members: [(String, JSONValue)] = [
+        ("size", list(regular.size)), ("jump", list(regular.jump)), ("start", list(regular.start)),
+      ]
       if regular.minSize != regular.size { members.append(("min_size", list(regular.minSize))) }
       if let padding = try? regular.effectivePadding() { members.append(("padding", list(padding))) }
       return .object(members)

@@ -39,7 +39,8 @@ public indirect enum JSONValue: Sendable, Equatable {
       if members.count <= 4, members.allSatisfy({ $0.1.isCompact }) {
         return "{ " + members.map { "\(Self.quote($0.0)): \($0.1.serialized())" }.joined(separator: ", ") + " }"
       }
-      return "{\n" + members.map { "\(inner)\(Self.quote($0.0)): \($0.1.serialized(indent: indent + 1))" }.joined(separator: ",\n")
+      return "{\n"
+        + members.map { "\(inner)\(Self.quote($0.0)): \($0.1.serialized(indent: indent + 1))" }.joined(separator: ",\n")
         + "\n\(pad)}"
     }
   }

@@ -8,7 +8,13 @@ public enum SpecExport {
   public static func json(_ network: Network) -> JSONValue {
     var members: [(String, JSONValue)] = [
       ("schema", .string(JSONSpecImporter.schema)), ("network", .string(network.name)),
-      ("inputs", .array(network.inputs.map { .object([("name", .string($0.name)), ("shape", .array($0.shape.map(JSONValue.integer)))]) })),
+      (
+        "inputs",
+        .array(
+          network.inputs.map {
+            .object([("name", .string($0.name)), ("shape", .array($0.shape.map(JSONValue.integer)))])
+          })
+      ),
       ("layers", .array(network.layers.map { layer(network, $0) })),
       ("outputs", .array(network.outputs.map { .string(network.name(of: $0)) })),
     ]
@@ -47,7 +53,9 @@ public enum SpecExport {
   }
 
   static func window(_ window: Window, dilation: Bool = true) -> [(String, JSONValue)] {
-    var args: [(String, JSONValue)] = [("k", axes(window.kernel)), ("s", axes(window.stride)), ("p", padding(window.padding))]
+    var args: [(String, JSONValue)] = [
+      ("k", axes(window.kernel)), ("s", axes(window.stride)), ("p", padding(window.padding)),
+    ]
     if dilation { args.append(("d", axes(window.dilation))) }
     return args
   }
@@ -56,7 +64,8 @@ public enum SpecExport {
   static func arguments(_ op: Operator) -> [(String, JSONValue)] {
     switch op {
     case .convolution(let conv), .transposedConvolution(let conv):
-      var args: [(String, JSONValue)] = conv.outputs.map { [("out", .integer($0))] } ?? [("mult", .integer(conv.depthMultiplier))]
+      var args: [(String, JSONValue)] =
+        conv.outputs.map { [("out", .integer($0))] } ?? [("mult", .integer(conv.depthMultiplier))]
       args += window(conv.window)
       if let groups = conv.groups { args.append(("g", .integer(groups))) }
       if case .transposedConvolution = op { args.append(("op", axes(conv.outputPadding))) }
@@ -107,7 +116,8 @@ public enum SpecExport {
       return text
     case .value(let comparison, let value, let tolerance):
       guard let metric = expectation.metric else { return nil }
-      var text = subject + metric.rawValue + " " + (comparison == .equal ? "" : comparison.rawValue + " ") + decimal(value)
+      var text =
+        subject + metric.rawValue + " " + (comparison == .equal ? "" : comparison.rawValue + " ") + decimal(value)
       switch tolerance {
       case .absolute(let amount): text += " ± " + decimal(amount)
       case .percent(let amount): text += " ± " + decimal(amount) + "%"

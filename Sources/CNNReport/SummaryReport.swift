@@ -28,15 +28,19 @@ public enum SummaryReport {
     var rows: [[String]] = []
     for input in analysis.inputs {
       let size = ((try? Checked.product(input.shape)) ?? 0) * analysis.options.batch * analysis.options.dtype.size
-      rows.append([input.name, "input", shapeText(input.shape), "", "", bytes(size)] + fieldCells(input.receptiveField))
+      rows.append(
+        [input.name, "input", shapeText(input.shape), "", "", bytes(size)] + fieldCells(input.receptiveField))
     }
     for layer in analysis.layers {
       let indent = String(repeating: "  ", count: layer.depth)
       let op = analysis.network.layers[layer.index].op
       let memory = layer.storage == .allocated ? bytes(layer.activationBytes) : layer.storage.rawValue
-      rows.append([indent + layer.name, OperatorText.describe(op), shapeText(layer.output.shape),
-                   layer.params == 0 ? "" : count(layer.params), layer.macs == 0 ? "" : count(layer.macs), memory]
-                  + fieldCells(layer.output.receptiveField))
+      rows.append(
+        [
+          indent + layer.name, OperatorText.describe(op), shapeText(layer.output.shape),
+          layer.params == 0 ? "" : count(layer.params), layer.macs == 0 ? "" : count(layer.macs), memory,
+        ]
+          + fieldCells(layer.output.receptiveField))
     }
     return rows
   }
@@ -61,7 +65,8 @@ public enum SummaryReport {
   public static func table(_ analysis: Analysis, options: Options = Options()) -> String {
     var table = TextTable(headers: headers, alignments: alignments)
     table.rows = rows(analysis, exact: options.exact).map { Optional($0) }
-    return title(analysis) + "\n" + table.render(box: options.style.boxDrawing) + "\n" + totals(analysis, exact: options.exact)
+    return title(analysis) + "\n" + table.render(box: options.style.boxDrawing) + "\n"
+      + totals(analysis, exact: options.exact)
   }
 
   /// A Markdown table and totals list, ready for a pull request or a README.
@@ -74,18 +79,29 @@ public enum SummaryReport {
 
   /// One CSV row per input and layer, exact figures, with header.
   public static func csv(_ analysis: Analysis) -> String {
-    var rows = [["name", "depth", "op", "inputs", "output_shape", "params", "buffers", "macs", "other_ops", "activation_bytes",
-                 "storage", "rf_size", "rf_jump", "rf_start"]]
+    var rows = [
+      [
+        "name", "depth", "op", "inputs", "output_shape", "params", "buffers", "macs", "other_ops", "activation_bytes",
+        "storage", "rf_size", "rf_jump", "rf_start",
+      ]
+    ]
     for input in analysis.inputs {
       let size = ((try? Checked.product(input.shape)) ?? 0) * analysis.options.batch * analysis.options.dtype.size
-      rows.append([input.name, "0", "input", "", shapeText([analysis.options.batch] + input.shape), "0", "0", "0", "0", String(size),
-                   Storage.allocated.rawValue] + fieldCells(input.receptiveField))
+      rows.append(
+        [
+          input.name, "0", "input", "", shapeText([analysis.options.batch] + input.shape), "0", "0", "0", "0",
+          String(size),
+          Storage.allocated.rawValue,
+        ] + fieldCells(input.receptiveField))
     }
     for layer in analysis.layers {
-      rows.append([layer.name, String(layer.depth), OperatorText.describe(analysis.network.layers[layer.index].op),
-                   layer.inputs.joined(separator: " "), shapeText([analysis.options.batch] + layer.output.shape),
-                   String(layer.params), String(layer.buffers), String(layer.macs), String(layer.otherOps),
-                   String(layer.activationBytes), layer.storage.rawValue] + fieldCells(layer.output.receptiveField))
+      rows.append(
+        [
+          layer.name, String(layer.depth), OperatorText.describe(analysis.network.layers[layer.index].op),
+          layer.inputs.joined(separator: " "), shapeText([analysis.options.batch] + layer.output.shape),
+          String(layer.params), String(layer.buffers), String(layer.macs), String(layer.otherOps),
+          String(layer.activationBytes), layer.storage.rawValue,
+        ] + fieldCells(layer.output.receptiveField))
     }
     return TextTable.csv(rows)
   }
@@ -106,7 +122,10 @@ public enum SummaryReport {
       ("params", both(t.params, Humanize.count) + (t.buffers > 0 ? ", buffers \(Grouping.integer(t.buffers))" : "")),
       ("MACs", both(t.macs, Humanize.count) + ", FLOPs \(both(t.flops, Humanize.count))"),
       ("other ops", both(t.otherOps, Humanize.count)),
-      ("activations", "forward total \(both(t.activationBytes, Humanize.bytes)), peak \(both(t.peakActivationBytes, Humanize.bytes))"),
+      (
+        "activations",
+        "forward total \(both(t.activationBytes, Humanize.bytes)), peak \(both(t.peakActivationBytes, Humanize.bytes))"
+      ),
       ("param bytes", both(t.paramBytes, Humanize.bytes)),
       ("training (Adam)", both(t.trainingBytes, Humanize.bytes)),
     ]
@@ -115,7 +134,8 @@ public enum SummaryReport {
   static func totals(_ analysis: Analysis, exact: Bool) -> String {
     let items = totalItems(analysis)
     let width = items.map(\.0.count).max() ?? 0
-    return "Totals\n" + items.map { "  " + $0.0 + String(repeating: " ", count: width - $0.0.count) + "  " + $0.1 }
+    return "Totals\n"
+      + items.map { "  " + $0.0 + String(repeating: " ", count: width - $0.0.count) + "  " + $0.1 }
       .joined(separator: "\n") + "\n"
   }
 }

@@ -30,7 +30,8 @@ public struct TextTable: Sendable {
   /// The table with box-drawing characters, or ASCII when `box` is false.
   public func render(box: Bool) -> String {
     let widths = widths
-    let (v, h, cross, top, bottom) = box ? ("│", "─", "┼", ("┌", "┬", "┐"), ("└", "┴", "┘")) : ("|", "-", "+", ("+", "+", "+"), ("+", "+", "+"))
+    let (v, h, cross, top, bottom) =
+      box ? ("│", "─", "┼", ("┌", "┬", "┐"), ("└", "┴", "┘")) : ("|", "-", "+", ("+", "+", "+"), ("+", "+", "+"))
     let left = box ? ("├", "┤") : ("+", "+")
     func rule(_ ends: (String, String, String)) -> String {
       ends.0 + widths.map { String(repeating: h, count: $0 + 2) }.joined(separator: ends.1) + ends.2

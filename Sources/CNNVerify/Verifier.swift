@@ -64,21 +64,26 @@ public enum Verifier {
     for (index, facts) in analysis.layers.enumerated() {
       let measured = run.layers[index]
       let bytes = measured.shape.reduce(1, *) * 4
-      checks.append(LayerCheck(
-        name: facts.name, calculatedShape: [options.batch] + facts.output.shape, measuredShape: measured.shape,
-        field: resampled[index] ? .notComparable("resampled upstream: the field is a sampling geometry, not a dependency set")
-          : compare(facts.output.receptiveField, probes[index], input: inputExtents, truncated: truncated),
-        calculatedBytes: facts.activationBytes, measuredBytes: bytes, seconds: measured.seconds, macs: facts.macs))
+      checks.append(
+        LayerCheck(
+          name: facts.name, calculatedShape: [options.batch] + facts.output.shape, measuredShape: measured.shape,
+          field: resampled[index]
+            ? .notComparable("resampled upstream: the field is a sampling geometry, not a dependency set")
+            : compare(facts.output.receptiveField, probes[index], input: inputExtents, truncated: truncated),
+          calculatedBytes: facts.activationBytes, measuredBytes: bytes, seconds: measured.seconds, macs: facts.macs))
     }
-    return Verification(layers: checks, calculatedPeak: analysis.totals.peakActivationBytes, measuredPeak: run.peakLiveBytes,
-                        checksum: run.checksum, seconds: run.seconds)
+    return Verification(
+      layers: checks, calculatedPeak: analysis.totals.peakActivationBytes, measuredPeak: run.peakLiveBytes,
+      checksum: run.checksum, seconds: run.seconds)
   }
 
   /// Compares a calculated field with the probe's measurement of the middle unit and its
   /// neighbour. Where the calculated fields of those units reach outside the input, padding clips
   /// the measurement, which is then not comparable; so is a field that lost pixels to an upstream
   /// truncation (the calculator's warning already says which).
-  public static func compare(_ calculated: ReceptiveField, _ measured: ProbeResult, input: [Int], truncated: Bool) -> FieldCheck {
+  public static func compare(_ calculated: ReceptiveField, _ measured: ProbeResult, input: [Int], truncated: Bool)
+    -> FieldCheck
+  {
     switch (calculated, measured) {
     case (.irregular, _):
       return .notComparable("irregular field")
@@ -89,7 +94,9 @@ public enum Verifier {
     case (.regular, .flat):
       return .notComparable("flat output")
     case (.regular(let field), .spatial(let probe, _)):
-      guard field.size.count == probe.size.count, field.size.count == input.count else { return .notComparable("rank differs") }
+      guard field.size.count == probe.size.count, field.size.count == input.count else {
+        return .notComparable("rank differs")
+      }
       var expectedCentre: [Rational] = []
       for axis in field.size.indices {
         guard field.size[axis].isInteger, field.jump[axis].isInteger, field.start[axis].denominator <= 2 else {
@@ -108,14 +115,18 @@ public enum Verifier {
       let sizes = probe.size.map(Rational.init)
       var problems: [String] = []
       if sizes != field.size { problems.append("size \(list(field.size)) vs measured \(list(sizes))") }
-      if probe.centre != expectedCentre { problems.append("centre of unit \(probe.unit) \(list(expectedCentre)) vs measured \(list(probe.centre))") }
+      if probe.centre != expectedCentre {
+        problems.append("centre of unit \(probe.unit) \(list(expectedCentre)) vs measured \(list(probe.centre))")
+      }
       for axis in field.jump.indices {
         if let jump = probe.jump[axis], jump != field.jump[axis] {
           problems.append("jump \(field.jump[axis]) vs measured \(jump) on axis \(axis + 1)")
         }
       }
       if problems.isEmpty { return .match }
-      if truncated, zip(sizes, field.size).allSatisfy({ $0 <= $1 }) { return .notComparable("input pixels dropped by truncation") }
+      if truncated, zip(sizes, field.size).allSatisfy({ $0 <= $1 }) {
+        return .notComparable("input pixels dropped by truncation")
+      }
       return .mismatch(problems.joined(separator: "; "))
     }
   }

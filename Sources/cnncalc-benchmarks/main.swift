@@ -34,7 +34,9 @@ func pad(_ text: String, _ width: Int) -> String { text + String(repeating: " ",
 if CommandLine.arguments.dropFirst().first == "gemm" {
   // GEMM shapes of VGG16's convolutions (m = out channels, n = positions, k = in channels × 9).
   print("m     n      k      1 thread GFLOP/s   2 threads GFLOP/s")
-  for (m, n, k) in [(64, 50176, 576), (128, 12544, 1152), (256, 3136, 2304), (512, 784, 4608), (512, 196, 4608), (1000, 1, 4096)] {
+  for (m, n, k) in [
+    (64, 50176, 576), (128, 12544, 1152), (256, 3136, 2304), (512, 784, 4608), (512, 196, 4608), (1000, 1, 4096),
+  ] {
     let one = KernelBenchmarks.gemm(m: m, n: n, k: k, threads: 1)
     let two = KernelBenchmarks.gemm(m: m, n: n, k: k, threads: 2)
     print(pad("\(m)", 6) + pad("\(n)", 7) + pad("\(k)", 7) + pad(String(format: one), 19) + String(format: two))
@@ -45,7 +47,8 @@ if CommandLine.arguments.dropFirst().first == "gemm" {
 if CommandLine.arguments.dropFirst().first == "layers", CommandLine.arguments.count > 2 {
   // Per-layer profile of one zoo network: median of 7 runs after a warm-up.
   let name = CommandLine.arguments[2]
-  guard let text = Zoo.text(named: name), let network = SpecCompiler.compile(SourceFile(path: name, text: text)).network else {
+  guard let text = Zoo.text(named: name), let network = SpecCompiler.compile(SourceFile(path: name, text: text)).network
+  else {
     print("no zoo spec \(name)")
     exit(2)
   }
@@ -62,7 +65,9 @@ if CommandLine.arguments.dropFirst().first == "layers", CommandLine.arguments.co
     let median = times[index].sorted()[3]
     let gflops = layer.macs > 0 ? 2 * Double(layer.macs) / median / 1e9 : 0
     let shape = layer.output.shape.map(String.init).joined(separator: "x")
-    print(pad(layer.name, 28) + pad(layer.op, 10) + pad(shape, 16) + pad(String(format: median * 1000), 10) + String(format: gflops))
+    print(
+      pad(layer.name, 28) + pad(layer.op, 10) + pad(shape, 16) + pad(String(format: median * 1000), 10)
+        + String(format: gflops))
   }
   exit(0)
 }
@@ -79,8 +84,9 @@ for (name, text) in workloads {
   var analysis: Analysis?
   let analyse = medianMilliseconds(runs: runs) { analysis = Analyzer.analyze(network) }
   let table = medianMilliseconds(runs: runs) { _ = SummaryReport.table(analysis!) }
-  print(pad(name, 26) + pad("\(network.layers.count)", 10) + pad(String(format: compile), 12)
-        + pad(String(format: analyse), 12) + String(format: table))
+  print(
+    pad(name, 26) + pad("\(network.layers.count)", 10) + pad(String(format: compile), 12)
+      + pad(String(format: analyse), 12) + String(format: table))
 }
 
 func String(format value: Double) -> String {

@@ -47,7 +47,8 @@ import Testing
     let compilation = SpecCompiler.compile(source)
     var diagnostics = compilation.diagnostics
     if let network = compilation.network { diagnostics += Analyzer.analyze(network).diagnostics }
-    let found = try #require(diagnostics.first { $0.code == expected }, "\(diagnostics.map { "\($0.code.rawValue): \($0.message)" })")
+    let found = try #require(
+      diagnostics.first { $0.code == expected }, "\(diagnostics.map { "\($0.code.rawValue): \($0.message)" })")
     #expect(found.severity == expected.defaultSeverity)
     #expect(found.range != nil || expected == .overflow)
     #expect(!found.message.hasSuffix("."), "messages have no final period")

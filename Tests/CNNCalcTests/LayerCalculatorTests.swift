@@ -76,7 +76,8 @@ import Testing
   }
 
   @Test func mergesAndBroadcast() throws {
-    let analysis = try analyze("""
+    let analysis = try analyze(
+      """
       input x 4x8x8
       a = conv 6 k1
       cat: concat x a

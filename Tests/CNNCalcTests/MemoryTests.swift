@@ -35,7 +35,8 @@ import Testing
 
   /// A ReLU whose input is read elsewhere cannot run in place; views never allocate.
   @Test func inPlaceNeedsTheOnlyReader() throws {
-    let analysis = try analyze("""
+    let analysis = try analyze(
+      """
       input x 1x4x4
       a: conv 2 k1
       b: relu

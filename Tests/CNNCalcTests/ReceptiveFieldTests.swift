@@ -39,9 +39,12 @@ import Testing
         let before = Int.random(in: 0...(span / 2), using: &generator)
         let after = Int.random(in: 0...(span / 2), using: &generator)
         let stride = Int.random(in: 1...3, using: &generator)
-        layers.append(WindowLayer(kernel: kernel, stride: stride, dilation: dilation, before: before, after: after, isPool: isPool))
-        lines.append(isPool ? "maxpool k\(kernel) s\(stride) p=\(before):\(after)"
-                            : "conv 1 k\(kernel) s\(stride) d\(dilation) p=\(before):\(after)")
+        layers.append(
+          WindowLayer(kernel: kernel, stride: stride, dilation: dilation, before: before, after: after, isPool: isPool))
+        lines.append(
+          isPool
+            ? "maxpool k\(kernel) s\(stride) p=\(before):\(after)"
+            : "conv 1 k\(kernel) s\(stride) d\(dilation) p=\(before):\(after)")
       }
       let spec = lines.joined(separator: "\n") + "\n"
       let analysis = try analyze(spec)
@@ -66,7 +69,8 @@ import Testing
   /// vgg_16 rows: conv1_1 3, conv1_2 5, pool1 6, conv2_1 10, conv2_2 14, pool5 212 with effective
   /// stride 32 and effective padding 90).
   @Test func vgg16PublishedFields() throws {
-    let analysis = try analyze("""
+    let analysis = try analyze(
+      """
       input image 3x224x224
       conv1_1: conv 64 k3 p1
       conv1_2: conv 64 k3 p1
@@ -81,7 +85,9 @@ import Testing
       (conv 512 k3 p1) * 3
       pool5: maxpool k2 s2
       """)
-    for (name, size) in [("conv1_1", 3), ("conv1_2", 5), ("pool1", 6), ("conv2_1", 10), ("conv2_2", 14), ("pool5", 212)] {
+    for (name, size) in [
+      ("conv1_1", 3), ("conv1_2", 5), ("pool1", 6), ("conv2_1", 10), ("conv2_2", 14), ("pool5", 212),
+    ] {
       guard case .regular(let field) = analysis.layer(name)?.output.receptiveField else {
         Issue.record("\(name) has no regular field")
         continue
@@ -95,13 +101,16 @@ import Testing
 
   /// Merging paths: the union of the fields, the smallest path's size, and a warning when centres differ.
   @Test func mergesTakeTheUnion() throws {
-    let aligned = try analyze("""
+    let aligned = try analyze(
+      """
       input x 1x32x32
       a = conv 1 k1
       b = conv 1 k5 p2
       join: concat a b
       """)
-    guard case .regular(let field) = aligned.layer("join")?.output.receptiveField else { Issue.record("irregular"); return }
+    guard case .regular(let field) = aligned.layer("join")?.output.receptiveField else {
+      Issue.record("irregular"); return
+    }
     #expect(field.size == [Rational(5), Rational(5)])
     #expect(field.minSize == [Rational(1), Rational(1)])
     #expect(field.start == [Rational(0), Rational(0)])
@@ -109,14 +118,16 @@ import Testing
 
     // Without padding the 5x5 path's first unit is centred on pixel 2, the 1x1 path's on 0; the
     // union spans pixels 0…4 (size 5, centre 2). Shapes differ too, so use crop to align them.
-    let shifted = try analyze("""
+    let shifted = try analyze(
+      """
       input x 1x32x32
       a = conv 1 k1 | crop p2
       b = conv 1 k5
       join: add a b
       """)
     #expect(shifted.diagnostics(.rfMisaligned).isEmpty, "crop by 2 moves the 1x1 path's first unit to pixel 2")
-    let misaligned = try analyze("""
+    let misaligned = try analyze(
+      """
       input x 1x32x32
       a = conv 1 k1 | crop p=0:4
       b = conv 1 k5
@@ -159,7 +170,8 @@ import Testing
   }
 
   @Test func wholeAndIrregularCoverage() throws {
-    let analysis = try analyze("""
+    let analysis = try analyze(
+      """
       input x 3x10x10
       gap: globalavgpool
       a: from x | adaptiveavgpool 3x3
@@ -169,7 +181,9 @@ import Testing
       """)
     #expect(analysis.layer("gap")?.output.receptiveField == .whole)
     #expect(analysis.layer("a")?.output.receptiveField == .irregular, "10 is not a multiple of 3")
-    guard case .regular(let even) = analysis.layer("b")?.output.receptiveField else { Issue.record("b irregular"); return }
+    guard case .regular(let even) = analysis.layer("b")?.output.receptiveField else {
+      Issue.record("b irregular"); return
+    }
     #expect(even.size == [Rational(2), Rational(2)], "10/5: a 2x2 window with stride 2")
     #expect(analysis.layer("c.fc")?.output.receptiveField == .whole)
   }

@@ -2,10 +2,10 @@ import CNNCalc
 import CNNSpec
 import Testing
 
-
-
 /// Compiles and analyses spec text, failing the test on any error.
-func analyze(_ text: String, options: AnalysisOptions = AnalysisOptions(), sourceLocation: SourceLocation = #_sourceLocation)
+func analyze(
+  _ text: String, options: AnalysisOptions = AnalysisOptions(), sourceLocation: SourceLocation = #_sourceLocation
+)
   throws -> Analysis
 {
   let compilation = SpecCompiler.compile(SourceFile(path: "test.cnn", text: text))

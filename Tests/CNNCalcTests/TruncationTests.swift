@@ -37,7 +37,10 @@ import Testing
   @Test func alexNetPaperInput() throws {
     let analysis = try analyze("input data 3x224x224\nconv1: conv 96 k11 s4\nrelu\n")
     let diagnostic = try #require(analysis.diagnostics(.truncation).first)
-    #expect(diagnostic.message == "conv1 drops 1 input row and 1 input column: 224 − 11 = 213 is not a multiple of stride 4, so floor mode gives 54 outputs")
+    #expect(
+      diagnostic.message
+        == "conv1 drops 1 input row and 1 input column: 224 − 11 = 213 is not a multiple of stride 4, so floor mode gives 54 outputs"
+    )
     // For this one-layer network the nearest fit is 223 (223 − 11 = 212 = 4 × 53); with the whole
     // AlexNet it is 227 (ZooTests), because 223 leaves later pooling windows uneven.
     #expect(diagnostic.hint?.hasPrefix("network input 223x223 fits every layer") == true)

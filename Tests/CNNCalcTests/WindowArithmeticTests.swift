@@ -36,12 +36,17 @@ import Testing
             // wholly in padding and the frameworks' single correction would not remove it.
             for before in 0...min(3, span / 2) {
               for after in 0...min(3, span / 2) where input + before + after >= span {
-                let floor = try WindowArithmetic.floorExtent(input: input, before: before, after: after, dilatedKernel: span, stride: stride)
-                #expect(floor == Self.bruteFloor(input: input, before: before, after: after, span: span, stride: stride))
-                let ceil = try #require(try WindowArithmetic.ceilExtent(input: input, before: before, after: after, dilatedKernel: span, stride: stride))
+                let floor = try WindowArithmetic.floorExtent(
+                  input: input, before: before, after: after, dilatedKernel: span, stride: stride)
+                #expect(
+                  floor == Self.bruteFloor(input: input, before: before, after: after, span: span, stride: stride))
+                let ceil = try #require(
+                  try WindowArithmetic.ceilExtent(
+                    input: input, before: before, after: after, dilatedKernel: span, stride: stride))
                 let brute = Self.bruteCeil(input: input, before: before, after: after, span: span, stride: stride)
-                #expect(ceil.extent == brute.0 && ceil.droppedLastWindow == brute.1,
-                        "in \(input) k \(kernel) d \(dilation) s \(stride) p \(before):\(after)")
+                #expect(
+                  ceil.extent == brute.0 && ceil.droppedLastWindow == brute.1,
+                  "in \(input) k \(kernel) d \(dilation) s \(stride) p \(before):\(after)")
                 checked += 1
               }
             }
@@ -66,7 +71,9 @@ import Testing
           let same = try WindowArithmetic.samePadding(input: input, dilatedKernel: span, stride: stride)
           #expect(same.extent == (input + stride - 1) / stride)
           #expect(same.after - same.before == 0 || same.after - same.before == 1)
-          #expect(Self.bruteFloor(input: input, before: same.before, after: same.after, span: span, stride: stride) == same.extent)
+          #expect(
+            Self.bruteFloor(input: input, before: same.before, after: same.after, span: span, stride: stride)
+              == same.extent)
         }
       }
     }
@@ -80,10 +87,12 @@ import Testing
         for stride in 1...3 {
           for pad in 0...2 where pad < kernel {
             for outputPadding in 0..<stride {
-              let out = try WindowArithmetic.transposedExtent(input: input, before: pad, after: pad, dilatedKernel: kernel,
-                                                              stride: stride, outputPadding: outputPadding)
+              let out = try WindowArithmetic.transposedExtent(
+                input: input, before: pad, after: pad, dilatedKernel: kernel,
+                stride: stride, outputPadding: outputPadding)
               guard out >= kernel - 2 * pad, out >= 1 else { continue }
-              let back = try WindowArithmetic.floorExtent(input: out, before: pad, after: pad, dilatedKernel: kernel, stride: stride)
+              let back = try WindowArithmetic.floorExtent(
+                input: out, before: pad, after: pad, dilatedKernel: kernel, stride: stride)
               #expect(back == input)
             }
           }

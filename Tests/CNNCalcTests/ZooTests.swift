@@ -17,7 +17,9 @@ import Testing
   }
 
   @Test func embeddedZooMatchesSpecsFolder() throws {
-    let files = try FileManager.default.contentsOfDirectory(atPath: Self.specsFolder.path).filter { $0.hasSuffix(".cnn") }
+    let files = try FileManager.default.contentsOfDirectory(atPath: Self.specsFolder.path).filter {
+      $0.hasSuffix(".cnn")
+    }
     #expect(Set(files.map { String($0.dropLast(4)) }) == Set(Zoo.names), "run scripts/generate-zoo.sh")
     for file in files {
       let text = try String(contentsOf: Self.specsFolder.appendingPathComponent(file), encoding: .utf8)
@@ -35,17 +37,18 @@ import Testing
   }
 
   /// Published totals, restated here with their sources (independent of the specs' own expect lines).
-  @Test(arguments: [
-    // Caffe bvlc_alexnet deploy.prototxt blob sizes, and issue #2's MAC count.
-    ("alexnet", 60_965_224, 724_406_816),
-    // torchvision weights metadata (num_params).
-    ("alexnet-torchvision", 61_100_840, nil), ("vgg11", 132_863_336, nil), ("vgg13", 133_047_848, nil),
-    ("vgg16", 138_357_544, nil), ("vgg19", 143_667_240, nil), ("resnet18", 11_689_512, nil),
-    ("resnet34", 21_797_672, nil), ("resnet50", 25_557_032, nil), ("resnet101", 44_549_160, nil),
-    ("resnet152", 60_192_808, nil),
-    // bvlc_googlenet without auxiliary heads (issue #2).
-    ("googlenet", 6_998_552, nil),
-  ] as [(String, Int, Int?)])
+  @Test(
+    arguments: [
+      // Caffe bvlc_alexnet deploy.prototxt blob sizes, and issue #2's MAC count.
+      ("alexnet", 60_965_224, 724_406_816),
+      // torchvision weights metadata (num_params).
+      ("alexnet-torchvision", 61_100_840, nil), ("vgg11", 132_863_336, nil), ("vgg13", 133_047_848, nil),
+      ("vgg16", 138_357_544, nil), ("vgg19", 143_667_240, nil), ("resnet18", 11_689_512, nil),
+      ("resnet34", 21_797_672, nil), ("resnet50", 25_557_032, nil), ("resnet101", 44_549_160, nil),
+      ("resnet152", 60_192_808, nil),
+      // bvlc_googlenet without auxiliary heads (issue #2).
+      ("googlenet", 6_998_552, nil),
+    ] as [(String, Int, Int?)])
   func publishedTotals(name: String, params: Int, macs: Int?) throws {
     let analysis = try Self.zooAnalysis(name)
     #expect(analysis.totals.params == params)

@@ -1,9 +1,10 @@
 import CNNCommand
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Foundation
 import Testing
+
+#if canImport(FoundationXML)
+  import FoundationXML
+#endif
 
 /// Captures what a command writes.
 final class Capture: @unchecked Sendable {
@@ -17,8 +18,9 @@ final class Capture: @unchecked Sendable {
   var error: String { lock.withLock { errorText } }
 
   var environment: Environment {
-    Environment(writeOut: { text in self.lock.withLock { self.outText += text } },
-                writeError: { text in self.lock.withLock { self.errorText += text } })
+    Environment(
+      writeOut: { text in self.lock.withLock { self.outText += text } },
+      writeError: { text in self.lock.withLock { self.errorText += text } })
   }
 }
 
@@ -32,7 +34,8 @@ func run(_ arguments: [String]) -> (code: Int32, out: String, error: String) {
   return (code, capture.out, capture.error)
 }
 
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+  .deletingLastPathComponent()
 
 /// Compares `text` with a golden file; with CNNCALC_RECORD=1 rewrites it and fails, so recording is
 /// always deliberate and followed by a review of the diff.
@@ -40,7 +43,8 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
   let url = packageRoot.appendingPathComponent("Tests/CNNCommandTests/Golden/\(name)")
   if ProcessInfo.processInfo.environment["CNNCALC_RECORD"] == "1" {
     try text.write(to: url, atomically: true, encoding: .utf8)
-    Issue.record("recorded \(name); review the diff and run again without CNNCALC_RECORD", sourceLocation: sourceLocation)
+    Issue.record(
+      "recorded \(name); review the diff and run again without CNNCALC_RECORD", sourceLocation: sourceLocation)
     return
   }
   let expected = try String(contentsOf: url, encoding: .utf8)
@@ -119,7 +123,8 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
   @Test func verify() {
     let result = run(["verify", "lenet5", "--threads", "2"])
     #expect(result.code == 0)
-    #expect(result.out.contains("lenet5: 12 layers, shapes, receptive fields and memory agree; peak 23 KiB as calculated"))
+    #expect(
+      result.out.contains("lenet5: 12 layers, shapes, receptive fields and memory agree; peak 23 KiB as calculated"))
     let refused = run(["verify", "lenet5", "--max-memory", "1KiB"])
     #expect(refused.code == 1)
     #expect(refused.error.contains("raise the limit with --max-memory"))
@@ -177,7 +182,8 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
     defer { try? FileManager.default.removeItem(at: folder) }
     let junk: [UInt8] = (0..<2000).map { (index: Int) -> UInt8 in UInt8(truncatingIfNeeded: index &* 131 &+ 7) }
     try Data(junk).write(to: folder.appendingPathComponent("junk.cnn"))
-    try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("sub/loop").path, withDestinationPath: folder.path)
+    try FileManager.default.createSymbolicLink(
+      atPath: folder.appendingPathComponent("sub/loop").path, withDestinationPath: folder.path)
     let big = folder.appendingPathComponent("big.cnn")
     FileManager.default.createFile(atPath: big.path, contents: Data(count: 17 << 20))
     let locked = folder.appendingPathComponent("locked.cnn")
@@ -211,8 +217,10 @@ final class JUnitCollector: NSObject, XMLParserDelegate, @unchecked Sendable {
   var testCases: [String] = []
   var failures = 0
 
-  func parser(_ parser: XMLParser, didStartElement element: String, namespaceURI: String?, qualifiedName: String?,
-              attributes: [String: String] = [:]) {
+  func parser(
+    _ parser: XMLParser, didStartElement element: String, namespaceURI: String?, qualifiedName: String?,
+    attributes: [String: String] = [:]
+  ) {
     if element == "testcase" { testCases.append(attributes["name"] ?? "") }
     if element == "failure" { failures += 1 }
   }

@@ -41,14 +41,22 @@ import Testing
   static let mistakes: [Mistake] = [
     Mistake(json: "{\"inputs\": [}", at: "1:13", contains: "expected a JSON value"),
     Mistake(json: "{\"schema\": \"other/2\", \"inputs\": [], \"layers\": []}", at: "1:12", contains: "unknown schema"),
-    Mistake(json: "{\"inputs\": [{\"name\": \"x\", \"shape\": [3, 8, 8]}],\n \"layers\": [{\"name\": \"c\", \"op\": \"cnv\"}]}",
-            at: "2:22", contains: "unknown layer type 'cnv'"),
-    Mistake(json: "{\"inputs\": [{\"name\": \"x\", \"shape\": [3, 8, 8]}],\n \"layers\": [{\"name\": \"c\", \"op\": \"conv\", \"args\": {\"out\": 4}}]}",
-            at: "2:22", contains: "needs a kernel size"),
-    Mistake(json: "{\"inputs\": [{\"name\": \"x\", \"shape\": [3, 8, 8]}],\n \"layers\": [{\"name\": \"9c\", \"op\": \"relu\"}]}",
-            at: "2:22", contains: "not a valid name"),
-    Mistake(json: "{\"inputs\": [{\"name\": \"x\", \"shape\": [3, 4, 4]}],\n \"layers\": [{\"name\": \"c\", \"op\": \"conv\", \"args\": {\"out\": 4, \"k\": 5}}]}",
-            at: "2:22", contains: "larger than the padded input"),
+    Mistake(
+      json:
+        "{\"inputs\": [{\"name\": \"x\", \"shape\": [3, 8, 8]}],\n \"layers\": [{\"name\": \"c\", \"op\": \"cnv\"}]}",
+      at: "2:22", contains: "unknown layer type 'cnv'"),
+    Mistake(
+      json:
+        "{\"inputs\": [{\"name\": \"x\", \"shape\": [3, 8, 8]}],\n \"layers\": [{\"name\": \"c\", \"op\": \"conv\", \"args\": {\"out\": 4}}]}",
+      at: "2:22", contains: "needs a kernel size"),
+    Mistake(
+      json:
+        "{\"inputs\": [{\"name\": \"x\", \"shape\": [3, 8, 8]}],\n \"layers\": [{\"name\": \"9c\", \"op\": \"relu\"}]}",
+      at: "2:22", contains: "not a valid name"),
+    Mistake(
+      json:
+        "{\"inputs\": [{\"name\": \"x\", \"shape\": [3, 4, 4]}],\n \"layers\": [{\"name\": \"c\", \"op\": \"conv\", \"args\": {\"out\": 4, \"k\": 5}}]}",
+      at: "2:22", contains: "larger than the padded input"),
     Mistake(json: String(repeating: "[", count: 100), at: "1:65", contains: "nested deeper"),
   ]
 
@@ -58,7 +66,8 @@ import Testing
     let compilation = JSONSpecImporter.compile(source)
     var diagnostics = compilation.diagnostics
     if let network = compilation.network { diagnostics += Analyzer.analyze(network).diagnostics }
-    let diagnostic = try #require(diagnostics.first { $0.message.contains(mistake.contains) }, "\(diagnostics.map(\.message))")
+    let diagnostic = try #require(
+      diagnostics.first { $0.message.contains(mistake.contains) }, "\(diagnostics.map(\.message))")
     let (line, column) = source.lineAndColumn(of: try #require(diagnostic.range).start)
     #expect("\(line):\(column)" == mistake.at)
   }

@@ -1,9 +1,9 @@
 import CNNCalc
 import CNNReport
 import CNNSpec
+import CNNTestSupport
 import CNNZoo
 import Foundation
-import CNNTestSupport
 import Testing
 
 /// Bad input never crashes: thousands of random mutations of zoo specs go through compilation,
@@ -30,7 +30,8 @@ import Testing
         let end = min(bytes.count, position + Int.random(in: 1...40, using: &generator))
         bytes.insert(contentsOf: Array(bytes[position..<end]), at: position)
       default:
-        let digits = Array(String(Int.random(in: 0...Int.max, using: &generator) >> Int.random(in: 0...62, using: &generator)).utf8)
+        let digits = Array(
+          String(Int.random(in: 0...Int.max, using: &generator) >> Int.random(in: 0...62, using: &generator)).utf8)
         bytes.insert(contentsOf: digits, at: position)
       }
     }

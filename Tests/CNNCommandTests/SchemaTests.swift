@@ -9,7 +9,8 @@ import Testing
 
   @Test func validatorCatchesViolations() throws {
     let validator = try SchemaValidator(schemaFile: Self.schemas.appendingPathComponent("cnncalc-spec.schema.json"))
-    let bad = try JSONReader.parse(SourceFile(path: "bad.json", text: #"{"inputs": [{"name": "9x", "shape": [0]}], "layers": [], "extra": 1}"#))
+    let bad = try JSONReader.parse(
+      SourceFile(path: "bad.json", text: #"{"inputs": [{"name": "9x", "shape": [0]}], "layers": [], "extra": 1}"#))
     let problems = validator.validate(bad)
     #expect(problems.contains { $0.contains("does not match") })
     #expect(problems.contains { $0.contains("below the minimum") })

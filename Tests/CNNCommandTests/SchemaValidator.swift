@@ -40,7 +40,9 @@ struct SchemaValidator {
       let passing = alternatives.filter { validate(value, against: $0, path: path).isEmpty }.count
       if passing != 1 { problems.append("\(path): matches \(passing) of the oneOf alternatives, not exactly one") }
     }
-    if case .array(let alternatives, _)? = schema["anyOf"], !alternatives.contains(where: { validate(value, against: $0, path: path).isEmpty }) {
+    if case .array(let alternatives, _)? = schema["anyOf"],
+      !alternatives.contains(where: { validate(value, against: $0, path: path).isEmpty })
+    {
       problems.append("\(path): matches none of the anyOf alternatives")
     }
     if case .number(let text, _) = value, case .number(let minimum, _)? = schema["minimum"],
@@ -72,7 +74,9 @@ struct SchemaValidator {
       }
     }
     if case .array(let elements, _) = value, let items = schema["items"] {
-      for (index, element) in elements.enumerated() { problems += validate(element, against: items, path: "\(path)[\(index)]") }
+      for (index, element) in elements.enumerated() {
+        problems += validate(element, against: items, path: "\(path)[\(index)]")
+      }
     }
     return problems
   }

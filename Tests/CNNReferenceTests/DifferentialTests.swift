@@ -1,9 +1,9 @@
 import CNNCalc
 import CNNReference
 import CNNSpec
+import CNNTestSupport
 import CNNVerify
 import Foundation
-import CNNTestSupport
 import Testing
 
 /// The calculator against the reference engine on many random networks: shapes, receptive fields
@@ -27,13 +27,20 @@ import Testing
       let span = k
       let p = "p=\(int(0...span / 2)):\(int(0...span / 2))"
       switch int(0...21) {
-      case 0, 1: lines.append("\(name): conv \(int(1...6)) k\(k) s\(int(1...3)) \(p) d\(int(1...2))\(pick(["", " bias=off"]))")
+      case 0, 1:
+        lines.append("\(name): conv \(int(1...6)) k\(k) s\(int(1...3)) \(p) d\(int(1...2))\(pick(["", " bias=off"]))")
       case 2: lines.append("\(name): conv 4 k\(k) g\(pick([1, 2])) p=same")
       case 3: lines.append("\(name): dwconv k\(k) s\(int(1...2)) \(p)\(pick(["", " mult=2"]))")
       case 4: lines.append("\(name): deconv \(int(1...4)) k\(k) s\(int(1...2)) p\(int(0...(k - 1) / 2))")
-      case 5, 6: lines.append("\(name): \(pick(["maxpool", "avgpool"])) k\(max(k, 2)) s\(int(1...3)) p\(int(0...max(k, 2) / 2))\(pick(["", " ceil"]))")
+      case 5, 6:
+        lines.append(
+          "\(name): \(pick(["maxpool", "avgpool"])) k\(max(k, 2)) s\(int(1...3)) p\(int(0...max(k, 2) / 2))\(pick(["", " ceil"]))"
+        )
       case 7: lines.append("\(name): adaptiveavgpool \(int(1...4))")
-      case 8: lines.append("\(name): bn | \(pick(["relu", "relu6", "leakyrelu 0.1", "prelu", "sigmoid", "tanh", "gelu", "silu", "hardswish", "elu"]))")
+      case 8:
+        lines.append(
+          "\(name): bn | \(pick(["relu", "relu6", "leakyrelu 0.1", "prelu", "sigmoid", "tanh", "gelu", "silu", "hardswish", "elu"]))"
+        )
       case 9: lines.append("\(name): lrn 3 | softmax")
       case 10:
         lines.append("\(name)a = conv 3 k1")
@@ -48,7 +55,10 @@ import Testing
         lines.append("\(name)s = from \(name)a | globalavgpool | conv 4 k1 | sigmoid")
         lines.append("\(name): mul \(name)a \(name)s")
       case 13: lines.append("\(name): upsample scale=2\(pick(["", " mode=bilinear"]))")
-      case 14: lines.append("\(name): upsample size=\(Array(repeating: String(int(3...12)), count: rank).joined(separator: "x"))\(pick(["", " mode=bilinear"]))")
+      case 14:
+        lines.append(
+          "\(name): upsample size=\(Array(repeating: String(int(3...12)), count: rank).joined(separator: "x"))\(pick(["", " mode=bilinear"]))"
+        )
       case 15: lines.append("\(name): pad \(p)")
       case 16: lines.append("\(name): crop p=\(int(0...1)):\(int(0...1))")
       case 17: lines.append("\(name): conv 4 k1 | shuffle 2")
@@ -89,10 +99,13 @@ import Testing
         continue
       }
       for check in verification.layers where !check.passed {
-        Issue.record("seed \(seed): \(check.name): calculated \(check.calculatedShape) measured \(check.measuredShape), field \(check.field)\n\(spec)")
+        Issue.record(
+          "seed \(seed): \(check.name): calculated \(check.calculatedShape) measured \(check.measuredShape), field \(check.field)\n\(spec)"
+        )
       }
       if verification.calculatedPeak != verification.measuredPeak {
-        Issue.record("seed \(seed): peak calculated \(verification.calculatedPeak) measured \(verification.measuredPeak)\n\(spec)")
+        Issue.record(
+          "seed \(seed): peak calculated \(verification.calculatedPeak) measured \(verification.measuredPeak)\n\(spec)")
       }
       comparedFields += verification.layers.filter { $0.field == .match }.count
     }

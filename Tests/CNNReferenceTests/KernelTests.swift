@@ -26,7 +26,9 @@ import Testing
       a.withUnsafeBufferPointer { pa in
         b.withUnsafeBufferPointer { pb in
           c.withUnsafeMutableBufferPointer { pc in
-            GEMM.multiply(m: m, n: n, k: k, a: pa.baseAddress!, lda: k, b: pb.baseAddress!, ldb: n, c: pc.baseAddress!, ldc: n, threads: 2)
+            GEMM.multiply(
+              m: m, n: n, k: k, a: pa.baseAddress!, lda: k, b: pb.baseAddress!, ldb: n, c: pc.baseAddress!, ldc: n,
+              threads: 2)
           }
         }
       }
@@ -37,29 +39,48 @@ import Testing
 
   /// Direct convolution: out[o, p] = Σ_c Σ_taps w · in at p·s − b + t·d (zero outside).
   static func naiveConvolution(
-    _ input: Tensor, weights: [Float], outputs: Int, groups: Int, kernel: [Int], stride: [Int], dilation: [Int], before: [Int],
+    _ input: Tensor, weights: [Float], outputs: Int, groups: Int, kernel: [Int], stride: [Int], dilation: [Int],
+    before: [Int],
     outExtents: [Int]
   ) -> [Float] {
     let inExtent = Extent3(input.spatial)
-    let (k3, s3, d3, b3, o3) = (Extent3(kernel), Extent3(stride), Extent3(dilation), Extent3(before, fill: 0), Extent3(outExtents))
+    let (k3, s3, d3, b3, o3) = (
+      Extent3(kernel), Extent3(stride), Extent3(dilation), Extent3(before, fill: 0), Extent3(outExtents)
+    )
     let inGroup = input.channels / groups
     let outGroup = outputs / groups
     var result = [Float](repeating: 0, count: input.batch * outputs * o3.volume)
     for n in 0..<input.batch {
       for o in 0..<outputs {
         let g = o / outGroup
-        for z in 0..<o3.d { for y in 0..<o3.h { for x in 0..<o3.w {
-          var sum: Float = 0
-          for c in 0..<inGroup { for tz in 0..<k3.d { for ty in 0..<k3.h { for tx in 0..<k3.w {
-            let iz = z * s3.d - b3.d + tz * d3.d
-            let iy = y * s3.h - b3.h + ty * d3.h
-            let ix = x * s3.w - b3.w + tx * d3.w
-            guard iz >= 0, iz < inExtent.d, iy >= 0, iy < inExtent.h, ix >= 0, ix < inExtent.w else { continue }
-            let w = weights[((o * inGroup + c) * k3.d + tz) * k3.h * k3.w + ty * k3.w + tx]
-            sum += w * input.data[((n * input.channels + g * inGroup + c) * inExtent.d + iz) * inExtent.h * inExtent.w + iy * inExtent.w + ix]
-          } } } }
-          result[((n * outputs + o) * o3.d + z) * o3.h * o3.w + y * o3.w + x] = sum
-        } } }
+        for z in 0..<o3.d {
+          for y in 0..<o3.h {
+            for x in 0..<o3.w {
+              var sum: Float = 0
+              for c in 0..<inGroup {
+                for tz in 0..<k3.d {
+                  for ty in 0..<k3.h {
+                    for tx in 0..<k3.w {
+                      let iz = z * s3.d - b3.d + tz * d3.d
+                      let iy = y * s3.h - b3.h + ty * d3.h
+                      let ix = x * s3.w - b3.w + tx * d3.w
+                      guard iz >= 0, iz < inExtent.d, iy >= 0, iy < inExtent.h, ix >= 0, ix < inExtent.w else {
+                        continue
+                      }
+                      let w = weights[((o * inGroup + c) * k3.d + tz) * k3.h * k3.w + ty * k3.w + tx]
+                      sum +=
+                        w
+                        * input.data[
+                          ((n * input.channels + g * inGroup + c) * inExtent.d + iz) * inExtent.h * inExtent.w + iy
+                            * inExtent.w + ix]
+                    }
+                  }
+                }
+              }
+              result[((n * outputs + o) * o3.d + z) * o3.h * o3.w + y * o3.w + x] = sum
+            }
+          }
+        }
       }
     }
     return result
@@ -79,16 +100,21 @@ import Testing
       let dilation = (0..<rank).map { _ in Int.random(in: 1...2, using: &generator) }
       let before = (0..<rank).map { _ in Int.random(in: 0...2, using: &generator) }
       let after = (0..<rank).map { _ in Int.random(in: 0...2, using: &generator) }
-      let window = Window(kernel: AxisValues(kernel), stride: AxisValues(stride), dilation: AxisValues(dilation),
-                          padding: .explicit(begin: AxisValues(before), end: AxisValues(after)))
+      let window = Window(
+        kernel: AxisValues(kernel), stride: AxisValues(stride), dilation: AxisValues(dilation),
+        padding: .explicit(begin: AxisValues(before), end: AxisValues(after)))
       guard let plan = try? WindowPlan.make(window, spatial: spatial, ceil: false) else { continue }
       let batch = Int.random(in: 1...2, using: &generator)
-      let input = Tensor(shape: [batch, channels] + spatial, data: Self.randomValues(batch * channels * spatial.reduce(1, *), &generator))
+      let input = Tensor(
+        shape: [batch, channels] + spatial, data: Self.randomValues(batch * channels * spatial.reduce(1, *), &generator)
+      )
       let weights = Self.randomValues(outputs * channels / groups * kernel.reduce(1, *), &generator)
-      let output = ConvolutionKernel.forward(input, plan: plan, outputs: outputs, groups: groups, weights: weights, bias: nil, threads: 2)
+      let output = ConvolutionKernel.forward(
+        input, plan: plan, outputs: outputs, groups: groups, weights: weights, bias: nil, threads: 2)
       let outExtents = Array(output.shape.dropFirst(2))
-      let expected = Self.naiveConvolution(input, weights: weights, outputs: outputs, groups: groups, kernel: kernel, stride: stride,
-                                           dilation: dilation, before: before, outExtents: outExtents)
+      let expected = Self.naiveConvolution(
+        input, weights: weights, outputs: outputs, groups: groups, kernel: kernel, stride: stride,
+        dilation: dilation, before: before, outExtents: outExtents)
       let worst = zip(output.data, expected).map { abs($0 - $1) }.max() ?? 0
       #expect(worst < 1e-4, "rank \(rank) groups \(groups) k \(kernel) s \(stride) d \(dilation) p \(before):\(after)")
       checked += 1
@@ -106,24 +132,31 @@ import Testing
       let kernel = (0..<rank).map { _ in Int.random(in: 1...4, using: &generator) }
       let stride = (0..<rank).map { _ in Int.random(in: 1...3, using: &generator) }
       let pad = (0..<rank).map { kernel[$0] > 1 ? Int.random(in: 0...(kernel[$0] - 1) / 2, using: &generator) : 0 }
-      let input = Tensor(shape: [1, channels] + spatial, data: Self.randomValues(channels * spatial.reduce(1, *), &generator))
+      let input = Tensor(
+        shape: [1, channels] + spatial, data: Self.randomValues(channels * spatial.reduce(1, *), &generator))
       let taps = kernel.reduce(1, *)
       let weights = Self.randomValues(channels * outputs * taps, &generator)
-      let output = try ConvolutionKernel.transposed(input, outputs: outputs, groups: 1, kernel: kernel, stride: stride,
-                                                    dilation: kernel.map { _ in 1 }, before: pad, after: pad,
-                                                    outputPadding: kernel.map { _ in 0 }, weights: weights, bias: nil, threads: 1)
+      let output = try ConvolutionKernel.transposed(
+        input, outputs: outputs, groups: 1, kernel: kernel, stride: stride,
+        dilation: kernel.map { _ in 1 }, before: pad, after: pad,
+        outputPadding: kernel.map { _ in 0 }, weights: weights, bias: nil, threads: 1)
       let outExtent = Extent3(Array(output.shape.dropFirst(2)))
       var expected = [Float](repeating: 0, count: output.data.count)
       let (inExtent, k3, s3, p3) = (Extent3(spatial), Extent3(kernel), Extent3(stride), Extent3(pad, fill: 0))
-      for c in 0..<channels { for o in 0..<outputs {
-        for i in 0..<inExtent.volume { for t in 0..<taps {
-          let (iy, ix) = ((i / inExtent.w) % inExtent.h, i % inExtent.w)
-          let (ty, tx) = ((t / k3.w) % k3.h, t % k3.w)
-          let (oy, ox) = (iy * s3.h + ty - p3.h, ix * s3.w + tx - p3.w)
-          guard oy >= 0, oy < outExtent.h, ox >= 0, ox < outExtent.w else { continue }
-          expected[o * outExtent.volume + oy * outExtent.w + ox] += input.data[c * inExtent.volume + i] * weights[(c * outputs + o) * taps + t]
-        } }
-      } }
+      for c in 0..<channels {
+        for o in 0..<outputs {
+          for i in 0..<inExtent.volume {
+            for t in 0..<taps {
+              let (iy, ix) = ((i / inExtent.w) % inExtent.h, i % inExtent.w)
+              let (ty, tx) = ((t / k3.w) % k3.h, t % k3.w)
+              let (oy, ox) = (iy * s3.h + ty - p3.h, ix * s3.w + tx - p3.w)
+              guard oy >= 0, oy < outExtent.h, ox >= 0, ox < outExtent.w else { continue }
+              expected[o * outExtent.volume + oy * outExtent.w + ox] +=
+                input.data[c * inExtent.volume + i] * weights[(c * outputs + o) * taps + t]
+            }
+          }
+        }
+      }
       let worst = zip(output.data, expected).map { abs($0 - $1) }.max() ?? 0
       #expect(worst < 1e-4)
       // PyTorch's extent: (in − 1)·s − 2p + k.
@@ -138,7 +171,8 @@ import Testing
   @Test func handComputedConvolutionAndPooling() throws {
     let input = Tensor(shape: [1, 1, 3, 3], data: [1, 2, 3, 4, 5, 6, 7, 8, 9])
     let plan = try WindowPlan.make(Window(kernel: .all(2)), spatial: [3, 3], ceil: false)
-    let conv = ConvolutionKernel.forward(input, plan: plan, outputs: 1, groups: 1, weights: [1, 1, 1, 1], bias: [0.5], threads: 1)
+    let conv = ConvolutionKernel.forward(
+      input, plan: plan, outputs: 1, groups: 1, weights: [1, 1, 1, 1], bias: [0.5], threads: 1)
     #expect(conv.data == [12.5, 16.5, 24.5, 28.5])
     let pool = try WindowPlan.make(Window(kernel: .all(2), stride: .all(2)), spatial: [3, 3], ceil: true)
     #expect(PoolingKernel.sliding(input, plan: pool, kind: .max).data == [5, 6, 8, 9])
@@ -153,7 +187,8 @@ import Testing
   /// Ceil-mode placement agrees with PyTorch's formula on GoogLeNet's pool1 (112 → 56) and drops
   /// the window that would start in the padding.
   @Test func ceilPlacement() {
-    #expect(AxisPlan.sliding(input: 112, kernel: 3, stride: 2, dilation: 1, before: 0, after: 0, ceil: true).count == 56)
+    #expect(
+      AxisPlan.sliding(input: 112, kernel: 3, stride: 2, dilation: 1, before: 0, after: 0, ceil: true).count == 56)
     #expect(AxisPlan.sliding(input: 5, kernel: 2, stride: 2, dilation: 1, before: 1, after: 1, ceil: true).count == 3)
     #expect(AxisPlan.same(input: 7, kernel: 3, stride: 2, dilation: 1).plan.count == 4)
   }

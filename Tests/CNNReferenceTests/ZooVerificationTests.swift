@@ -14,14 +14,17 @@ import Testing
     let text = try #require(Zoo.text(named: name))
     var verified = false
     for size in [32, 48, 64, 67, 96, 112, 128, 224] {
-      let compilation = SpecCompiler.compile(SourceFile(path: name, text: text), inputShapes: ["": reducedShape(text, size)])
+      let compilation = SpecCompiler.compile(
+        SourceFile(path: name, text: text), inputShapes: ["": reducedShape(text, size)])
       guard var network = compilation.network else { continue }
       network.expectations = []
       let analysis = Analyzer.analyze(network, suggestFits: false)
       guard analysis.isComplete, !analysis.diagnostics.contains(where: { $0.severity == .error }) else { continue }
       let verification = try Verifier.verify(analysis, options: EngineOptions(threads: 2))
       for check in verification.layers where !check.passed {
-        Issue.record("\(name) at \(size): \(check.name) calculated \(check.calculatedShape) measured \(check.measuredShape) \(check.field)")
+        Issue.record(
+          "\(name) at \(size): \(check.name) calculated \(check.calculatedShape) measured \(check.measuredShape) \(check.field)"
+        )
       }
       #expect(verification.calculatedPeak == verification.measuredPeak, "\(name) at \(size)")
       #expect(verification.layers.contains { $0.field == .match }, "\(name): some field is compared")

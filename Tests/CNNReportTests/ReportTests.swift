@@ -20,13 +20,18 @@ import Testing
 }
 
 @Suite struct HumanizeTests {
-  @Test(arguments: [(0, "0"), (999, "999"), (1000, "1K"), (34_944, "34.9K"), (105_415_200, "105M"),
-                    (60_965_224, "61M"), (1_448_813_632, "1.45G"), (999_700, "1M")])
+  @Test(arguments: [
+    (0, "0"), (999, "999"), (1000, "1K"), (34_944, "34.9K"), (105_415_200, "105M"),
+    (60_965_224, "61M"), (1_448_813_632, "1.45G"), (999_700, "1M"),
+  ])
   func counts(value: Int, text: String) {
     #expect(Humanize.count(value) == text)
   }
 
-  @Test(arguments: [(512, "512 B"), (1024, "1 KiB"), (1_161_600, "1.11 MiB"), (243_860_896, "233 MiB"), (1_023_768, "1000 KiB"), (1_048_500, "1 MiB")])
+  @Test(arguments: [
+    (512, "512 B"), (1024, "1 KiB"), (1_161_600, "1.11 MiB"), (243_860_896, "233 MiB"), (1_023_768, "1000 KiB"),
+    (1_048_500, "1 MiB"),
+  ])
   func bytes(value: Int, text: String) {
     #expect(Humanize.bytes(value) == text)
   }
@@ -43,14 +48,15 @@ import Testing
   @Test func rendersAsciiBoxAndMarkdown() {
     var table = TextTable(headers: ["Layer", "Params"], alignments: [.left, .right])
     table.rows = [["conv1", "34.9K"], ["a|b", "7"]]
-    #expect(table.render(box: false) == """
-      +-------+--------+
-      | Layer | Params |
-      +-------+--------+
-      | conv1 |  34.9K |
-      | a|b   |      7 |
-      +-------+--------+
-      """)
+    #expect(
+      table.render(box: false) == """
+        +-------+--------+
+        | Layer | Params |
+        +-------+--------+
+        | conv1 |  34.9K |
+        | a|b   |      7 |
+        +-------+--------+
+        """)
     #expect(table.render(box: true).hasPrefix("┌───────┬────────┐"))
     #expect(table.markdown() == "| Layer | Params |\n| --- | ---: |\n| conv1 | 34.9K |\n| a\\|b | 7 |")
     #expect(TextTable.csv([["a,b", "c\"d"], ["1", "2"]]) == "\"a,b\",\"c\"\"d\"\n1,2\n")
@@ -65,12 +71,13 @@ import Testing
   }
 
   @Test func textHasLocationCaretAndHint() {
-    #expect(DiagnosticRenderer.text(diagnostic, source: source) == """
-      net.cnn:2:8: error: unknown layer type 'cnv' [unknown-layer]
-      2 | conv1: cnv 8 k3
-        |        ^~~
-        = hint: did you mean 'conv'?
-      """)
+    #expect(
+      DiagnosticRenderer.text(diagnostic, source: source) == """
+        net.cnn:2:8: error: unknown layer type 'cnv' [unknown-layer]
+        2 | conv1: cnv 8 k3
+          |        ^~~
+          = hint: did you mean 'conv'?
+        """)
   }
 
   @Test func colourOnlyWhenAsked() {
@@ -80,8 +87,10 @@ import Testing
   }
 
   @Test func githubWorkflowCommand() {
-    #expect(DiagnosticRenderer.github(diagnostic, source: source)
-            == "::error file=net.cnn,line=2,col=8,title=cnncalc unknown-layer::unknown layer type 'cnv'%0Ahint: did you mean 'conv'?")
+    #expect(
+      DiagnosticRenderer.github(diagnostic, source: source)
+        == "::error file=net.cnn,line=2,col=8,title=cnncalc unknown-layer::unknown layer type 'cnv'%0Ahint: did you mean 'conv'?"
+    )
   }
 
   @Test func json() {

@@ -24,7 +24,9 @@ import Testing
     Case(text: header + "conv 8 k3 s=1.5\n", code: .badArgument, at: "2:13"),
     Case(text: header + "conv 8 k3 p=half\n", code: .badArgument, at: "2:13"),
     Case(text: header + "from y | relu\n", code: .unknownName, at: "2:6"),
-    Case(text: header + "a: relu\nb: from c | relu\nc: relu\n", code: .unknownName, at: "3:9", hintContains: "defined later, on line 4"),
+    Case(
+      text: header + "a: relu\nb: from c | relu\nc: relu\n", code: .unknownName, at: "3:9",
+      hintContains: "defined later, on line 4"),
     Case(text: header + "a: relu\na: relu\n", code: .duplicateName, at: "3:1"),
     Case(text: header + "concat x\n", code: .missingArgument, at: "2:1"),
     Case(text: header + "conv 8 k3 |\n", code: .syntax, at: "3:1"),
@@ -86,7 +88,9 @@ import Testing
 
   /// Deeply nested parentheses are refused, not a stack overflow.
   @Test func deepNestingIsRefused() {
-    let text = Self.header + "conv " + String(repeating: "(", count: 100_000) + "1" + String(repeating: ")", count: 100_000) + " k1\n"
+    let text =
+      Self.header + "conv " + String(repeating: "(", count: 100_000) + "1" + String(repeating: ")", count: 100_000)
+      + " k1\n"
     let compilation = SpecCompiler.compile(SourceFile(path: "t.cnn", text: text))
     #expect(compilation.diagnostics.contains { $0.code == .syntax && $0.message.contains("nesting") })
   }

@@ -15,7 +15,8 @@ import Testing
   }
 
   @Test func chainsNameTheirStages() throws {
-    let net = try network("""
+    let net = try network(
+      """
       network t
       input image 3x8x8
       conv1: conv 4 k3 | bn | relu | conv 4 k1 | relu
@@ -28,7 +29,8 @@ import Testing
   }
 
   @Test func branchesDoNotAdvanceTheTrunk() throws {
-    let net = try network("""
+    let net = try network(
+      """
       input x 3x8x8
       stem: conv 8 k3 p1
       a = conv 8 k1
@@ -43,7 +45,8 @@ import Testing
   }
 
   @Test func mergesLaterInAChainIncludeTheCurrentTensor() throws {
-    let net = try network("""
+    let net = try network(
+      """
       input x 3x8x8
       a: conv 3 k1
       b: conv 3 k1 | add x | relu
@@ -52,7 +55,8 @@ import Testing
   }
 
   @Test func blocksExpandWithPrefixedNamesAndArithmetic() throws {
-    let net = try network("""
+    let net = try network(
+      """
       input x 16x8x8
       block pair(c, stride=1)
         first: conv c*2 k3 s=stride p1
@@ -70,7 +74,8 @@ import Testing
   }
 
   @Test func zeroRepetitionsPassTheInputThrough() throws {
-    let net = try network("""
+    let net = try network(
+      """
       input x 8x8x8
       block res(down=0)
         body: conv 8 k3 p1
@@ -85,7 +90,8 @@ import Testing
   }
 
   @Test func flagsAndShorthands() throws {
-    let net = try network("""
+    let net = try network(
+      """
       input x 3x9x9
       maxpool k3x2 s2 ceil
       conv 4 k=3 p=0:1x1:0 d2 g1 bias=off
@@ -103,7 +109,8 @@ import Testing
   }
 
   @Test func expectationsResolveLabelsToChainOutputs() throws {
-    let net = try network("""
+    let net = try network(
+      """
       input x 3x8x8
       c: conv 4 k3 | relu
       expect c 4x6x6
@@ -112,7 +119,9 @@ import Testing
       expect macs 3.5K ± 5%
       """)
     #expect(net.expectations.map(\.layer) == ["c.relu", "c.relu", nil, nil])
-    guard case .value(let comparison, let value, _) = net.expectations[2].claim else { Issue.record("not a value"); return }
+    guard case .value(let comparison, let value, _) = net.expectations[2].claim else {
+      Issue.record("not a value"); return
+    }
     #expect(comparison == .lessOrEqual)
     #expect(value == Rational(1200))
   }
@@ -123,7 +132,8 @@ import Testing
   }
 
   @Test func inputOverride() throws {
-    let compilation = SpecCompiler.compile(SourceFile(path: "a.cnn", text: "input x 3x8x8\nrelu\n"), inputShapes: ["": [3, 16, 16]])
+    let compilation = SpecCompiler.compile(
+      SourceFile(path: "a.cnn", text: "input x 3x8x8\nrelu\n"), inputShapes: ["": [3, 16, 16]])
     #expect(compilation.network?.inputs[0].shape == [3, 16, 16])
   }
 

@@ -45,15 +45,19 @@ enum ConvolutionKernel {
               let target = out.baseAddress! + (sample * outputs + group * outGroup) * n
               if plan.isPointwiseIdentity {
                 // A 1x1 stride-1 unpadded convolution reads its input as the GEMM's B directly.
-                GEMM.multiply(packed: packed.groups[group], n: n, c: target, ldc: n, threads: threads, overwrite: true) { depth, columns, into in
-                  GEMM.packB(base + depth.lowerBound * n + columns.lowerBound, ldb: n, k: depth.count, n: columns.count, into: into)
+                GEMM.multiply(packed: packed.groups[group], n: n, c: target, ldc: n, threads: threads, overwrite: true)
+                { depth, columns, into in
+                  GEMM.packB(
+                    base + depth.lowerBound * n + columns.lowerBound, ldb: n, k: depth.count, n: columns.count,
+                    into: into)
                 }
               } else {
                 // Implicit GEMM: B (taps × positions) is never stored; its blocks are gathered from
                 // the input while the GEMM packs them.
                 let gather = Im2colGather(input: base, extent: inExtent, plan: plan)
-                GEMM.multiply(packed: packed.groups[group], n: n, c: target, ldc: n, threads: threads, overwrite: true,
-                              packer: gather.pack)
+                GEMM.multiply(
+                  packed: packed.groups[group], n: n, c: target, ldc: n, threads: threads, overwrite: true,
+                  packer: gather.pack)
               }
             }
           }
@@ -65,7 +69,8 @@ enum ConvolutionKernel {
   }
 
   /// One filter per output channel, reading input channel ⌊o / multiplier⌋ only.
-  static func depthwise(_ input: Tensor, plan: WindowPlan, multiplier: Int, weights: [Float], into output: inout Tensor) {
+  static func depthwise(_ input: Tensor, plan: WindowPlan, multiplier: Int, weights: [Float], into output: inout Tensor)
+  {
     let extent = Extent3(input.spatial)
     let (pd, ph, pw) = (plan.axes[0], plan.axes[1], plan.axes[2])
     let taps = plan.kernelVolume
@@ -108,7 +113,8 @@ enum ConvolutionKernel {
   /// positions are those the scatter reaches, minus `before` and `after` cropped, plus
   /// `outputPadding` zeros at the end.
   static func transposed(
-    _ input: Tensor, outputs: Int, groups: Int, kernel: [Int], stride: [Int], dilation: [Int], before: [Int], after: [Int],
+    _ input: Tensor, outputs: Int, groups: Int, kernel: [Int], stride: [Int], dilation: [Int], before: [Int],
+    after: [Int],
     outputPadding: [Int], weights: [Float], bias: [Float]?, threads: Int
   ) throws(EngineError) -> Tensor {
     let rank = input.spatial.count
@@ -141,7 +147,8 @@ enum ConvolutionKernel {
       for c in 0..<inGroup {
         for m in 0..<outGroup {
           for t in 0..<taps {
-            transposedWeights[(group * rows + m * taps + t) * inGroup + c] = weights[((group * inGroup + c) * outGroup + m) * taps + t]
+            transposedWeights[(group * rows + m * taps + t) * inGroup + c] =
+              weights[((group * inGroup + c) * outGroup + m) * taps + t]
           }
         }
       }
@@ -153,9 +160,10 @@ enum ConvolutionKernel {
         transposedWeights.withUnsafeBufferPointer { a in
           input.data.withUnsafeBufferPointer { b in
             columns.withUnsafeMutableBufferPointer { c in
-              GEMM.multiply(m: rows, n: n, k: inGroup, a: a.baseAddress! + group * rows * inGroup, lda: inGroup,
-                            b: b.baseAddress! + (sample * input.channels + group * inGroup) * n, ldb: n,
-                            c: c.baseAddress!, ldc: n, threads: threads)
+              GEMM.multiply(
+                m: rows, n: n, k: inGroup, a: a.baseAddress! + group * rows * inGroup, lda: inGroup,
+                b: b.baseAddress! + (sample * input.channels + group * inGroup) * n, ldb: n,
+                c: c.baseAddress!, ldc: n, threads: threads)
             }
           }
         }

@@ -33,8 +33,9 @@ enum GEMM {
       let columns = splitRows ? 0..<n : Parallel.chunk(chunk, of: chunks, total: n, alignment: nr)
       let rows = splitRows ? Parallel.chunk(chunk, of: chunks, total: m, alignment: mr) : 0..<m
       guard !columns.isEmpty, !rows.isEmpty else { return }
-      blocked(m: rows.count, n: columns, k: k, a: a + rows.lowerBound * lda, lda: lda, b: b, ldb: ldb,
-              c: c + rows.lowerBound * ldc, ldc: ldc)
+      blocked(
+        m: rows.count, n: columns, k: k, a: a + rows.lowerBound * lda, lda: lda, b: b, ldb: ldb,
+        c: c + rows.lowerBound * ldc, ldc: ldc)
     }
   }
 
@@ -74,7 +75,9 @@ enum GEMM {
   }
 
   /// C[m×n] += A·B with A packed beforehand, on the calling thread (callers parallelise around it).
-  static func multiply(packed: PackedA, n: Int, b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
+  static func multiply(
+    packed: PackedA, n: Int, b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
     guard packed.m > 0, n > 0, packed.k > 0 else { return }
     loops(m: packed.m, columns: 0..<n, k: packed.k, packedA: packed, a: nil, lda: 0, b: b, ldb: ldb, c: c, ldc: ldc)
   }
@@ -96,7 +99,8 @@ enum GEMM {
   /// With `overwrite`, C = A·B: C's previous contents are neither read nor needed (it may be
   /// uninitialised memory).
   static func multiply(
-    packed: PackedA, n: Int, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int, overwrite: Bool = false, packer: BPacker
+    packed: PackedA, n: Int, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int, overwrite: Bool = false,
+    packer: BPacker
   ) {
     guard packed.m > 0, n > 0, packed.k > 0 else { return }
     let chunks = packed.m * n * packed.k < 1 << 18 ? 1 : threads
@@ -108,8 +112,9 @@ enum GEMM {
         let columns = splitRows ? 0..<n : Parallel.chunk(chunk, of: chunks, total: n, alignment: nr)
         let blocks = splitRows ? Parallel.chunk(chunk, of: chunks, total: rowBlocks) : 0..<rowBlocks
         guard !columns.isEmpty, !blocks.isEmpty else { return }
-        loops(m: packed.m, columns: columns, k: packed.k, packedA: packed, a: nil, lda: 0, b: nil, ldb: 0, c: c, ldc: ldc,
-              packer: packer, rowBlocks: blocks, overwrite: overwrite)
+        loops(
+          m: packed.m, columns: columns, k: packed.k, packedA: packed, a: nil, lda: 0, b: nil, ldb: 0, c: c, ldc: ldc,
+          packer: packer, rowBlocks: blocks, overwrite: overwrite)
       }
     }
   }
@@ -117,7 +122,8 @@ enum GEMM {
   /// Loops 5 to 1 of BLIS; A comes prepacked or is packed here block by block; B is packed from
   /// memory or by `packer`.
   static func loops(
-    m: Int, columns: Range<Int>, k: Int, packedA prepacked: PackedA?, a: UnsafePointer<Float>?, lda: Int, b: UnsafePointer<Float>?,
+    m: Int, columns: Range<Int>, k: Int, packedA prepacked: PackedA?, a: UnsafePointer<Float>?, lda: Int,
+    b: UnsafePointer<Float>?,
     ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int, packer: BPacker? = nil, rowBlocks: Range<Int>? = nil,
     overwrite: Bool = false
   ) {
@@ -161,8 +167,9 @@ enum GEMM {
               while ir < mcCurrent {
                 let mrCurrent = min(mr, mcCurrent - ir)
                 let cTile = c + (ic + ir) * ldc + jc + jr
-                microKernel(k: kcCurrent, a: panelA + ir * kcCurrent, b: packedB + jr * kcCurrent,
-                            c: cTile, ldc: ldc, rows: mrCurrent, columns: nrCurrent, readsC: !(overwrite && pc == 0))
+                microKernel(
+                  k: kcCurrent, a: panelA + ir * kcCurrent, b: packedB + jr * kcCurrent,
+                  c: cTile, ldc: ldc, rows: mrCurrent, columns: nrCurrent, readsC: !(overwrite && pc == 0))
                 ir += mr
               }
               jr += nr
@@ -197,9 +204,9 @@ enum GEMM {
           while j < vectorEnd {
             var accumulator = load(target + j)
             #if arch(x86_64)
-            accumulator.addProduct(SIMD16(repeating: scale), load(source + j))
+              accumulator.addProduct(SIMD16(repeating: scale), load(source + j))
             #else
-            accumulator += SIMD16(repeating: scale) * load(source + j)
+              accumulator += SIMD16(repeating: scale) * load(source + j)
             #endif
             store(accumulator, target + j)
             j += 16
@@ -255,8 +262,10 @@ enum GEMM {
     k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
     rows: Int, columns: Int, readsC: Bool = true
   ) {
-    var c0 = (SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(),
-              SIMD16<Float>(), SIMD16<Float>())
+    var c0 = (
+      SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(),
+      SIMD16<Float>(), SIMD16<Float>()
+    )
     var c1 = c0
     let full = rows == mr && columns == nr
     if !readsC {
@@ -307,7 +316,9 @@ enum GEMM {
       store(c0.6, c + 6 * ldc); store(c1.6, c + 6 * ldc + 16)
       store(c0.7, c + 7 * ldc); store(c1.7, c + 7 * ldc + 16)
     } else {
-      let accumulators = [c0.0, c1.0, c0.1, c1.1, c0.2, c1.2, c0.3, c1.3, c0.4, c1.4, c0.5, c1.5, c0.6, c1.6, c0.7, c1.7]
+      let accumulators = [
+        c0.0, c1.0, c0.1, c1.1, c0.2, c1.2, c0.3, c1.3, c0.4, c1.4, c0.5, c1.5, c0.6, c1.6, c0.7, c1.7,
+      ]
       for r in 0..<rows {
         for j in 0..<columns { c[r * ldc + j] = accumulators[r * 2 + j / 16][j % 16] }
       }
@@ -329,13 +340,15 @@ enum GEMM {
 
   /// c0 += a·b0, c1 += a·b1 with fused multiply-adds where the target has them.
   @inline(__always)
-  static func fma(_ c0: inout SIMD16<Float>, _ c1: inout SIMD16<Float>, _ a: Float, _ b0: SIMD16<Float>, _ b1: SIMD16<Float>) {
+  static func fma(
+    _ c0: inout SIMD16<Float>, _ c1: inout SIMD16<Float>, _ a: Float, _ b0: SIMD16<Float>, _ b1: SIMD16<Float>
+  ) {
     #if arch(x86_64)
-    c0.addProduct(SIMD16(repeating: a), b0)
-    c1.addProduct(SIMD16(repeating: a), b1)
+      c0.addProduct(SIMD16(repeating: a), b0)
+      c1.addProduct(SIMD16(repeating: a), b1)
     #else
-    c0 += SIMD16(repeating: a) * b0
-    c1 += SIMD16(repeating: a) * b1
+      c0 += SIMD16(repeating: a) * b0
+      c1 += SIMD16(repeating: a) * b1
     #endif
   }
 }

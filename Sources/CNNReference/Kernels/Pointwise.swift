@@ -51,7 +51,8 @@ enum PointwiseKernel {
       var index = 0
       while index + 16 <= count {
         let value = base.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<Float>.self)
-        base.storeBytes(of: value.replacing(with: 0, where: value .< 0), toByteOffset: index * 4, as: SIMD16<Float>.self)
+        base.storeBytes(
+          of: value.replacing(with: 0, where: value .< 0), toByteOffset: index * 4, as: SIMD16<Float>.self)
         index += 16
       }
       while index < count {

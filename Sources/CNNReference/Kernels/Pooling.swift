@@ -30,7 +30,8 @@ enum PoolingKernel {
     let planes = input.batch * input.channels
     let chunks = planes * outExtent.volume < 1 << 16 ? 1 : threads
     if plan.axes.allSatisfy({ $0.dilation == 1 }) {
-      contiguous(input, into: &output, extent: extent, outExtent: outExtent, taps: (tz, ty, tx), kind: kind, chunks: chunks)
+      contiguous(
+        input, into: &output, extent: extent, outExtent: outExtent, taps: (tz, ty, tx), kind: kind, chunks: chunks)
       return output
     }
     input.data.withUnsafeBufferPointer { source in
@@ -72,7 +73,10 @@ enum PoolingKernel {
   /// contiguous run per axis, so the loops run over plain index ranges.
   static func contiguous(
     _ input: Tensor, into output: inout Tensor, extent: Extent3, outExtent: Extent3,
-    taps: (z: (positions: [[Int]], padded: [Int]), y: (positions: [[Int]], padded: [Int]), x: (positions: [[Int]], padded: [Int])),
+    taps: (
+      z: (positions: [[Int]], padded: [Int]), y: (positions: [[Int]], padded: [Int]),
+      x: (positions: [[Int]], padded: [Int])
+    ),
     kind: PoolingKind, chunks: Int
   ) {
     func runs(_ axis: (positions: [[Int]], padded: [Int])) -> [Range<Int>] {
@@ -105,7 +109,8 @@ enum PoolingKernel {
                       }
                     }
                   }
-                  out.pointee = kind == .max ? (best == -.infinity ? 0 : best) : sum / Float(max(rows * taps.x.padded[ox], 1))
+                  out.pointee =
+                    kind == .max ? (best == -.infinity ? 0 : best) : sum / Float(max(rows * taps.x.padded[ox], 1))
                   out += 1
                 }
               }

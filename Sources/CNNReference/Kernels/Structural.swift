@@ -26,15 +26,21 @@ enum StructuralKernel {
   static func elementwise(_ inputs: [Tensor], multiply: Bool) throws(EngineError) -> Tensor {
     var shape = inputs[0].shape
     for input in inputs {
-      guard input.shape.count == shape.count else { throw EngineError.unsupported("merge of tensors of different ranks") }
+      guard input.shape.count == shape.count else {
+        throw EngineError.unsupported("merge of tensors of different ranks")
+      }
       for axis in shape.indices where input.shape[axis] != shape[axis] {
-        guard input.shape[axis] == 1 || shape[axis] == 1 else { throw EngineError.unsupported("merge of mismatched extents") }
+        guard input.shape[axis] == 1 || shape[axis] == 1 else {
+          throw EngineError.unsupported("merge of mismatched extents")
+        }
         shape[axis] = max(shape[axis], input.shape[axis])
       }
     }
     var output = Tensor(shape: shape, data: [Float](repeating: multiply ? 1 : 0, count: shape.reduce(1, *)))
     var strides = [Int](repeating: 1, count: shape.count)
-    for axis in stride(from: shape.count - 2, through: 0, by: -1) { strides[axis] = strides[axis + 1] * shape[axis + 1] }
+    for axis in stride(from: shape.count - 2, through: 0, by: -1) {
+      strides[axis] = strides[axis + 1] * shape[axis + 1]
+    }
     for input in inputs {
       if input.shape == shape {
         output.data.withUnsafeMutableBufferPointer { target in
@@ -49,10 +55,14 @@ enum StructuralKernel {
         continue
       }
       var inputStrides = [Int](repeating: 1, count: shape.count)
-      for axis in stride(from: shape.count - 2, through: 0, by: -1) { inputStrides[axis] = inputStrides[axis + 1] * input.shape[axis + 1] }
+      for axis in stride(from: shape.count - 2, through: 0, by: -1) {
+        inputStrides[axis] = inputStrides[axis + 1] * input.shape[axis + 1]
+      }
       for index in output.data.indices {
         var source = 0
-        for axis in shape.indices where input.shape[axis] != 1 { source += (index / strides[axis]) % shape[axis] * inputStrides[axis] }
+        for axis in shape.indices where input.shape[axis] != 1 {
+          source += (index / strides[axis]) % shape[axis] * inputStrides[axis]
+        }
         if multiply { output.data[index] *= input.data[source] } else { output.data[index] += input.data[source] }
       }
     }
@@ -135,7 +145,9 @@ enum StructuralKernel {
             var value: Float = 0
             for (iz, wz) in tz[z] {
               for (iy, wy) in ty[y] {
-                for (ix, wx) in tx[x] { value += wz * wy * wx * input.data[base + (iz * inExtent.h + iy) * inExtent.w + ix] }
+                for (ix, wx) in tx[x] {
+                  value += wz * wy * wx * input.data[base + (iz * inExtent.h + iy) * inExtent.w + ix]
+                }
               }
             }
             output.data[index] = value

@@ -26,7 +26,8 @@ struct ArgumentReader {
     self.whole = whole
   }
 
-  private func failure(_ code: DiagnosticCode, _ message: String, _ range: SourceRange, hint: String? = nil) -> Failure {
+  private func failure(_ code: DiagnosticCode, _ message: String, _ range: SourceRange, hint: String? = nil) -> Failure
+  {
     Failure(diagnostic: Diagnostic(code, message, at: range, hint: hint))
   }
 
@@ -76,63 +77,80 @@ struct ArgumentReader {
   /// Reports the first argument nobody read.
   func finish(known: [String]) throws(Failure) {
     for (index, argument) in keyed.enumerated() where !usedKeys.contains(index) {
-      let hint = Suggestions.didYouMean(argument.key, in: known)
+      let hint =
+        Suggestions.didYouMean(argument.key, in: known)
         ?? (known.isEmpty ? "'\(op)' takes no arguments" : "'\(op)' takes: \(known.joined(separator: ", "))")
       let repeated = keyed[..<index].contains { $0.key == argument.key }
-      throw failure(.unknownArgument,
-                    repeated ? "'\(argument.key)' is given twice" : "'\(op)' has no argument '\(argument.key)'",
-                    argument.keyRange, hint: repeated ? "remove one of them" : hint)
+      throw failure(
+        .unknownArgument,
+        repeated ? "'\(argument.key)' is given twice" : "'\(op)' has no argument '\(argument.key)'",
+        argument.keyRange, hint: repeated ? "remove one of them" : hint)
     }
     for (index, argument) in positional.enumerated() where !usedPositional.contains(index) {
       if case .word(let word) = argument.value {
-        throw failure(.unknownName, "unknown name '\(word)' for '\(op)'", argument.range,
-                      hint: Suggestions.didYouMean(word, in: known) ?? "'\(op)' takes: \(known.joined(separator: ", "))")
+        throw failure(
+          .unknownName, "unknown name '\(word)' for '\(op)'", argument.range,
+          hint: Suggestions.didYouMean(word, in: known) ?? "'\(op)' takes: \(known.joined(separator: ", "))")
       }
-      throw failure(.unknownArgument, "'\(op)' takes no further positional value \(argument.value.description)",
-                    argument.range, hint: "name the argument, e.g. k=3")
+      throw failure(
+        .unknownArgument, "'\(op)' takes no further positional value \(argument.value.description)",
+        argument.range, hint: "name the argument, e.g. k=3")
     }
   }
 
   // MARK: - Typed access
 
   /// A positive (or, with `minimum: 0`, non-negative) integer.
-  mutating func integer(_ names: [String], positional allowPositional: Bool = false, default fallback: Int? = nil,
-                        minimum: Int = 1, what: String) throws(Failure) -> Int {
+  mutating func integer(
+    _ names: [String], positional allowPositional: Bool = false, default fallback: Int? = nil,
+    minimum: Int = 1, what: String
+  ) throws(Failure) -> Int {
     let found = value(names) ?? (allowPositional ? nextPositional() : nil)
     guard let (value, range) = found else {
       if let fallback { return fallback }
-      throw failure(.missingArgument, "'\(op)' needs \(what)", whole,
-                    hint: "for example \(op) \(allowPositional ? "64" : "\(names[0])=3")")
+      throw failure(
+        .missingArgument, "'\(op)' needs \(what)", whole,
+        hint: "for example \(op) \(allowPositional ? "64" : "\(names[0])=3")")
     }
     guard case .integer(let number) = value else {
       if case .word(let word) = value {
-        let hint = Suggestions.didYouMean(word, in: parameterNames)
-          ?? (parameterNames.isEmpty ? "names here must be block parameters" : "parameters here: " + parameterNames.sorted().joined(separator: ", "))
+        let hint =
+          Suggestions.didYouMean(word, in: parameterNames)
+          ?? (parameterNames.isEmpty
+            ? "names here must be block parameters"
+            : "parameters here: " + parameterNames.sorted().joined(separator: ", "))
         throw failure(.unknownName, "\(what) must be an integer; '\(word)' is not a parameter", range, hint: hint)
       }
       throw failure(.badArgument, "\(what) must be an integer, found \(value.description)", range)
     }
     guard number >= minimum else {
-      throw failure(minimum > 0 ? .nonpositiveSize : .badArgument, "\(what) must be at least \(minimum), found \(number)", range)
+      throw failure(
+        minimum > 0 ? .nonpositiveSize : .badArgument, "\(what) must be at least \(minimum), found \(number)", range)
     }
     return number
   }
 
   /// One value for all axes or one per axis, each at least `minimum`.
-  mutating func axisValues(_ names: [String], default fallback: AxisValues?, minimum: Int = 1,
-                           what: String) throws(Failure) -> AxisValues {
+  mutating func axisValues(
+    _ names: [String], default fallback: AxisValues?, minimum: Int = 1,
+    what: String
+  ) throws(Failure) -> AxisValues {
     guard let (value, range) = value(names) else {
       if let fallback { return fallback }
-      throw failure(.missingArgument, "'\(op)' needs \(what)", whole, hint: "for example \(names[0])3 or \(names[0])=3x3")
+      throw failure(
+        .missingArgument, "'\(op)' needs \(what)", whole, hint: "for example \(names[0])3 or \(names[0])=3x3")
     }
     let values: [Int]
     switch value {
     case .integer(let number): values = [number]
     case .dimensions(let numbers): values = numbers
-    default: throw failure(.badArgument, "\(what) must be an integer or per-axis extents like 3x3, found \(value.description)", range)
+    default:
+      throw failure(
+        .badArgument, "\(what) must be an integer or per-axis extents like 3x3, found \(value.description)", range)
     }
     if let bad = values.first(where: { $0 < minimum }) {
-      throw failure(minimum > 0 ? .nonpositiveSize : .badArgument, "\(what) must be at least \(minimum), found \(bad)", range)
+      throw failure(
+        minimum > 0 ? .nonpositiveSize : .badArgument, "\(what) must be at least \(minimum), found \(bad)", range)
     }
     return AxisValues(values)
   }
@@ -150,8 +168,10 @@ struct ArgumentReader {
     case .word("same") where allowWords: return .same
     case .word("valid") where allowWords: return .valid
     default:
-      throw failure(.badArgument, "padding must be a non-negative amount, per-axis amounts (1x2), per-side "
-                    + "amounts (1:2)\(allowWords ? ", 'same' or 'valid'" : ""); found \(value.description)", range)
+      throw failure(
+        .badArgument,
+        "padding must be a non-negative amount, per-axis amounts (1x2), per-side "
+          + "amounts (1:2)\(allowWords ? ", 'same' or 'valid'" : ""); found \(value.description)", range)
     }
   }
 
@@ -166,8 +186,10 @@ struct ArgumentReader {
   }
 
   /// A decimal number (integers accepted), positional or keyed.
-  mutating func decimal(_ names: [String], positional allowPositional: Bool = false, default fallback: Rational,
-                        what: String) throws(Failure) -> Rational {
+  mutating func decimal(
+    _ names: [String], positional allowPositional: Bool = false, default fallback: Rational,
+    what: String
+  ) throws(Failure) -> Rational {
     let found = value(names) ?? (allowPositional ? nextPositional() : nil)
     guard let (value, range) = found else { return fallback }
     switch value {
@@ -181,7 +203,8 @@ struct ArgumentReader {
   mutating func choice(_ names: [String], among options: [String], default fallback: String) throws(Failure) -> String {
     guard let (value, range) = value(names) else { return fallback }
     guard case .word(let word) = value, options.contains(word) else {
-      throw failure(.badArgument, "expected one of \(options.joined(separator: ", ")), found \(value.description)", range)
+      throw failure(
+        .badArgument, "expected one of \(options.joined(separator: ", ")), found \(value.description)", range)
     }
     return word
   }

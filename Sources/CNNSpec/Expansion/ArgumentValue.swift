@@ -49,15 +49,20 @@ struct Evaluator {
     switch expression {
     case .literal(let range):
       guard case .integer(let value) = try literal(range) else {
-        throw Failure(diagnostic: Diagnostic(.badArgument, "expected an integer, found '\(source.text(range))'", at: range))
+        throw Failure(
+          diagnostic: Diagnostic(.badArgument, "expected an integer, found '\(source.text(range))'", at: range))
       }
       return value
     case .name(let name):
       guard let value = parameters[name.value] else {
-        let hint = Suggestions.didYouMean(name.value, in: parameters.keys)
-          ?? (parameters.isEmpty ? "only block parameters can be used in arithmetic" : "parameters here: "
-            + parameters.keys.sorted().joined(separator: ", "))
-        throw Failure(diagnostic: Diagnostic(.unknownName, "unknown parameter '\(name.value)'", at: name.range, hint: hint))
+        let hint =
+          Suggestions.didYouMean(name.value, in: parameters.keys)
+          ?? (parameters.isEmpty
+            ? "only block parameters can be used in arithmetic"
+            : "parameters here: "
+              + parameters.keys.sorted().joined(separator: ", "))
+        throw Failure(
+          diagnostic: Diagnostic(.unknownName, "unknown parameter '\(name.value)'", at: name.range, hint: hint))
       }
       return value
     case .negate(let operand, let range):

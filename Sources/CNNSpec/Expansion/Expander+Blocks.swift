@@ -13,8 +13,10 @@ extension Expander {
     }
     guard scope.callStack.count < limits.maximumCallDepth else {
       let chain = (scope.callStack.suffix(4) + [block.value]).joined(separator: " → ")
-      throw Stop(diagnostic: Diagnostic(.recursionLimit, "block calls nest deeper than \(limits.maximumCallDepth) levels (… \(chain))",
-                                        at: block.range, hint: "a block that calls itself, directly or not, never ends"))
+      throw Stop(
+        diagnostic: Diagnostic(
+          .recursionLimit, "block calls nest deeper than \(limits.maximumCallDepth) levels (… \(chain))",
+          at: block.range, hint: "a block that calls itself, directly or not, never ends"))
     }
     guard let input else {
       throw Stop(diagnostic: Diagnostic(.missingInput, "block '\(block.value)' has no input", at: block.range))
@@ -29,8 +31,10 @@ extension Expander {
     expandBody(definition.body, scope: &inner)
     if let outputs = inner.outputs {
       guard outputs.count == 1 else {
-        throw Stop(diagnostic: Diagnostic(.badArgument, "a block has one output; '\(block.value)' declares \(outputs.count)",
-                                          at: definition.name.range))
+        throw Stop(
+          diagnostic: Diagnostic(
+            .badArgument, "a block has one output; '\(block.value)' declares \(outputs.count)",
+            at: definition.name.range))
       }
       return outputs[0]
     }
@@ -51,17 +55,22 @@ extension Expander {
       do { value = try evaluator.integer(argument.value) } catch { throw Stop(diagnostic: error.diagnostic) }
       if let name = argument.name {
         guard names.contains(name.value) else {
-          throw Stop(diagnostic: Diagnostic(.unknownArgument, "block '\(block.name.value)' has no parameter '\(name.value)'",
-                                            at: name.range, hint: Suggestions.didYouMean(name.value, in: names) ?? signature))
+          throw Stop(
+            diagnostic: Diagnostic(
+              .unknownArgument, "block '\(block.name.value)' has no parameter '\(name.value)'",
+              at: name.range, hint: Suggestions.didYouMean(name.value, in: names) ?? signature))
         }
         guard values[name.value] == nil else {
-          throw Stop(diagnostic: Diagnostic(.unknownArgument, "parameter '\(name.value)' is given twice", at: name.range))
+          throw Stop(
+            diagnostic: Diagnostic(.unknownArgument, "parameter '\(name.value)' is given twice", at: name.range))
         }
         values[name.value] = value
       } else {
         guard position < names.count else {
-          throw Stop(diagnostic: Diagnostic(.wrongArity, "block '\(block.name.value)' takes \(names.count) arguments, given \(arguments.count)",
-                                            at: argument.value.range, hint: signature))
+          throw Stop(
+            diagnostic: Diagnostic(
+              .wrongArity, "block '\(block.name.value)' takes \(names.count) arguments, given \(arguments.count)",
+              at: argument.value.range, hint: signature))
         }
         values[names[position]] = value
         position += 1
@@ -69,8 +78,10 @@ extension Expander {
     }
     for parameter in block.parameters where values[parameter.name.value] == nil {
       guard let fallback = parameter.defaultValue else {
-        throw Stop(diagnostic: Diagnostic(.wrongArity, "block '\(block.name.value)' needs a value for '\(parameter.name.value)'",
-                                          at: call.range, hint: signature))
+        throw Stop(
+          diagnostic: Diagnostic(
+            .wrongArity, "block '\(block.name.value)' needs a value for '\(parameter.name.value)'",
+            at: call.range, hint: signature))
       }
       do {
         values[parameter.name.value] = try Evaluator(parameters: values, source: source).integer(fallback)

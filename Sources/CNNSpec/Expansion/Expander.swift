@@ -65,8 +65,10 @@ struct Expander {
       let declared = Literals.dimensions(Substring(source.text(input.shape)))
       var shape = inputShapes[input.name.value] ?? (index == 0 ? inputShapes[""] : nil) ?? declared ?? []
       if declared == nil {
-        report(Diagnostic(.badNumber, "cannot read '\(source.text(input.shape))' as a shape", at: input.shape,
-                          hint: "write channels then spatial extents, e.g. 3x224x224"))
+        report(
+          Diagnostic(
+            .badNumber, "cannot read '\(source.text(input.shape))' as a shape", at: input.shape,
+            hint: "write channels then spatial extents, e.g. 3x224x224"))
       } else if let zero = shape.first(where: { $0 < 1 }) {
         report(Diagnostic(.nonpositiveSize, "input extents must be positive, found \(zero)", at: input.shape))
         shape = []
@@ -78,8 +80,10 @@ struct Expander {
       inputs.append(NetworkInput(name: input.name.value, shape: shape, range: input.name.range))
     }
     if inputs.isEmpty {
-      report(Diagnostic(.missingInput, "the spec declares no input", at: SourceRange(0, 0),
-                        hint: "add a line such as: input image 3x224x224"))
+      report(
+        Diagnostic(
+          .missingInput, "the spec declares no input", at: SourceRange(0, 0),
+          hint: "add a line such as: input image 3x224x224"))
     }
     scope.trunk = inputs.isEmpty ? nil : .input(0)
     expandBody(syntax.statements, scope: &scope)
@@ -89,7 +93,8 @@ struct Expander {
     for statement in syntax.statements {
       guard case .expect(let expect) = statement else { continue }
       do {
-        expectations.append(try ExpectationReader(source: source).read(expect, scope: scope, layers: layers, layerIndex: layerIndex))
+        expectations.append(
+          try ExpectationReader(source: source).read(expect, scope: scope, layers: layers, layerIndex: layerIndex))
       } catch {
         if let diagnostic = error.carriedDiagnostic { report(diagnostic) }
       }
@@ -101,13 +106,17 @@ struct Expander {
     for block in syntax.blocks {
       let name = block.name.value
       if let earlier = blocks[name] {
-        report(Diagnostic(.duplicateName, "block '\(name)' is already defined on line \(line(of: earlier.name.range))",
-                          at: block.name.range))
+        report(
+          Diagnostic(
+            .duplicateName, "block '\(name)' is already defined on line \(line(of: earlier.name.range))",
+            at: block.name.range))
         continue
       }
       if LayerFactory.keywords[name] != nil {
-        report(Diagnostic(.duplicateName, "block '\(name)' has the name of a layer type", at: block.name.range,
-                          hint: "rename the block"))
+        report(
+          Diagnostic(
+            .duplicateName, "block '\(name)' has the name of a layer type", at: block.name.range,
+            hint: "rename the block"))
         continue
       }
       var seen = Set<String>()
@@ -118,8 +127,10 @@ struct Expander {
         }
         let bytes = Array(text.utf8)
         if bytes.count >= 2, Parser.shorthandKeys.contains(bytes[0]), Lexer.isDigit(bytes[1]) {
-          report(Diagnostic(.badArgument, "parameter name '\(text)' reads as the shorthand \(text.prefix(1))=\(text.dropFirst())",
-                            at: parameter.name.range, hint: "choose a name that does not start with k, s, p, d or g and a digit"))
+          report(
+            Diagnostic(
+              .badArgument, "parameter name '\(text)' reads as the shorthand \(text.prefix(1))=\(text.dropFirst())",
+              at: parameter.name.range, hint: "choose a name that does not start with k, s, p, d or g and a digit"))
         }
       }
       blocks[name] = block
@@ -144,26 +155,33 @@ struct Expander {
       case .output(let names):
         var outputs: [TensorID] = []
         for name in names {
-          do { outputs.append(try resolve(name, scope: scope)) } catch { if let d = error.carriedDiagnostic { report(d) } }
+          do { outputs.append(try resolve(name, scope: scope)) } catch {
+            if let d = error.carriedDiagnostic { report(d) }
+          }
         }
         scope.outputs = outputs
       case .expect(let expect):
         if !scope.callStack.isEmpty {
-          report(Diagnostic(.syntax, "'expect' lines belong at the top level, not in a block", at: expect.range,
-                            hint: "write expect BLOCKINSTANCE.LAYER … after the call"))
+          report(
+            Diagnostic(
+              .syntax, "'expect' lines belong at the top level, not in a block", at: expect.range,
+              hint: "write expect BLOCKINSTANCE.LAYER … after the call"))
         }
       }
     }
   }
 
-  private mutating func expandStatement(label: Located<String>?, isBranch: Bool, chain: ChainSyntax, scope: inout Scope) {
+  private mutating func expandStatement(label: Located<String>?, isBranch: Bool, chain: ChainSyntax, scope: inout Scope)
+  {
     let callSite = scope.callSite
     if scope.callStack.isEmpty { scope.callSite = chain.range }
     defer { scope.callSite = callSite }
     do {
       if let label, scope.names[label.value] != nil {
-        throw Stop(diagnostic: Diagnostic(.duplicateName, "'\(label.value)' is already defined in this scope", at: label.range,
-                                          hint: "give the layer another name"))
+        throw Stop(
+          diagnostic: Diagnostic(
+            .duplicateName, "'\(label.value)' is already defined in this scope", at: label.range,
+            hint: "give the layer another name"))
       }
       let base = label?.value ?? autoName(chain, scope: &scope)
       let result = try expandChain(chain, base: scope.prefix + base, start: scope.trunk, scope: &scope)
@@ -201,7 +219,9 @@ struct Expander {
   // MARK: - Chains
 
   /// Expands the stages of a chain starting from `start`; returns the chain's output tensor.
-  mutating func expandChain(_ chain: ChainSyntax, base: String, start: TensorID?, scope: inout Scope) throws(Stop) -> TensorID? {
+  mutating func expandChain(_ chain: ChainSyntax, base: String, start: TensorID?, scope: inout Scope) throws(Stop)
+    -> TensorID?
+  {
     let producing = chain.stages.filter { if case .from = $0 { false } else { true } }
     let single = producing.count == 1
     var current = start
@@ -230,7 +250,8 @@ struct Expander {
           current = try expandCall(block, arguments, range: range, instance: base, input: current, scope: scope)
         } else {
           for _ in 0..<count {
-            current = try expandCall(block, arguments, range: range, instance: "\(base).\(instance)", input: current, scope: scope)
+            current = try expandCall(
+              block, arguments, range: range, instance: "\(base).\(instance)", input: current, scope: scope)
             instance += 1
           }
         }
@@ -247,8 +268,10 @@ struct Expander {
       }
     }
     guard let current else {
-      throw Stop(diagnostic: Diagnostic(.missingInput, "this chain has no input", at: chain.range,
-                                        hint: "start it with 'from NAME' or declare an input"))
+      throw Stop(
+        diagnostic: Diagnostic(
+          .missingInput, "this chain has no input", at: chain.range,
+          hint: "start it with 'from NAME' or declare an input"))
     }
     return current
   }
@@ -259,8 +282,10 @@ struct Expander {
     work += 1
     guard work <= limits.maximumLayers * 10 else {
       stopped = true
-      throw Stop(diagnostic: Diagnostic(.tooLarge, "expanding the network takes more than \(limits.maximumLayers * 10) steps",
-                                        at: range, hint: "check repetition counts"))
+      throw Stop(
+        diagnostic: Diagnostic(
+          .tooLarge, "expanding the network takes more than \(limits.maximumLayers * 10) steps",
+          at: range, hint: "check repetition counts"))
     }
   }
 
@@ -271,11 +296,15 @@ struct Expander {
       throw Stop(diagnostic: error.diagnostic)
     }
     guard count >= 0 else {
-      throw Stop(diagnostic: Diagnostic(.badArgument, "a repetition count must not be negative, found \(count)", at: expression.range))
+      throw Stop(
+        diagnostic: Diagnostic(
+          .badArgument, "a repetition count must not be negative, found \(count)", at: expression.range))
     }
     guard count <= limits.maximumLayers else {
-      throw Stop(diagnostic: Diagnostic(.tooLarge, "\(count) repetitions exceed the limit of \(limits.maximumLayers) layers",
-                                        at: expression.range))
+      throw Stop(
+        diagnostic: Diagnostic(
+          .tooLarge, "\(count) repetitions exceed the limit of \(limits.maximumLayers) layers",
+          at: expression.range))
     }
     return count
   }
@@ -291,7 +320,8 @@ struct Expander {
     } else if hint == nil, !scope.callStack.isEmpty {
       hint = "inside a block, 'in' is the block's input"
     }
-    throw Stop(diagnostic: Diagnostic(.unknownName, "unknown layer or input '\(name.value)'", at: name.range, hint: hint))
+    throw Stop(
+      diagnostic: Diagnostic(.unknownName, "unknown layer or input '\(name.value)'", at: name.range, hint: hint))
   }
 
   // MARK: - Layers
@@ -302,8 +332,10 @@ struct Expander {
     guard let keyword = LayerFactory.keywords[op.value] else {
       var hint = Suggestions.didYouMean(op.value, in: LayerFactory.keywords.keys)
       if blocks[op.value] != nil { hint = "'\(op.value)' is a block: call it with parentheses, \(op.value)(…)" }
-      throw Stop(diagnostic: Diagnostic(.unknownLayer, "unknown layer type '\(op.value)'", at: op.range,
-                                        hint: hint ?? "see docs/spec-format.md for the layer catalogue"))
+      throw Stop(
+        diagnostic: Diagnostic(
+          .unknownLayer, "unknown layer type '\(op.value)'", at: op.range,
+          hint: hint ?? "see docs/spec-format.md for the layer catalogue"))
     }
     let evaluator = Evaluator(parameters: scope.parameters, source: source)
     var positional: [(value: ArgumentValue, range: SourceRange)] = []
@@ -317,7 +349,9 @@ struct Expander {
         case .positional(let expression):
           positional.append((try evaluator.evaluate(expression), expression.range))
         case .keyed(let key, let expression):
-          keyed.append(.init(key: key.value, keyRange: key.range, value: try evaluator.evaluate(expression), range: expression.range))
+          keyed.append(
+            .init(
+              key: key.value, keyRange: key.range, value: try evaluator.evaluate(expression), range: expression.range))
         }
       }
       reader = ArgumentReader(op: keyword, positional: positional, keyed: keyed, whole: whole)
@@ -334,30 +368,40 @@ struct Expander {
       }
       do { try reader.finish(known: []) } catch { throw Stop(diagnostic: error.carriedDiagnostic) }
       guard inputs.count >= 2 else {
-        throw Stop(diagnostic: Diagnostic(.missingArgument, "'\(keyword)' needs at least two inputs", at: whole,
-                                          hint: isFirst ? "name them: \(keyword) a b" : "name the other input: \(keyword) NAME"))
+        throw Stop(
+          diagnostic: Diagnostic(
+            .missingArgument, "'\(keyword)' needs at least two inputs", at: whole,
+            hint: isFirst ? "name them: \(keyword) a b" : "name the other input: \(keyword) NAME"))
       }
     } else {
       guard let input else {
-        throw Stop(diagnostic: Diagnostic(.missingInput, "'\(keyword)' has no input", at: op.range,
-                                          hint: "start the chain with 'from NAME' or declare an input"))
+        throw Stop(
+          diagnostic: Diagnostic(
+            .missingInput, "'\(keyword)' has no input", at: op.range,
+            hint: "start the chain with 'from NAME' or declare an input"))
       }
       inputs = [input]
     }
-    return try append(Layer(name: name, op: made, inputs: inputs, range: whole, callSite: scope.callSite,
-                            depth: scope.depth), range: op.range)
+    return try append(
+      Layer(
+        name: name, op: made, inputs: inputs, range: whole, callSite: scope.callSite,
+        depth: scope.depth), range: op.range)
   }
 
   private mutating func append(_ layer: Layer, range: SourceRange) throws(Stop) -> Int {
     if let existing = layerIndex[layer.name] {
       let other = layers[existing].range.map { " on line \(line(of: $0))" } ?? ""
-      throw Stop(diagnostic: Diagnostic(.duplicateName, "layer name '\(layer.name)' is already used\(other)", at: range,
-                                        hint: "labels must be unique; unlabelled layers are named TYPE_N"))
+      throw Stop(
+        diagnostic: Diagnostic(
+          .duplicateName, "layer name '\(layer.name)' is already used\(other)", at: range,
+          hint: "labels must be unique; unlabelled layers are named TYPE_N"))
     }
     guard layers.count < limits.maximumLayers else {
       stopped = true
-      throw Stop(diagnostic: Diagnostic(.tooLarge, "the network expands to more than \(limits.maximumLayers) layers", at: range,
-                                        hint: "check repetition counts"))
+      throw Stop(
+        diagnostic: Diagnostic(
+          .tooLarge, "the network expands to more than \(limits.maximumLayers) layers", at: range,
+          hint: "check repetition counts"))
     }
     layerIndex[layer.name] = layers.count
     layers.append(layer)

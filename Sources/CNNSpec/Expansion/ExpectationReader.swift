@@ -2,7 +2,8 @@
 struct ExpectationReader {
   let source: SourceFile
 
-  func read(_ syntax: ExpectSyntax, scope: Expander.Scope, layers: [Layer], layerIndex: [String: Int]) throws(Expander.Stop)
+  func read(_ syntax: ExpectSyntax, scope: Expander.Scope, layers: [Layer], layerIndex: [String: Int]) throws(Expander
+    .Stop)
     -> Expectation
   {
     var layerName: String?
@@ -15,17 +16,22 @@ struct ExpectationReader {
       } else if layerIndex[layer.value] != nil {
         layerName = layer.value
       } else {
-        throw Expander.Stop(diagnostic: Diagnostic(
-          .unknownName, "unknown layer '\(layer.value)'", at: layer.range,
-          hint: Suggestions.didYouMean(layer.value, in: Array(scope.names.keys) + Array(layerIndex.keys))))
+        throw Expander.Stop(
+          diagnostic: Diagnostic(
+            .unknownName, "unknown layer '\(layer.value)'", at: layer.range,
+            hint: Suggestions.didYouMean(layer.value, in: Array(scope.names.keys) + Array(layerIndex.keys))))
       }
     }
     var metric: Metric?
     if let word = syntax.metric {
       metric = Metric(rawValue: word.value)
-      if syntax.layer != nil, let found = metric, ![.params, .trainableParams, .buffers, .macs, .flops, .otherOps].contains(found) {
-        throw Expander.Stop(diagnostic: Diagnostic(.badArgument, "'\(word.value)' is a network total, not a per-layer count",
-                                                   at: word.range, hint: "per layer: params, trainable_params, buffers, macs, flops, other_ops"))
+      if syntax.layer != nil, let found = metric,
+        ![.params, .trainableParams, .buffers, .macs, .flops, .otherOps].contains(found)
+      {
+        throw Expander.Stop(
+          diagnostic: Diagnostic(
+            .badArgument, "'\(word.value)' is a network total, not a per-layer count",
+            at: word.range, hint: "per layer: params, trainable_params, buffers, macs, flops, other_ops"))
       }
     }
     let claim: Claim
@@ -37,19 +43,23 @@ struct ExpectationReader {
         let amount = try quantity(toleranceSyntax.value)
         tolerance = toleranceSyntax.isPercent ? .percent(amount) : .absolute(amount)
         if comparison.value != .equal {
-          throw Expander.Stop(diagnostic: Diagnostic(.badArgument, "a tolerance applies only to '=' claims", at: toleranceSyntax.value))
+          throw Expander.Stop(
+            diagnostic: Diagnostic(.badArgument, "a tolerance applies only to '=' claims", at: toleranceSyntax.value))
         }
       }
       claim = .value(comparison.value, value, tolerance: tolerance)
     case .shape(let range):
       guard let shape = Literals.dimensions(Substring(source.text(range))) else {
-        throw Expander.Stop(diagnostic: Diagnostic(.badNumber, "cannot read '\(source.text(range))' as a shape", at: range,
-                                                   hint: "write the shape without batch, e.g. 96x55x55"))
+        throw Expander.Stop(
+          diagnostic: Diagnostic(
+            .badNumber, "cannot read '\(source.text(range))' as a shape", at: range,
+            hint: "write the shape without batch, e.g. 96x55x55"))
       }
       claim = .shape(shape)
     case .receptiveField(let size, let jump, let start):
-      claim = .receptiveField(size: try rationals(size), jump: try jump.map { r throws(Expander.Stop) in try rationals(r) },
-                              start: try start.map { r throws(Expander.Stop) in try rationals(r) })
+      claim = .receptiveField(
+        size: try rationals(size), jump: try jump.map { r throws(Expander.Stop) in try rationals(r) },
+        start: try start.map { r throws(Expander.Stop) in try rationals(r) })
     }
     return Expectation(layer: layerName, metric: metric, claim: claim, range: syntax.range)
   }
@@ -58,7 +68,8 @@ struct ExpectationReader {
   /// anything that rounds to it, i.e. within half a unit of the last digit (± 0.005G).
   private func implicitTolerance(_ range: SourceRange) -> Tolerance? {
     let text = source.text(range)
-    guard let suffixStart = text.firstIndex(where: { $0.isLetter }), let multiplier = Literals.suffixes[String(text[suffixStart...])],
+    guard let suffixStart = text.firstIndex(where: { $0.isLetter }),
+      let multiplier = Literals.suffixes[String(text[suffixStart...])],
       multiplier > 1
     else { return nil }
     let digits = text[..<suffixStart]
@@ -70,8 +81,10 @@ struct ExpectationReader {
 
   private func quantity(_ range: SourceRange) throws(Expander.Stop) -> Rational {
     guard let value = Literals.quantity(Substring(source.text(range))) else {
-      throw Expander.Stop(diagnostic: Diagnostic(.badNumber, "cannot read '\(source.text(range))' as a number", at: range,
-                                                 hint: "write e.g. 61100840, 61.1M, 4.2G or 200MiB"))
+      throw Expander.Stop(
+        diagnostic: Diagnostic(
+          .badNumber, "cannot read '\(source.text(range))' as a number", at: range,
+          hint: "write e.g. 61100840, 61.1M, 4.2G or 200MiB"))
     }
     return value
   }
@@ -87,7 +100,9 @@ struct ExpectationReader {
     var values: [Rational] = []
     for part in text.split(separator: "x", omittingEmptySubsequences: false) {
       guard let value = Literals.decimal(part) else {
-        throw Expander.Stop(diagnostic: Diagnostic(.badNumber, "cannot read '\(source.text(range))' as a receptive-field value", at: range))
+        throw Expander.Stop(
+          diagnostic: Diagnostic(
+            .badNumber, "cannot read '\(source.text(range))' as a receptive-field value", at: range))
       }
       values.append(negative ? (try? -value) ?? value : value)
     }

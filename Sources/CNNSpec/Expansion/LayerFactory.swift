@@ -37,21 +37,30 @@ enum LayerFactory {
     let op: Operator
     switch keyword {
     case "conv", "pwconv", "dwconv", "deconv":
-      let outputs = keyword == "dwconv"
+      let outputs =
+        keyword == "dwconv"
         ? nil : try arguments.integer(["out", "outputs"], positional: true, what: "an output channel count")
-      let multiplier = keyword == "dwconv" ? try arguments.integer(["mult", "multiplier"], default: 1, what: "the depth multiplier") : 1
-      let window = keyword == "pwconv"
-        ? Window(kernel: .all(1), stride: try arguments.axisValues(["s", "stride"], default: .all(1), what: "the stride"))
+      let multiplier =
+        keyword == "dwconv"
+        ? try arguments.integer(["mult", "multiplier"], default: 1, what: "the depth multiplier") : 1
+      let window =
+        keyword == "pwconv"
+        ? Window(
+          kernel: .all(1), stride: try arguments.axisValues(["s", "stride"], default: .all(1), what: "the stride"))
         : try self.window(&arguments, defaultStride: .all(1))
-      let groups = keyword == "dwconv" ? nil : try arguments.integer(["g", "groups"], default: 1, what: "the group count")
+      let groups =
+        keyword == "dwconv" ? nil : try arguments.integer(["g", "groups"], default: 1, what: "the group count")
       let bias = try arguments.boolean(["bias"], default: true)
-      let outputPadding = keyword == "deconv"
+      let outputPadding =
+        keyword == "deconv"
         ? try arguments.axisValues(["op", "output_padding"], default: .all(0), minimum: 0, what: "the output padding")
         : .all(0)
-      let conv = Convolution(outputs: outputs, depthMultiplier: multiplier, window: window, groups: groups, bias: bias,
-                             outputPadding: outputPadding)
+      let conv = Convolution(
+        outputs: outputs, depthMultiplier: multiplier, window: window, groups: groups, bias: bias,
+        outputPadding: outputPadding)
       op = keyword == "deconv" ? .transposedConvolution(conv) : .convolution(conv)
-      known = ["out", "bias"] + (keyword == "pwconv" ? ["s", "stride"] : windowKeys)
+      known =
+        ["out", "bias"] + (keyword == "pwconv" ? ["s", "stride"] : windowKeys)
         + (keyword == "dwconv" ? ["mult"] : ["g", "groups"]) + (keyword == "deconv" ? ["op", "output_padding"] : [])
     case "maxpool", "avgpool":
       let ceil = arguments.flag("ceil")
@@ -70,10 +79,13 @@ enum LayerFactory {
       op = .globalPooling(keyword == "globalmaxpool" ? .max : .average)
     case "adaptiveavgpool", "adaptivemaxpool":
       guard let (value, range) = arguments.value(["size", "out"]) ?? arguments.nextPositional() else {
-        throw Failure(diagnostic: Diagnostic(.missingArgument, "'\(keyword)' needs an output size", at: arguments.whole,
-                                             hint: "for example \(keyword) 6x6"))
+        throw Failure(
+          diagnostic: Diagnostic(
+            .missingArgument, "'\(keyword)' needs an output size", at: arguments.whole,
+            hint: "for example \(keyword) 6x6"))
       }
-      op = .adaptivePooling(keyword == "adaptivemaxpool" ? .max : .average, outputSize: try extents(value, range, "output size"))
+      op = .adaptivePooling(
+        keyword == "adaptivemaxpool" ? .max : .average, outputSize: try extents(value, range, "output size"))
       known = ["size"]
     case "fc":
       let outputs = try arguments.integer(["out", "outputs"], positional: true, what: "an output feature count")
@@ -83,8 +95,10 @@ enum LayerFactory {
       op = .flatten
     case "reshape":
       guard let (value, range) = arguments.value(["shape"]) ?? arguments.nextPositional() else {
-        throw Failure(diagnostic: Diagnostic(.missingArgument, "'reshape' needs a shape", at: arguments.whole,
-                                             hint: "for example reshape 256x36"))
+        throw Failure(
+          diagnostic: Diagnostic(
+            .missingArgument, "'reshape' needs a shape", at: arguments.whole,
+            hint: "for example reshape 256x36"))
       }
       op = .reshape(try extents(value, range, "shape").values)
       known = ["shape"]
@@ -97,14 +111,19 @@ enum LayerFactory {
       op = .localResponseNorm(size: size)
       known = ["size", "alpha", "beta", "k"]
     case "dropout":
-      let probability = try arguments.decimal(["p", "rate"], positional: true, default: .zero, what: "the dropout rate")
+      let probability = try arguments.decimal(
+        ["p", "rate"], positional: true, default: .zero, what: "the dropout rate")
       guard probability < Rational(1) else {
-        throw Failure(diagnostic: Diagnostic(.badArgument, "dropout rate must be below 1, found \(probability)", at: arguments.whole))
+        throw Failure(
+          diagnostic: Diagnostic(
+            .badArgument, "dropout rate must be below 1, found \(probability)", at: arguments.whole))
       }
       op = .dropout
       known = ["p"]
     case "leakyrelu":
-      op = .activation(.leakyRelu(slope: try arguments.decimal(["slope"], positional: true, default: try! Rational(1, 100), what: "the slope")))
+      op = .activation(
+        .leakyRelu(
+          slope: try arguments.decimal(["slope"], positional: true, default: try! Rational(1, 100), what: "the slope")))
       known = ["slope"]
     case "prelu":
       op = .activation(.prelu(shared: arguments.flag("shared")))
@@ -133,28 +152,36 @@ enum LayerFactory {
     return op
   }
 
-  private static func window(_ arguments: inout ArgumentReader, defaultStride: AxisValues,
-                             kernel: AxisValues? = nil) throws(Failure) -> Window {
-    let kernel = if let kernel { kernel } else {
-      try arguments.axisValues(["k", "kernel"], default: nil, what: "a kernel size")
-    }
+  private static func window(
+    _ arguments: inout ArgumentReader, defaultStride: AxisValues,
+    kernel: AxisValues? = nil
+  ) throws(Failure) -> Window {
+    let kernel =
+      if let kernel { kernel } else {
+        try arguments.axisValues(["k", "kernel"], default: nil, what: "a kernel size")
+      }
     let stride = try arguments.axisValues(["s", "stride"], default: defaultStride, what: "the stride")
     let padding = try arguments.padding(["p", "pad", "padding"])
     let dilation = try arguments.axisValues(["d", "dilation"], default: .all(1), what: "the dilation")
     return Window(kernel: kernel, stride: stride, dilation: dilation, padding: padding)
   }
 
-  private static func extents(_ value: ArgumentValue, _ range: SourceRange, _ what: String) throws(Failure) -> AxisValues {
+  private static func extents(_ value: ArgumentValue, _ range: SourceRange, _ what: String) throws(Failure)
+    -> AxisValues
+  {
     switch value {
     case .integer(let number) where number >= 1: return .all(number)
     case .dimensions(let numbers) where numbers.allSatisfy({ $0 >= 1 }): return AxisValues(numbers)
     default:
-      throw Failure(diagnostic: Diagnostic(.badArgument, "\(what) must be positive extents like 6x6, found \(value.description)", at: range))
+      throw Failure(
+        diagnostic: Diagnostic(
+          .badArgument, "\(what) must be positive extents like 6x6, found \(value.description)", at: range))
     }
   }
 
   private static func upsample(_ arguments: inout ArgumentReader) throws(Failure) -> Upsample {
-    var mode = UpsampleMode(rawValue: try arguments.choice(["mode"], among: ["nearest", "bilinear"], default: "nearest"))!
+    var mode = UpsampleMode(
+      rawValue: try arguments.choice(["mode"], among: ["nearest", "bilinear"], default: "nearest"))!
     if arguments.flag("bilinear") { mode = .bilinear }
     if arguments.flag("nearest") { mode = .nearest }
     let scale = arguments.value(["scale"])
@@ -168,7 +195,8 @@ enum LayerFactory {
       if let (value, range) = arguments.nextPositional() {
         return Upsample(mode: mode, target: .scale(try extents(value, range, "scale")))
       }
-      throw Failure(diagnostic: Diagnostic(.missingArgument, "'upsample' needs scale=N or size=HxW", at: arguments.whole))
+      throw Failure(
+        diagnostic: Diagnostic(.missingArgument, "'upsample' needs scale=N or size=HxW", at: arguments.whole))
     default:
       throw Failure(diagnostic: Diagnostic(.badArgument, "give either scale or size, not both", at: arguments.whole))
     }

@@ -107,7 +107,9 @@ public struct Window: Sendable, Equatable {
   public var padding: Padding
 
   /// Creates a window.
-  public init(kernel: AxisValues, stride: AxisValues = .all(1), dilation: AxisValues = .all(1), padding: Padding = .symmetric(0)) {
+  public init(
+    kernel: AxisValues, stride: AxisValues = .all(1), dilation: AxisValues = .all(1), padding: Padding = .symmetric(0)
+  ) {
     self.kernel = kernel
     self.stride = stride
     self.dilation = dilation

@@ -59,7 +59,8 @@ public struct JSONReader {
     let value = try reader.value()
     reader.skipWhitespace()
     guard reader.position == reader.bytes.count else {
-      throw Failure(message: "unexpected text after the JSON value", range: SourceRange(reader.position, reader.position + 1))
+      throw Failure(
+        message: "unexpected text after the JSON value", range: SourceRange(reader.position, reader.position + 1))
     }
     return value
   }
@@ -98,7 +99,9 @@ public struct JSONReader {
 
   private mutating func literal(_ word: String, _ node: JSONNode) throws(Failure) -> JSONNode {
     let end = position + word.utf8.count
-    guard end <= bytes.count, Array(bytes[position..<end]) == Array(word.utf8) else { throw fail("expected a JSON value") }
+    guard end <= bytes.count, Array(bytes[position..<end]) == Array(word.utf8) else {
+      throw fail("expected a JSON value")
+    }
     position = end
     return node
   }
@@ -121,12 +124,16 @@ public struct JSONReader {
     }
     while true {
       skipWhitespace()
-      guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw fail("expected a member name in quotes") }
+      guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
+        throw fail("expected a member name in quotes")
+      }
       let keyStart = position
       let key = try string()
       let keyRange = SourceRange(keyStart, position)
       skipWhitespace()
-      guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw fail("expected ':' after the member name") }
+      guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
+        throw fail("expected ':' after the member name")
+      }
       position += 1
       skipWhitespace()
       members.append((key, keyRange, try value()))
@@ -198,7 +205,8 @@ public struct JSONReader {
         case UInt8(ascii: "r"): scalars.append("\r")
         case UInt8(ascii: "t"): scalars.append("\t")
         case UInt8(ascii: "u"):
-          guard position + 4 < bytes.count, let code = UInt32(String(decoding: bytes[(position + 1)...(position + 4)], as: UTF8.self), radix: 16)
+          guard position + 4 < bytes.count,
+            let code = UInt32(String(decoding: bytes[(position + 1)...(position + 4)], as: UTF8.self), radix: 16)
           else { throw fail("bad \\u escape") }
           scalars.append(Unicode.Scalar(code) ?? "\u{FFFD}")
           position += 4

@@ -16,7 +16,8 @@ public enum JSONSpecImporter {
       let root = try JSONReader.parse(source)
       try translation.translate(root)
     } catch let failure as JSONReader.Failure {
-      return Compilation(source: source, network: nil, diagnostics: [Diagnostic(.syntax, failure.message, at: failure.range)])
+      return Compilation(
+        source: source, network: nil, diagnostics: [Diagnostic(.syntax, failure.message, at: failure.range)])
     } catch let problem as Translation.Problem {
       return Compilation(source: source, network: nil, diagnostics: [problem.diagnostic])
     } catch {
@@ -81,7 +82,9 @@ public enum JSONSpecImporter {
 
     func string(_ node: JSONNode?, _ what: String, in parent: JSONNode) throws(Problem) -> String {
       guard let node else { throw problem("missing \(what)", parent) }
-      guard case .string(let text, _) = node else { throw problem("\(what) must be a string, found \(node.typeName)", node) }
+      guard case .string(let text, _) = node else {
+        throw problem("\(what) must be a string, found \(node.typeName)", node)
+      }
       return text
     }
 
@@ -90,14 +93,17 @@ public enum JSONSpecImporter {
       let text = try string(node, what, in: parent)
       let bytes = Array(text.utf8)
       guard let first = bytes.first, Lexer.isWordStart(first), bytes.allSatisfy(Lexer.isWordByte) else {
-        throw problem("'\(text)' is not a valid name", node!, hint: "names are a letter or '_', then letters, digits, '_' and '.'")
+        throw problem(
+          "'\(text)' is not a valid name", node!, hint: "names are a letter or '_', then letters, digits, '_' and '.'")
       }
       return text
     }
 
     func array(_ node: JSONNode?, _ what: String, in parent: JSONNode) throws(Problem) -> [JSONNode] {
       guard let node else { throw problem("missing \(what)", parent) }
-      guard case .array(let elements, _) = node else { throw problem("\(what) must be an array, found \(node.typeName)", node) }
+      guard case .array(let elements, _) = node else {
+        throw problem("\(what) must be an array, found \(node.typeName)", node)
+      }
       return elements
     }
 
@@ -122,14 +128,18 @@ public enum JSONSpecImporter {
       }
       for input in try array(root["inputs"], "inputs", in: root) {
         let inputName = try name(input["name"], "input name", in: input)
-        let shape = try array(input["shape"], "input shape", in: input).map { node throws(Problem) in String(try integer(node)) }
+        let shape = try array(input["shape"], "input shape", in: input).map { node throws(Problem) in
+          String(try integer(node))
+        }
         emit("input \(inputName) \(shape.joined(separator: "x"))", input.range)
       }
       for layer in try array(root["layers"], "layers", in: root) {
         try translateLayer(layer)
       }
       if let outputs = root["outputs"] {
-        let names = try array(outputs, "outputs", in: root).map { node throws(Problem) in try name(node, "output name", in: outputs) }
+        let names = try array(outputs, "outputs", in: root).map { node throws(Problem) in
+          try name(node, "output name", in: outputs)
+        }
         if !names.isEmpty { emit("output " + names.joined(separator: " "), outputs.range) }
       }
       if let expectations = root["expect"] {
@@ -145,7 +155,9 @@ public enum JSONSpecImporter {
       let op = try name(layer["op"], "layer op", in: layer)
       var inputs: [String] = []
       if let list = layer["inputs"] {
-        inputs = try array(list, "inputs", in: layer).map { node throws(Problem) in try name(node, "input name", in: list) }
+        inputs = try array(list, "inputs", in: layer).map { node throws(Problem) in
+          try name(node, "input name", in: list)
+        }
       }
       var arguments: [String] = []
       if let args = layer["args"] {
@@ -180,7 +192,8 @@ public enum JSONSpecImporter {
         }
         return "\(key)=\(text)"
       case .array(let elements, _):
-        return "\(key)=" + (try elements.map { node throws(Problem) in String(try integer(node)) }).joined(separator: "x")
+        return "\(key)="
+          + (try elements.map { node throws(Problem) in String(try integer(node)) }).joined(separator: "x")
       case .string(let text, _):
         guard !text.isEmpty, text.allSatisfy({ $0.isLetter || $0.isNumber || ":._".contains($0) }) else {
           throw problem("'\(key)' has a value the spec language cannot express: '\(text)'", value)

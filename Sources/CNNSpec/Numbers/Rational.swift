@@ -61,7 +61,8 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
   public static func * (lhs: Rational, rhs: Rational) throws(ArithmeticOverflow) -> Rational {
     let a = try Rational(lhs.numerator, rhs.denominator)
     let b = try Rational(rhs.numerator, lhs.denominator)
-    return try Rational(try Checked.multiply(a.numerator, b.numerator), try Checked.multiply(a.denominator, b.denominator))
+    return try Rational(
+      try Checked.multiply(a.numerator, b.numerator), try Checked.multiply(a.denominator, b.denominator))
   }
 
   /// `lhs / rhs`; `rhs` must not be zero.

@@ -131,7 +131,8 @@ public struct Parser {
     } else if atWord("input"), peek(1).kind == .word {
       advance()
       let name = try expectWord("an input name")
-      let shape = try expect(.number, "an input shape such as 3x224x224", hint: "shapes are CxHxW without the batch axis")
+      let shape = try expect(
+        .number, "an input shape such as 3x224x224", hint: "shapes are CxHxW without the batch axis")
       spec.inputs.append(InputSyntax(name: name, shape: shape.range))
       try expectEndOfLine()
     } else if atWord("block"), peek(1).kind == .word {
@@ -149,7 +150,8 @@ public struct Parser {
     let first = try expect(.word, "a network name")
     var range = first.range
     while !atEndOfLine, current.range.start == range.end,
-      [.word, .number, .minus].contains(current.kind) {
+      [.word, .number, .minus].contains(current.kind)
+    {
       range = range.union(advance().range)
     }
     return Located(value: source.text(range), range: range)
@@ -187,8 +189,9 @@ public struct Parser {
       }
       if atWord("block"), peek(1).kind == .word {
         diagnostics.append(
-          Diagnostic(.syntax, "blocks cannot be defined inside blocks", at: current.range,
-                     hint: "define it at the top level; blocks may call each other"))
+          Diagnostic(
+            .syntax, "blocks cannot be defined inside blocks", at: current.range,
+            hint: "define it at the top level; blocks may call each other"))
         recover()
         continue
       }
@@ -254,8 +257,9 @@ public struct Parser {
       stages.append(try parseStage())
     }
     if at(.star) {
-      throw fail("'*' repeats only block calls and parenthesised groups",
-                 hint: "write (\(source.text(stages.last!.range))) * N")
+      throw fail(
+        "'*' repeats only block calls and parenthesised groups",
+        hint: "write (\(source.text(stages.last!.range))) * N")
     }
     let range = stages.dropFirst().reduce(stages[0].range) { $0.union($1.range) }
     return ChainSyntax(stages: stages, range: range)
@@ -307,8 +311,9 @@ public struct Parser {
     let close = try expect(.rightParen, "')' or ',' in the argument list")
     nesting -= 1
     let repeatCount = try parseRepeat()
-    return .call(block: block, arguments: arguments, repeatCount: repeatCount,
-                 range: block.range.union(repeatCount?.range ?? close.range))
+    return .call(
+      block: block, arguments: arguments, repeatCount: repeatCount,
+      range: block.range.union(repeatCount?.range ?? close.range))
   }
 
   private mutating func parseRepeat() throws(Failure) -> Expression? {
@@ -424,8 +429,9 @@ public struct Parser {
       }
       claim = .receptiveField(size: size, jump: jump, start: centre)
     } else if metric == nil {
-      let shape = try expect(.number, "a shape such as 96x55x55, 'rf', or a quantity",
-                             hint: "quantities: \(Self.metricWords.sorted().joined(separator: ", "))")
+      let shape = try expect(
+        .number, "a shape such as 96x55x55, 'rf', or a quantity",
+        hint: "quantities: \(Self.metricWords.sorted().joined(separator: ", "))")
       claim = .shape(shape.range)
     } else {
       claim = try parseValueClaim()
