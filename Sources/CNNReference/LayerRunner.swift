@@ -150,8 +150,8 @@ struct LayerRunner {
       PointwiseKernel.activation(activation, &output, slopes: try slopes(activation, channels: input.channels, &random))
       return output
     case .concat: return try StructuralKernel.concat(inputs)
-    case .add: return try StructuralKernel.elementwise(inputs, multiply: false)
-    case .mul: return try StructuralKernel.elementwise(inputs, multiply: true)
+    case .add: return try StructuralKernel.elementwise(inputs, multiply: false, threads: threads)
+    case .mul: return try StructuralKernel.elementwise(inputs, multiply: true, threads: threads)
     case .channelShuffle(let groups):
       guard input.channels % groups == 0 else { throw EngineError.unsupported("shuffle groups do not divide channels") }
       return StructuralKernel.shuffle(input, groups: groups)

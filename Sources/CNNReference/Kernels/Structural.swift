@@ -23,7 +23,34 @@ enum StructuralKernel {
   }
 
   /// Sum or product with broadcasting of extents of 1 (on any axis, batch included).
-  static func elementwise(_ inputs: [Tensor], multiply: Bool) throws(EngineError) -> Tensor {
+  static func elementwise(_ inputs: [Tensor], multiply: Bool, threads: Int = 1) throws(EngineError) -> Tensor {
+    if inputs.count == 2, inputs[0].shape == inputs[1].shape {
+      return sameShape(inputs[0], inputs[1], multiply: multiply, threads: threads)
+    }
+    return try broadcasting(inputs, multiply: multiply)
+  }
+
+  /// a + b or a · b for tensors of one shape, in fixed contiguous chunks.
+  static func sameShape(_ a: Tensor, _ b: Tensor, multiply: Bool, threads: Int) -> Tensor {
+    let count = a.data.count
+    let chunks = count < 1 << 16 ? 1 : threads
+    let data = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+      a.data.withUnsafeBufferPointer { x in
+        b.data.withUnsafeBufferPointer { y in
+          let (x, y, z) = (x.baseAddress!, y.baseAddress!, buffer.baseAddress!)
+          Parallel.run(chunks: chunks) { chunk in
+            for index in Parallel.chunk(chunk, of: chunks, total: count, alignment: 16) {
+              z[index] = multiply ? x[index] * y[index] : x[index] + y[index]
+            }
+          }
+        }
+      }
+      initialized = count
+    }
+    return Tensor(shape: a.shape, data: data)
+  }
+
+  static func broadcasting(_ inputs: [Tensor], multiply: Bool) throws(EngineError) -> Tensor {
     var shape = inputs[0].shape
     for input in inputs {
       guard input.shape.count == shape.count else {
