@@ -280,10 +280,11 @@ enum GEMM {
       c0.6 = load(c + 6 * ldc); c1.6 = load(c + 6 * ldc + 16)
       c0.7 = load(c + 7 * ldc); c1.7 = load(c + 7 * ldc + 16)
     } else {
-      var tile = [Float](repeating: 0, count: mr * nr)
-      for r in 0..<rows { for j in 0..<columns { tile[r * nr + j] = c[r * ldc + j] } }
-      tile.withUnsafeBufferPointer { t in
-        let p = t.baseAddress!
+      // A ragged edge tile: go through a zero-padded tile on the stack.
+      withUnsafeTemporaryAllocation(of: Float.self, capacity: mr * nr) { buffer in
+        let p = buffer.baseAddress!
+        p.update(repeating: 0, count: mr * nr)
+        for r in 0..<rows { (p + r * nr).update(from: c + r * ldc, count: columns) }
         c0.0 = load(p); c1.0 = load(p + 16); c0.1 = load(p + 32); c1.1 = load(p + 48)
         c0.2 = load(p + 64); c1.2 = load(p + 80); c0.3 = load(p + 96); c1.3 = load(p + 112)
         c0.4 = load(p + 128); c1.4 = load(p + 144); c0.5 = load(p + 160); c1.5 = load(p + 176)
@@ -316,11 +317,13 @@ enum GEMM {
       store(c0.6, c + 6 * ldc); store(c1.6, c + 6 * ldc + 16)
       store(c0.7, c + 7 * ldc); store(c1.7, c + 7 * ldc + 16)
     } else {
-      let accumulators = [
-        c0.0, c1.0, c0.1, c1.1, c0.2, c1.2, c0.3, c1.3, c0.4, c1.4, c0.5, c1.5, c0.6, c1.6, c0.7, c1.7,
-      ]
-      for r in 0..<rows {
-        for j in 0..<columns { c[r * ldc + j] = accumulators[r * 2 + j / 16][j % 16] }
+      withUnsafeTemporaryAllocation(of: Float.self, capacity: mr * nr) { buffer in
+        let p = buffer.baseAddress!
+        store(c0.0, p); store(c1.0, p + 16); store(c0.1, p + 32); store(c1.1, p + 48)
+        store(c0.2, p + 64); store(c1.2, p + 80); store(c0.3, p + 96); store(c1.3, p + 112)
+        store(c0.4, p + 128); store(c1.4, p + 144); store(c0.5, p + 160); store(c1.5, p + 176)
+        store(c0.6, p + 192); store(c1.6, p + 208); store(c0.7, p + 224); store(c1.7, p + 240)
+        for r in 0..<rows { (c + r * ldc).update(from: p + r * nr, count: columns) }
       }
     }
   }
