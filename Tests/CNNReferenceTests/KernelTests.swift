@@ -121,6 +121,26 @@ import Testing
     }
   }
 
+  /// Wide rows exercise the vector paths of the im2col gather (stride 1 copies, stride 2 takes the
+  /// even lanes of 32 inputs), including windows that reach into the padding at both ends.
+  @Test func wideRowsMatchDirectLoop() throws {
+    var generator = SeededGenerator(state: 5)
+    for (stride, padding, width) in [(2, 3, 70), (2, 0, 67), (2, 1, 33), (1, 1, 48), (3, 2, 50)] {
+      let kernel = 7
+      let window = Window(kernel: .all(kernel), stride: .all(stride), padding: .symmetric(padding))
+      let spatial = [9, width]
+      let plan = try WindowPlan.make(window, spatial: spatial, ceil: false)
+      let input = Tensor(shape: [1, 2] + spatial, data: Self.randomValues(2 * 9 * width, &generator))
+      let weights = Self.randomValues(3 * 2 * kernel * kernel, &generator)
+      let output = ConvolutionKernel.forward(input, plan: plan, outputs: 3, groups: 1, weights: weights, bias: nil, threads: 2)
+      let expected = Self.naiveConvolution(
+        input, weights: weights, outputs: 3, groups: 1, kernel: [kernel, kernel], stride: [stride, stride], dilation: [1, 1],
+        before: [padding, padding], outExtents: Array(output.shape.dropFirst(2)))
+      let worst = zip(output.data, expected).map { abs($0 - $1) }.max() ?? 0
+      #expect(worst < 1e-4, "stride \(stride) padding \(padding) width \(width)")
+    }
+  }
+
   /// Transposed convolution against the scatter it is defined by.
   @Test func transposedMatchesScatter() throws {
     var generator = SeededGenerator(state: 3)

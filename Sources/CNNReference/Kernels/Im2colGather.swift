@@ -54,6 +54,21 @@ struct Im2colGather: @unchecked Sendable {
           let lineStart = channel + (iz * extent.h + iy) * extent.w + source + (from - first) * step
           if step == 1 {
             (destination + from).update(from: lineStart, count: to - from)
+          } else if step == 2 {
+            // Stride 2: sixteen outputs from 32 contiguous inputs, keeping the even lanes, while
+            // those 32 lie inside the input row.
+            let count = to - from
+            let rowEnd = channel + (iz * extent.h + iy + 1) * extent.w
+            var offset = 0
+            while offset + 16 <= count, lineStart + offset * 2 + 32 <= rowEnd {
+              let pair = UnsafeRawPointer(lineStart + offset * 2).loadUnaligned(as: SIMD32<Float>.self)
+              UnsafeMutableRawPointer(destination + from + offset).storeBytes(of: pair.evenHalf, as: SIMD16<Float>.self)
+              offset += 16
+            }
+            while offset < count {
+              destination[from + offset] = lineStart[offset * 2]
+              offset += 1
+            }
           } else {
             for offset in 0..<(to - from) { destination[from + offset] = lineStart[offset * step] }
           }
