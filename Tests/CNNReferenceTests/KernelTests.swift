@@ -132,9 +132,11 @@ import Testing
       let plan = try WindowPlan.make(window, spatial: spatial, ceil: false)
       let input = Tensor(shape: [1, 2] + spatial, data: Self.randomValues(2 * 9 * width, &generator))
       let weights = Self.randomValues(3 * 2 * kernel * kernel, &generator)
-      let output = ConvolutionKernel.forward(input, plan: plan, outputs: 3, groups: 1, weights: weights, bias: nil, threads: 2)
+      let output = ConvolutionKernel.forward(
+        input, plan: plan, outputs: 3, groups: 1, weights: weights, bias: nil, threads: 2)
       let expected = Self.naiveConvolution(
-        input, weights: weights, outputs: 3, groups: 1, kernel: [kernel, kernel], stride: [stride, stride], dilation: [1, 1],
+        input, weights: weights, outputs: 3, groups: 1, kernel: [kernel, kernel], stride: [stride, stride],
+        dilation: [1, 1],
         before: [padding, padding], outExtents: Array(output.shape.dropFirst(2)))
       let worst = zip(output.data, expected).map { abs($0 - $1) }.max() ?? 0
       #expect(worst < 1e-4, "stride \(stride) padding \(padding) width \(width)")

@@ -108,6 +108,22 @@ import Testing
     #expect(!conv.bias)
   }
 
+  @Test func perSidePaddingFromExpressions() throws {
+    let net = try network(
+      """
+      input x 1x16
+      block causal(d)
+        conv 1 k2 d=d p=d:0
+      end
+      causal(4)
+      """)
+    guard case .convolution(let conv) = net.layers[0].op else {
+      Issue.record("not a conv")
+      return
+    }
+    #expect(conv.window.padding == .explicit(begin: .all(4), end: .all(0)))
+  }
+
   @Test func expectationsResolveLabelsToChainOutputs() throws {
     let net = try network(
       """

@@ -39,6 +39,8 @@ struct Evaluator {
     case .name(let name):
       if let value = parameters[name.value] { return .integer(value) }
       return .word(name.value)
+    case .sides(let before, let after):
+      return .sides([(try integer(before), try integer(after))])
     default:
       return .integer(try integer(expression))
     }
@@ -68,6 +70,9 @@ struct Evaluator {
     case .negate(let operand, let range):
       let value = try integer(operand)
       do { return try Checked.subtract(0, value) } catch { throw overflow(range) }
+    case .sides:
+      throw Failure(
+        diagnostic: Diagnostic(.badArgument, "expected an integer, found per-side amounts", at: expression.range))
     case .binary(let op, let lhs, let rhs):
       let a = try integer(lhs)
       let b = try integer(rhs)

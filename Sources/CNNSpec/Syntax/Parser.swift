@@ -329,7 +329,13 @@ public struct Parser {
     if at(.word), peek(1).kind == .equals {
       let key = try expectWord("an argument name")
       advance()
-      return .keyed(key: key, value: try parseExpression())
+      let value = try parseExpression()
+      // `p=d:0`: per-side amounts given by expressions.
+      if at(.colon), current.range.start == value.range.end {
+        advance()
+        return .keyed(key: key, value: .sides(value, try parseExpression()))
+      }
+      return .keyed(key: key, value: value)
     }
     if at(.word), let shorthand = shorthand(current) {
       advance()

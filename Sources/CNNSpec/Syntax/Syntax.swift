@@ -107,13 +107,15 @@ public indirect enum Expression: Sendable {
   case name(Located<String>)
   case negate(Expression, SourceRange)
   case binary(BinaryOperator, Expression, Expression)
+  /// `BEFORE:AFTER` with expressions on both sides (`p=d:0`), for padding every axis unevenly.
+  case sides(Expression, Expression)
 
   /// The source range of the whole expression.
   public var range: SourceRange {
     switch self {
     case .literal(let range), .negate(_, let range): range
     case .name(let name): name.range
-    case .binary(_, let lhs, let rhs): lhs.range.union(rhs.range)
+    case .binary(_, let lhs, let rhs), .sides(let lhs, let rhs): lhs.range.union(rhs.range)
     }
   }
 }
