@@ -55,3 +55,21 @@ import Testing
     #expect(analysis.totals.trainingBytes == 4 * 8 * 4 + 4 * 4 + analysis.totals.activationBytes)
   }
 }
+
+/// Several named inputs: each starts its own path; the first is the initial trunk.
+@Suite struct MultipleInputTests {
+  @Test func twoInputsMerge() throws {
+    let analysis = try analyze("""
+      input image 3x32x32
+      input mask 1x32x32
+      features: conv 8 k3 p1
+      gate: from mask | conv 8 k1 | sigmoid
+      out: mul features gate
+      """)
+    #expect(analysis.layer("features")?.inputs == ["image"])
+    #expect(analysis.layer("gate")?.inputs == ["mask"])
+    #expect(analysis.layer("out")?.output.shape == [8, 32, 32])
+    // Both inputs count in the forward total: (3 + 1) · 32 · 32 · 4 bytes.
+    #expect(analysis.totals.inputBytes == 4 * 32 * 32 * 4)
+  }
+}
