@@ -59,7 +59,8 @@ import Testing
 /// Several named inputs: each starts its own path; the first is the initial trunk.
 @Suite struct MultipleInputTests {
   @Test func twoInputsMerge() throws {
-    let analysis = try analyze("""
+    let analysis = try analyze(
+      """
       input image 3x32x32
       input mask 1x32x32
       features: conv 8 k3 p1
