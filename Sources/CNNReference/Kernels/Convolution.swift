@@ -45,19 +45,16 @@ enum ConvolutionKernel {
               let target = out.baseAddress! + (sample * outputs + group * outGroup) * n
               if plan.isPointwiseIdentity {
                 // A 1x1 stride-1 unpadded convolution reads its input as the GEMM's B directly.
-                GEMM.multiply(packed: packed.groups[group], n: n, c: target, ldc: n, threads: threads, overwrite: true)
-                { depth, columns, into in
-                  GEMM.packB(
-                    base + depth.lowerBound * n + columns.lowerBound, ldb: n, k: depth.count, n: columns.count,
-                    into: into)
-                }
+                GEMM.multiply(
+                  packed: packed.groups[group], n: n, c: target, ldc: n, threads: threads, overwrite: true,
+                  b: .matrix(base, ldb: n))
               } else {
                 // Implicit GEMM: B (taps × positions) is never stored; its blocks are gathered from
                 // the input while the GEMM packs them.
                 let gather = Im2colGather(input: base, extent: inExtent, plan: plan)
                 GEMM.multiply(
                   packed: packed.groups[group], n: n, c: target, ldc: n, threads: threads, overwrite: true,
-                  packer: gather.pack)
+                  b: .packer(gather.pack))
               }
             }
           }

@@ -74,48 +74,49 @@ enum GEMM {
     func deallocate() { storage.deallocate() }
   }
 
-  /// C[m×n] += A·B with A packed beforehand, on the calling thread (callers parallelise around it).
-  static func multiply(
-    packed: PackedA, n: Int, b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int
-  ) {
-    guard packed.m > 0, n > 0, packed.k > 0 else { return }
-    loops(m: packed.m, columns: 0..<n, k: packed.k, packedA: packed, a: nil, lda: 0, b: b, ldb: ldb, c: c, ldc: ldc)
-  }
-
   /// The BLIS loops for all rows of A and the columns `columns` of B and C, on the calling thread.
   static func blocked(
     m: Int, n columns: Range<Int>, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
     c: UnsafeMutablePointer<Float>, ldc: Int
   ) {
-    loops(m: m, columns: columns, k: k, packedA: nil, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
+    loops(m: m, columns: columns, k: k, packedA: nil, a: a, lda: lda, source: .matrix(b, ldb: ldb), c: c, ldc: ldc)
   }
 
   /// Fills a packed B block: rows `depth` of B, columns `columns`, in micro-panels of nr columns.
   typealias BPacker = (_ depth: Range<Int>, _ columns: Range<Int>, _ into: UnsafeMutablePointer<Float>) -> Void
 
-  /// C[m×n] += A·B where B is never stored: `packer` produces each kc × nc block as the loops need
-  /// it (an implicit GEMM: the convolution's im2col happens while packing). Threads split the
-  /// columns in nr-aligned chunks.
-  /// With `overwrite`, C = A·B: C's previous contents are neither read nor needed (it may be
-  /// uninitialised memory).
+  /// Where B comes from: produced block by block (an implicit GEMM), or a row-major matrix in
+  /// memory whose full nr-column panels the micro-kernel reads in place (rows `ldb` apart); only a
+  /// ragged last panel is packed.
+  enum BSource {
+    case packer(BPacker)
+    case matrix(UnsafePointer<Float>, ldb: Int)
+  }
+
+  /// C[m×n] += A·B with A packed beforehand (C = A·B with `overwrite`: C's previous contents are
+  /// neither read nor needed). Threads split the columns in nr-aligned chunks, or, for few
+  /// columns, the rows in whole mc blocks.
   static func multiply(
     packed: PackedA, n: Int, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int, overwrite: Bool = false,
-    packer: BPacker
+    b source: BSource
   ) {
     guard packed.m > 0, n > 0, packed.k > 0 else { return }
     let chunks = packed.m * n * packed.k < 1 << 18 ? 1 : threads
-    // Few positions (late layers): split the rows, in whole mc blocks, and let each thread pack B.
     let rowBlocks = (packed.m + mc - 1) / mc
     let splitRows = n < 4 * nr * chunks && rowBlocks >= chunks
-    withoutActuallyEscaping(packer) { packer in
+    func run(_ source: BSource) {
       Parallel.run(chunks: chunks) { chunk in
         let columns = splitRows ? 0..<n : Parallel.chunk(chunk, of: chunks, total: n, alignment: nr)
         let blocks = splitRows ? Parallel.chunk(chunk, of: chunks, total: rowBlocks) : 0..<rowBlocks
         guard !columns.isEmpty, !blocks.isEmpty else { return }
         loops(
-          m: packed.m, columns: columns, k: packed.k, packedA: packed, a: nil, lda: 0, b: nil, ldb: 0, c: c, ldc: ldc,
-          packer: packer, rowBlocks: blocks, overwrite: overwrite)
+          m: packed.m, columns: columns, k: packed.k, packedA: packed, a: nil, lda: 0, source: source, c: c, ldc: ldc,
+          rowBlocks: blocks, overwrite: overwrite)
       }
+    }
+    switch source {
+    case .matrix: run(source)
+    case .packer(let packer): withoutActuallyEscaping(packer) { run(.packer($0)) }
     }
   }
 
@@ -123,9 +124,8 @@ enum GEMM {
   /// memory or by `packer`.
   static func loops(
     m: Int, columns: Range<Int>, k: Int, packedA prepacked: PackedA?, a: UnsafePointer<Float>?, lda: Int,
-    b: UnsafePointer<Float>?,
-    ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int, packer: BPacker? = nil, rowBlocks: Range<Int>? = nil,
-    overwrite: Bool = false
+    source: BSource,
+    c: UnsafeMutablePointer<Float>, ldc: Int, rowBlocks: Range<Int>? = nil, overwrite: Bool = false
   ) {
     do {
       let packedA = UnsafeMutablePointer<Float>.allocate(capacity: prepacked == nil ? mc * kc : 1)
@@ -142,10 +142,18 @@ enum GEMM {
         var pc = 0
         while pc < k {
           let kcCurrent = min(kc, k - pc)
-          if let packer {
+          // Each full micro-panel of B is read from `panelB(jr)` with rows `strideB(jr)` apart.
+          var direct: (base: UnsafePointer<Float>, ldb: Int)?
+          switch source {
+          case .packer(let packer):
             packer(pc..<(pc + kcCurrent), jc..<(jc + ncCurrent), packedB)
-          } else {
-            packB(b! + pc * ldb + jc, ldb: ldb, k: kcCurrent, n: ncCurrent, into: packedB)
+          case .matrix(let b, let ldb):
+            direct = (b + pc * ldb + jc, ldb)
+            let full = ncCurrent / nr * nr
+            if full < ncCurrent {
+              packB(
+                b + pc * ldb + jc + full, ldb: ldb, k: kcCurrent, n: ncCurrent - full, into: packedB + full * kcCurrent)
+            }
           }
           // Loop 3: row blocks of height mc.
           var ic = (rowBlocks?.lowerBound ?? 0) * mc
@@ -167,9 +175,12 @@ enum GEMM {
               while ir < mcCurrent {
                 let mrCurrent = min(mr, mcCurrent - ir)
                 let cTile = c + (ic + ir) * ldc + jc + jr
+                let inPlace = direct != nil && nrCurrent == nr
                 microKernel(
-                  k: kcCurrent, a: panelA + ir * kcCurrent, b: packedB + jr * kcCurrent,
-                  c: cTile, ldc: ldc, rows: mrCurrent, columns: nrCurrent, readsC: !(overwrite && pc == 0))
+                  k: kcCurrent, a: panelA + ir * kcCurrent,
+                  b: inPlace ? direct!.base + jr : UnsafePointer(packedB + jr * kcCurrent),
+                  bStride: inPlace ? direct!.ldb : nr, c: cTile, ldc: ldc, rows: mrCurrent, columns: nrCurrent,
+                  readsC: !(overwrite && pc == 0))
                 ir += mr
               }
               jr += nr
@@ -259,7 +270,8 @@ enum GEMM {
   /// C tile (rows × columns of an mr × nr tile) += A micro-panel · B micro-panel.
   @inline(__always)
   static func microKernel(
-    k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
+    k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, bStride: Int = nr, c: UnsafeMutablePointer<Float>,
+    ldc: Int,
     rows: Int, columns: Int, readsC: Bool = true
   ) {
     var c0 = (
@@ -305,7 +317,7 @@ enum GEMM {
       fma(&c0.6, &c1.6, pa[6], b0, b1)
       fma(&c0.7, &c1.7, pa[7], b0, b1)
       pa += mr
-      pb += nr
+      pb += bStride
     }
     if full {
       store(c0.0, c); store(c1.0, c + 16)
