@@ -27,63 +27,32 @@ enum PoolingKernel {
       return (positions, padded)
     }
     let (tz, ty, tx) = (taps(plan.axes[0]), taps(plan.axes[1]), taps(plan.axes[2]))
-    let planes = input.batch * input.channels
-    let chunks = planes * outExtent.volume < 1 << 16 ? 1 : threads
+    let padded = (tz.padded, ty.padded, tx.padded)
+    let chunks = input.batch * input.channels * outExtent.volume < 1 << 16 ? 1 : threads
+      padded: (tz.padded, ty.padded, tx.padded),
+      chunks: input.batch * input.channels * outExtent.volume < 1 << 16 ? 1 : threads
+    )
     if plan.axes.allSatisfy({ $0.dilation == 1 }) {
-      contiguous(
-        input, into: &output, extent: extent, outExtent: outExtent, taps: (tz, ty, tx), kind: kind, chunks: chunks)
-      return output
-    }
-    input.data.withUnsafeBufferPointer { source in
-      output.data.withUnsafeMutableBufferPointer { target in
-        let (source, target) = (source.baseAddress!, target.baseAddress!)
-        Parallel.run(chunks: chunks) { chunk in
-          for plane in Parallel.chunk(chunk, of: chunks, total: planes) {
-            let base = source + plane * extent.volume
-            var out = target + plane * outExtent.volume
-            for od in 0..<outExtent.d {
-              for oy in 0..<outExtent.h {
-                for ox in 0..<outExtent.w {
-                  var best = -Float.infinity
-                  var sum: Float = 0
-                  for iz in tz.positions[od] {
-                    for iy in ty.positions[oy] {
-                      let line = base + (iz * extent.h + iy) * extent.w
-                      for ix in tx.positions[ox] {
-                        let value = line[ix]
-                        best = max(best, value)
-                        sum += value
-                      }
-                    }
-                  }
-                  let divisor = tz.padded[od] * ty.padded[oy] * tx.padded[ox]
-                  out.pointee = kind == .max ? (best == -.infinity ? 0 : best) : sum / Float(max(divisor, 1))
-                  out += 1
-                }
-              }
-            }
-          }
-        }
-      }
+      // Undilated windows: each window's taps inside the input are one contiguous run per axis.
+      func runs(_ positions: [[Int]]) -> [Range<Int>] { positions.map { ($0.first ?? 0)..<(($0.last ?? -1) + 1) } }
+      pool(
+        input, into: &output, extent: extent, outExtent: outExtent,
+        taps: (runs(tz.positions), runs(ty.positions), runs(tx.positions)),
+        padded: padded, kind: kind, chunks: chunks)
+    } else {
+      pool(
+        input, into: &output, extent: extent, outExtent: outExtent, taps: (tz.positions, ty.positions, tx.positions),
+        padded: padded, kind: kind, chunks: chunks)
     }
     return output
   }
 
-  /// The common case of undilated windows: each window's taps inside the input form one
-  /// contiguous run per axis, so the loops run over plain index ranges.
-  static func contiguous(
-    _ input: Tensor, into output: inout Tensor, extent: Extent3, outExtent: Extent3,
-    taps: (
-      z: (positions: [[Int]], padded: [Int]), y: (positions: [[Int]], padded: [Int]),
-      x: (positions: [[Int]], padded: [Int])
-    ),
-    kind: PoolingKind, chunks: Int
+  /// The pooling loops over every output, with each output's taps per axis given as a collection
+  /// of input positions (ranges for undilated windows, lists otherwise).
+  static func pool<Taps: Collection<Int>>(
+    _ input: Tensor, into output: inout Tensor, extent: Extent3, outExtent: Extent3, taps: ([Taps], [Taps], [Taps]),
+    padded: ([Int], [Int], [Int]), kind: PoolingKind, chunks: Int
   ) {
-    func runs(_ axis: (positions: [[Int]], padded: [Int])) -> [Range<Int>] {
-      axis.positions.map { ($0.first ?? 0)..<(($0.last ?? -1) + 1) }
-    }
-    let (rz, ry, rx) = (runs(taps.z), runs(taps.y), runs(taps.x))
-    let divisors = taps.z.padded.flatMap { dz in taps.y.padded.map { dy in dz * dy } }
     let planes = input.batch * input.channels
     input.data.withUnsafeBufferPointer { source in
       output.data.withUnsafeMutableBufferPointer { target in
@@ -94,15 +63,14 @@ enum PoolingKernel {
             var out = target + plane * outExtent.volume
             for od in 0..<outExtent.d {
               for oy in 0..<outExtent.h {
-                let rows = divisors[od * outExtent.h + oy]
+                let rows = padded.0[od] * padded.1[oy]
                 for ox in 0..<outExtent.w {
                   var best = -Float.infinity
                   var sum: Float = 0
-                  let columns = rx[ox]
-                  for iz in rz[od] {
-                    for iy in ry[oy] {
+                  for iz in taps.0[od] {
+                    for iy in taps.1[oy] {
                       let line = base + (iz * extent.h + iy) * extent.w
-                      for ix in columns {
+                      for ix in taps.2[ox] {
                         let value = line[ix]
                         best = max(best, value)
                         sum += value
@@ -110,7 +78,7 @@ enum PoolingKernel {
                     }
                   }
                   out.pointee =
-                    kind == .max ? (best == -.infinity ? 0 : best) : sum / Float(max(rows * taps.x.padded[ox], 1))
+                    kind == .max ? (best == -.infinity ? 0 : best) : sum / Float(max(rows * padded.2[ox], 1))
                   out += 1
                 }
               }
