@@ -29,9 +29,6 @@ enum PoolingKernel {
     let (tz, ty, tx) = (taps(plan.axes[0]), taps(plan.axes[1]), taps(plan.axes[2]))
     let padded = (tz.padded, ty.padded, tx.padded)
     let chunks = input.batch * input.channels * outExtent.volume < 1 << 16 ? 1 : threads
-      padded: (tz.padded, ty.padded, tx.padded),
-      chunks: input.batch * input.channels * outExtent.volume < 1 << 16 ? 1 : threads
-    )
     if plan.axes.allSatisfy({ $0.dilation == 1 }) {
       // Undilated windows: each window's taps inside the input are one contiguous run per axis.
       func runs(_ positions: [[Int]]) -> [Range<Int>] { positions.map { ($0.first ?? 0)..<(($0.last ?? -1) + 1) } }
