@@ -31,7 +31,7 @@ struct BenchCommand {
     for operand in options.operands {
       guard let source = environment.loadSpec(operand) else { return .usage }
       let run = SpecRun(source, options: options)
-      guard let analysis = run.analysis, analysis.isComplete, !run.fails(strict: false) else {
+      guard let analysis = run.analysis, analysis.isComplete, run.structuralErrors.isEmpty else {
         environment.writeError(run.renderedDiagnostics(style: Tool(environment: environment).errorStyle))
         return .failure
       }

@@ -15,9 +15,7 @@ struct DiffCommand {
     for operand in options.operands {
       guard let source = environment.loadSpec(operand) else { return .usage }
       let run = SpecRun(source, options: options)
-      let errors = run.diagnostics.filter {
-        $0.severity == .error && $0.code != .expectFailed && $0.code != .budgetExceeded
-      }
+      let errors = run.structuralErrors
       environment.writeError(errors.map { DiagnosticRenderer.text($0, source: source, style: style) + "\n" }.joined())
       guard let analysis = run.analysis, analysis.isComplete, errors.isEmpty else { return .failure }
       analyses.append(analysis)

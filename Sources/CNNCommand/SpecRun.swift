@@ -27,6 +27,12 @@ struct SpecRun {
       : SpecCompiler.compile(source, inputShapes: options.inputShapes)
   }
 
+  /// Errors that leave the network undefined or unanalysable: every error except failed `expect`
+  /// lines and budgets (which `verify`, `bench` and `diff` do not judge).
+  var structuralErrors: [Diagnostic] {
+    diagnostics.filter { $0.severity == .error && $0.code != .expectFailed && $0.code != .budgetExceeded }
+  }
+
   /// Whether the run fails: an error, or (strict) a warning.
   func fails(strict: Bool) -> Bool {
     diagnostics.contains { $0.severity == .error || (strict && $0.severity == .warning) }

@@ -19,7 +19,10 @@ struct SummaryCommand {
         continue
       }
       let run = SpecRun(source, options: options)
-      if format != "json" { environment.writeError(run.renderedDiagnostics(style: tool.errorStyle)) }
+      // JSON reports carry their diagnostics; a spec that yields no report shows them on stderr.
+      if format != "json" || run.analysis == nil {
+        environment.writeError(run.renderedDiagnostics(style: tool.errorStyle))
+      }
       if run.fails(strict: false), exit == .success { exit = .failure }
       guard let analysis = run.analysis else { continue }
       let reportOptions = SummaryReport.Options(exact: options.exact, style: tool.outputStyle)

@@ -18,11 +18,8 @@ struct VerifyCommand {
     let tool = Tool(environment: environment)
     let run = SpecRun(source, options: options)
     environment.writeError(
-      run.renderedDiagnostics(style: tool.errorStyle).isEmpty
-        ? ""
-        : run.diagnostics.filter { $0.severity == .error }.map { DiagnosticRenderer.text($0, source: source) + "\n" }
-          .joined())
-    guard let analysis = run.analysis, analysis.isComplete, !run.fails(strict: false) else { return .failure }
+      run.structuralErrors.map { DiagnosticRenderer.text($0, source: source, style: tool.errorStyle) + "\n" }.joined())
+    guard let analysis = run.analysis, analysis.isComplete, run.structuralErrors.isEmpty else { return .failure }
     let needed = Self.memoryNeeded(analysis)
     let allowed = options.maxMemory ?? Int(ProcessInfo.processInfo.physicalMemory / 2)
     guard needed <= allowed else {

@@ -118,6 +118,15 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
     #expect(junk.code == 1)
     #expect(junk.out.hasSuffix("2 specs checked: 0 passed, 2 failed\n"))
     #expect(run(["lenet5", "--input", "1x28x28"]).code == 1, "LeNet at 28x28 cannot reach its fc layers' expect lines")
+    // verify and diff do not judge expect lines: LeNet at 36x36 fails its shape expectations but
+    // runs; a broken spec in JSON mode still says why on stderr.
+    #expect(run(["verify", "lenet5", "--input", "1x36x36"]).code == 0)
+    let brokenJSON = run([broken.path, "--format", "json"])
+    #expect(brokenJSON.code == 1)
+    #expect(brokenJSON.out.contains("\"code\": \"expect-failed\""), "the report carries its diagnostics")
+    let unparsable = folder.appendingPathComponent("unparsable.cnn")
+    try "input x 3x8x8\ncnv 8 k3\n".write(to: unparsable, atomically: true, encoding: .utf8)
+    #expect(run([unparsable.path, "--format", "json"]).error.contains("unknown layer type 'cnv'"))
   }
 
   @Test func verify() {
