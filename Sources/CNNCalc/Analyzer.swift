@@ -95,7 +95,7 @@ struct AnalysisRun {
     let elements = try Checked.product(computed.shape)
     guard elements <= 1 << 48 else {
       throw LayerProblem(
-        .tooLarge, "the output \(LayerCalculator.shapeText(computed.shape)) has more than 2^48 elements")
+        .tooLarge, "the output \(ExtentText.of(computed.shape)) has more than 2^48 elements")
     }
     let facts = LayerFacts(
       index: index, name: layer.name, op: layer.op.keyword, inputs: layer.inputs.map { network.name(of: $0) },

@@ -38,7 +38,8 @@ enum ExpectationChecker {
       return compare(subject, actual: actual, comparison: comparison, claimed: claimed, tolerance: tolerance)
     case .shape(let shape):
       guard let tensor, tensor.shape != shape else { return nil }
-      return "expected \(expectation.layer ?? "") to have shape \(dims(shape)), actual \(dims(tensor.shape))"
+      return
+        "expected \(expectation.layer ?? "") to have shape \(ExtentText.of(shape)), actual \(ExtentText.of(tensor.shape))"
     case .receptiveField(let size, let jump, let start):
       guard let tensor else { return nil }
       guard case .regular(let field) = tensor.receptiveField else {
@@ -52,7 +53,8 @@ enum ExpectationChecker {
         guard let claimed else { continue }
         let expanded = claimed.count == 1 ? Array(repeating: claimed[0], count: actual.count) : claimed
         if expanded != actual {
-          return "expected \(expectation.layer ?? "") receptive-field \(name) \(list(claimed)), actual \(list(actual))"
+          return
+            "expected \(expectation.layer ?? "") receptive-field \(name) \(ExtentText.of(claimed)), actual \(ExtentText.of(actual))"
         }
       }
       return nil
@@ -121,10 +123,6 @@ enum ExpectationChecker {
       "expected \(subject) \(claim)\(toleranceText), actual \(Grouping.exact(actual)) (\(sign)\(Grouping.exact(difference))\(relative))"
   }
 
-  static func dims(_ shape: [Int]) -> String { shape.map(String.init).joined(separator: "x") }
-  static func list(_ values: [Rational]) -> String {
-    Set(values).count == 1 ? values[0].description : values.map(\.description).joined(separator: "x")
-  }
 }
 
 /// Number formatting shared by messages: digit grouping with commas, exact rationals.

@@ -89,10 +89,8 @@ enum FindingReporter {
     case .whole: return "whole input"
     case .irregular: return "irregular"
     case .regular(let regular):
-      func list(_ values: [Rational]) -> String {
-        Set(values).count == 1 ? "\(values[0])" : values.map(\.description).joined(separator: "x")
-      }
-      return "size \(list(regular.size)) jump \(list(regular.jump)) start \(list(regular.start))"
+      return
+        "size \(ExtentText.of(regular.size)) jump \(ExtentText.of(regular.jump)) start \(ExtentText.of(regular.start))"
     }
   }
 }

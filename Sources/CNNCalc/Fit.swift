@@ -92,9 +92,9 @@ extension AnalysisRun {
         .first
       var addition: String
       if let everywhere {
-        addition = "network input \(text(everywhere.extents)) fits every layer (cnncalc fit)"
+        addition = "network input \(ExtentText.of(everywhere.extents)) fits every layer (cnncalc fit)"
       } else if let local {
-        addition = "network input \(text(local.extents)) fits every layer up to \(name) (cnncalc fit)"
+        addition = "network input \(ExtentText.of(local.extents)) fits every layer up to \(name) (cnncalc fit)"
       } else {
         continue
       }
@@ -102,5 +102,4 @@ extension AnalysisRun {
     }
   }
 
-  private func text(_ extents: [Int]) -> String { extents.map(String.init).joined(separator: "x") }
 }

@@ -66,6 +66,6 @@ extension LayerCalculator {
   }
 
   static func describe(_ inputs: [TensorFacts]) -> String {
-    inputs.map { "'\($0.name)' (\(shapeText($0.shape)))" }.joined(separator: " and ")
+    inputs.map { "'\($0.name)' (\(ExtentText.of($0.shape)))" }.joined(separator: " and ")
   }
 }

@@ -168,7 +168,7 @@ extension LayerCalculator {
   static func globalPooling(_ input: TensorFacts) throws -> LayerResult {
     guard input.spatialRank > 0 else {
       throw LayerProblem(
-        .rankMismatch, "global pooling needs spatial axes; its input is flat \(shapeText(input.shape))")
+        .rankMismatch, "global pooling needs spatial axes; its input is flat \(ExtentText.of(input.shape))")
     }
     return LayerResult(
       shape: [input.shape[0]] + Array(repeating: 1, count: input.spatialRank), receptiveField: .whole,

@@ -108,7 +108,8 @@ enum LayerCalculator {
   static func axes(_ values: AxisValues, _ what: String, _ input: TensorFacts) throws(LayerProblem) -> [Int] {
     guard input.spatialRank > 0 else {
       throw LayerProblem(
-        .rankMismatch, "this layer needs spatial axes, but its input '\(input.name)' is flat \(shapeText(input.shape))",
+        .rankMismatch,
+        "this layer needs spatial axes, but its input '\(input.name)' is flat \(ExtentText.of(input.shape))",
         hint: "apply it before flatten or the fully connected layers")
     }
     guard let resolved = values.resolved(rank: input.spatialRank) else {
@@ -118,8 +119,6 @@ enum LayerCalculator {
     }
     return resolved
   }
-
-  static func shapeText(_ shape: [Int]) -> String { shape.map(String.init).joined(separator: "x") }
 
   static func flattened(_ field: ReceptiveField) -> ReceptiveField {
     field == .whole ? .whole : .irregular
@@ -138,8 +137,8 @@ enum LayerCalculator {
     guard try Checked.product(shape) == count else {
       throw LayerProblem(
         .elementCountMismatch,
-        "reshape to \(shapeText(shape)) needs \(try Checked.product(shape)) elements; "
-          + "the input \(shapeText(input.shape)) has \(count)")
+        "reshape to \(ExtentText.of(shape)) needs \(try Checked.product(shape)) elements; "
+          + "the input \(ExtentText.of(input.shape)) has \(count)")
     }
     let keepsField = shape.count == input.shape.count && Array(shape.dropFirst()) == Array(input.shape.dropFirst())
     return LayerResult(

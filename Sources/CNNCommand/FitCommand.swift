@@ -24,10 +24,8 @@ struct FitCommand {
     return .success
   }
 
-  private func extents(_ values: [Int]) -> String { values.map(String.init).joined(separator: "x") }
-
   private func text(_ report: Fit.Report, analysis: Analysis, source: SourceFile) -> String {
-    let declared = extents(report.declared)
+    let declared = ExtentText.of(report.declared)
     var lines = ["\(analysis.network.name): input '\(report.inputName)' declared \(declared)"]
     let problems = analysis.diagnostics.filter { [.truncation, .ceilWindowDropped, .partialWindow].contains($0.code) }
     lines.append(
@@ -49,7 +47,7 @@ struct FitCommand {
         "input \(axisWord) within ±\(options.radius) of \(declared) that fit every layer exactly, nearest first:")
       for candidate in fitting.prefix(12) {
         let delta = zip(candidate.extents, report.declared).map { $0 - $1 }.first { $0 != 0 } ?? 0
-        lines.append("  \(extents(candidate.extents))  (\(delta >= 0 ? "+" : "")\(delta))")
+        lines.append("  \(ExtentText.of(candidate.extents))  (\(delta >= 0 ? "+" : "")\(delta))")
       }
       if fitting.count > 12 { lines.append("  … and \(fitting.count - 12) more") }
     }

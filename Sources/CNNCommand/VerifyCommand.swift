@@ -80,8 +80,8 @@ enum VerifyReport {
       let gflops =
         check.macs > 0 && check.seconds > 0 ? String(format: "%.1f", 2 * Double(check.macs) / check.seconds / 1e9) : ""
       table.rows.append([
-        String(repeating: "  ", count: facts.depth) + check.name, dims(check.calculatedShape),
-        dims(check.measuredShape), field, Humanize.bytes(check.measuredBytes),
+        String(repeating: "  ", count: facts.depth) + check.name, ExtentText.of(check.calculatedShape),
+        ExtentText.of(check.measuredShape), field, Humanize.bytes(check.measuredBytes),
         check.passed ? ok : bad, String(format: "%.2f", check.seconds * 1000), gflops,
       ])
     }
@@ -101,5 +101,4 @@ enum VerifyReport {
     return table.render(box: style.boxDrawing) + "\n" + summary + "\n"
   }
 
-  static func dims(_ shape: [Int]) -> String { shape.map(String.init).joined(separator: "x") }
 }

@@ -5,7 +5,7 @@ import CNNSpec
 public enum DiffReport {
   static func layerSummary(_ layer: LayerFacts?, _ diff: NetworkDiff, network: Network?) -> String {
     guard let layer, let network else { return "" }
-    let shape = layer.output.shape.map(String.init).joined(separator: "x")
+    let shape = ExtentText.of(layer.output.shape)
     return "\(OperatorText.describe(network.layers[layer.index].op)) → \(shape)"
   }
 

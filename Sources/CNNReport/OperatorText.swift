@@ -16,7 +16,7 @@ public enum OperatorText {
       return ([op.keyword] + window(pool.window) + (pool.ceilMode ? ["ceil"] : [])).joined(separator: " ")
     case .adaptivePooling(_, let size): return "\(op.keyword) \(axes(size))"
     case .fullyConnected(_, let bias): return bias ? "fc" : "fc bias=off"
-    case .reshape(let shape): return "reshape \(shape.map(String.init).joined(separator: "x"))"
+    case .reshape(let shape): return "reshape \(ExtentText.of(shape))"
     case .batchNorm(let affine): return affine ? "bn" : "bn affine=off"
     case .localResponseNorm(let size): return "lrn \(size)"
     case .activation(.leakyRelu(let slope)): return "leakyrelu \(slope)"
@@ -32,7 +32,7 @@ public enum OperatorText {
     }
   }
 
-  private static func axes(_ values: AxisValues) -> String { values.values.map(String.init).joined(separator: "x") }
+  private static func axes(_ values: AxisValues) -> String { ExtentText.of(values.values) }
 
   private static func window(_ window: Window) -> [String] {
     var parts = ["k\(axes(window.kernel))"]
@@ -48,10 +48,7 @@ public enum OperatorText {
     case .valid: return "p=valid"
     case .explicit(let begin, let end):
       if begin == end { return begin.values.allSatisfy { $0 == 0 } ? nil : "p\(axes(begin))" }
-      let count = max(begin.values.count, end.values.count)
-      let b = begin.values.count == 1 ? Array(repeating: begin.values[0], count: count) : begin.values
-      let e = end.values.count == 1 ? Array(repeating: end.values[0], count: count) : end.values
-      return "p=" + zip(b, e).map { "\($0):\($1)" }.joined(separator: "x")
+      return "p=" + ExtentText.sides(begin: begin, end: end)
     }
   }
 }

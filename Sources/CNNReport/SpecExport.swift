@@ -45,10 +45,7 @@ public enum SpecExport {
     case .valid: return .string("valid")
     case .explicit(let begin, let end):
       if begin == end { return axes(begin) }
-      let count = max(begin.values.count, end.values.count)
-      let b = begin.values.count == 1 ? Array(repeating: begin.values[0], count: count) : begin.values
-      let e = end.values.count == 1 ? Array(repeating: end.values[0], count: count) : end.values
-      return .string(zip(b, e).map { "\($0):\($1)" }.joined(separator: "x"))
+      return .string(ExtentText.sides(begin: begin, end: end))
     }
   }
 
@@ -107,7 +104,7 @@ public enum SpecExport {
     let subject = expectation.layer.map { $0 + " " } ?? ""
     switch expectation.claim {
     case .shape(let shape):
-      return subject + shape.map(String.init).joined(separator: "x")
+      return subject + ExtentText.of(shape)
     case .receptiveField(let size, let jump, let start):
       func list(_ values: [Rational]) -> String { values.map(decimal).joined(separator: "x") }
       var text = subject + "rf " + list(size)

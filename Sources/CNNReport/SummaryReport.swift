@@ -29,7 +29,7 @@ public enum SummaryReport {
     for input in analysis.inputs {
       let size = ((try? Checked.product(input.shape)) ?? 0) * analysis.options.batch * analysis.options.dtype.size
       rows.append(
-        [input.name, "input", shapeText(input.shape), "", "", bytes(size)] + fieldCells(input.receptiveField))
+        [input.name, "input", ExtentText.of(input.shape), "", "", bytes(size)] + fieldCells(input.receptiveField))
     }
     for layer in analysis.layers {
       let indent = String(repeating: "  ", count: layer.depth)
@@ -37,7 +37,7 @@ public enum SummaryReport {
       let memory = layer.storage == .allocated ? bytes(layer.activationBytes) : layer.storage.rawValue
       rows.append(
         [
-          indent + layer.name, OperatorText.describe(op), shapeText(layer.output.shape),
+          indent + layer.name, OperatorText.describe(op), ExtentText.of(layer.output.shape),
           layer.params == 0 ? "" : count(layer.params), layer.macs == 0 ? "" : count(layer.macs), memory,
         ]
           + fieldCells(layer.output.receptiveField))
@@ -45,20 +45,14 @@ public enum SummaryReport {
     return rows
   }
 
-  static func shapeText(_ shape: [Int]) -> String { shape.map(String.init).joined(separator: "x") }
-
   static func fieldCells(_ field: ReceptiveField) -> [String] {
     switch field {
     case .whole: return ["whole", "", ""]
     case .irregular: return ["irregular", "", ""]
     case .regular(let regular):
       if regular.size.isEmpty { return ["", "", ""] }
-      return [axes(regular.size), axes(regular.jump), axes(regular.start)]
+      return [ExtentText.of(regular.size), ExtentText.of(regular.jump), ExtentText.of(regular.start)]
     }
-  }
-
-  static func axes(_ values: [Rational]) -> String {
-    Set(values).count == 1 ? values[0].description : values.map(\.description).joined(separator: "x")
   }
 
   /// The aligned table followed by the totals.
@@ -89,7 +83,7 @@ public enum SummaryReport {
       let size = ((try? Checked.product(input.shape)) ?? 0) * analysis.options.batch * analysis.options.dtype.size
       rows.append(
         [
-          input.name, "0", "input", "", shapeText([analysis.options.batch] + input.shape), "0", "0", "0", "0",
+          input.name, "0", "input", "", ExtentText.of([analysis.options.batch] + input.shape), "0", "0", "0", "0",
           String(size),
           Storage.allocated.rawValue,
         ] + fieldCells(input.receptiveField))
@@ -98,7 +92,7 @@ public enum SummaryReport {
       rows.append(
         [
           layer.name, String(layer.depth), OperatorText.describe(analysis.network.layers[layer.index].op),
-          layer.inputs.joined(separator: " "), shapeText([analysis.options.batch] + layer.output.shape),
+          layer.inputs.joined(separator: " "), ExtentText.of([analysis.options.batch] + layer.output.shape),
           String(layer.params), String(layer.buffers), String(layer.macs), String(layer.otherOps),
           String(layer.activationBytes), layer.storage.rawValue,
         ] + fieldCells(layer.output.receptiveField))
@@ -107,7 +101,7 @@ public enum SummaryReport {
   }
 
   static func title(_ analysis: Analysis) -> String {
-    let inputs = analysis.inputs.map { "\($0.name) \(shapeText($0.shape))" }.joined(separator: ", ")
+    let inputs = analysis.inputs.map { "\($0.name) \(ExtentText.of($0.shape))" }.joined(separator: ", ")
     return "\(analysis.network.name) — \(inputs), batch \(analysis.options.batch), \(analysis.options.dtype.rawValue)"
   }
 

@@ -114,9 +114,14 @@ public enum Verifier {
       }
       let sizes = probe.size.map(Rational.init)
       var problems: [String] = []
-      if sizes != field.size { problems.append("size \(list(field.size)) vs measured \(list(sizes))") }
+      if sizes != field.size {
+        problems.append(
+          "size \(ExtentText.of(field.size, collapsing: false)) vs measured \(ExtentText.of(sizes, collapsing: false))")
+      }
       if probe.centre != expectedCentre {
-        problems.append("centre of unit \(probe.unit) \(list(expectedCentre)) vs measured \(list(probe.centre))")
+        problems.append(
+          "centre of unit \(probe.unit) \(ExtentText.of(expectedCentre, collapsing: false)) vs measured \(ExtentText.of(probe.centre, collapsing: false))"
+        )
       }
       for axis in field.jump.indices {
         if let jump = probe.jump[axis], jump != field.jump[axis] {
@@ -149,5 +154,4 @@ public enum Verifier {
     return result
   }
 
-  static func list(_ values: [Rational]) -> String { values.map(\.description).joined(separator: "x") }
 }

@@ -64,7 +64,7 @@ if CommandLine.arguments.dropFirst().first == "layers", CommandLine.arguments.co
   for (index, layer) in analysis.layers.enumerated() {
     let median = times[index].sorted()[3]
     let gflops = layer.macs > 0 ? 2 * Double(layer.macs) / median / 1e9 : 0
-    let shape = layer.output.shape.map(String.init).joined(separator: "x")
+    let shape = ExtentText.of(layer.output.shape)
     print(
       pad(layer.name, 28) + pad(layer.op, 10) + pad(shape, 16) + pad(String(format: median * 1000), 10)
         + String(format: gflops))

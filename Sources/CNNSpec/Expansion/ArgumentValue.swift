@@ -14,7 +14,7 @@ enum ArgumentValue {
   var description: String {
     switch self {
     case .integer(let value): "\(value)"
-    case .dimensions(let values): values.map(String.init).joined(separator: "x")
+    case .dimensions(let values): ExtentText.of(values)
     case .sides(let sides): sides.map { "\($0.begin):\($0.end)" }.joined(separator: "x")
     case .decimal(let value): "\(value)"
     case .word(let word): "'\(word)'"
