@@ -29,7 +29,12 @@ public enum Fit {
 
     /// The candidates that fit everywhere, nearest to the declared size first (larger wins a tie).
     public var fitting: [Candidate] {
-      candidates.filter(\.fitsEverywhere).sorted {
+      nearestFirst(candidates.filter(\.fitsEverywhere))
+    }
+
+    /// `candidates` ordered by distance from the declared size, the larger size first on a tie.
+    func nearestFirst(_ candidates: [Candidate]) -> [Candidate] {
+      candidates.sorted {
         distance($0) != distance($1) ? distance($0) < distance($1) : $0.extents[0] > $1.extents[0]
       }
     }
@@ -84,12 +89,9 @@ extension AnalysisRun {
     let everywhere = report.fitting.first
     for index in diagnostics.indices where diagnostics[index].code == .truncation {
       guard let name = diagnostics[index].layer, let position = layerIndex[name] else { continue }
-      let local = report.candidates.filter { $0.isValid && ($0.firstProblem ?? Int.max) > position }
-        .sorted {
-          report.distance($0) != report.distance($1)
-            ? report.distance($0) < report.distance($1) : $0.extents[0] > $1.extents[0]
-        }
-        .first
+      let local = report.nearestFirst(
+        report.candidates.filter { $0.isValid && ($0.firstProblem ?? Int.max) > position }
+      ).first
       var addition: String
       if let everywhere {
         addition = "network input \(ExtentText.of(everywhere.extents)) fits every layer (cnncalc fit)"

@@ -108,20 +108,19 @@ public struct Engine: Sendable {
       progress?(index, network.layers.count)
       let id = TensorID.layer(index)
       let source = layer.inputs[0]
-      var shares = false
-      switch layer.op {
-      case .flatten, .reshape, .identity: shares = true
-      default:
-        if Self.inPlaceKeywords.contains(layer.op.keyword), case .layer = source, remaining[source] == 1,
-          !outputs.contains(source)
-        {
-          shares = true
-        }
+      // Views share their input's buffer; an in-place layer takes its input out of `values`, so
+      // that the kernel owns the only reference and writes over it without a copy.
+      var isView = false
+      if case .flatten = layer.op { isView = true }
+      if case .reshape = layer.op { isView = true }
+      if case .identity = layer.op { isView = true }
+      var writesInPlace = false
+      if !isView, Self.inPlaceKeywords.contains(layer.op.keyword), case .layer = source, remaining[source] == 1,
+        !outputs.contains(source)
+      {
+        writesInPlace = true
       }
-      // An in-place layer takes its input out of `values`, so that the kernel owns the only
-      // reference and writes over it without a copy.
-      let writesInPlace =
-        shares && layer.op.keyword != "flatten" && layer.op.keyword != "reshape" && layer.op.keyword != "identity"
+      let shares = isView || writesInPlace
       var operands = layer.inputs.map { writesInPlace ? values.removeValue(forKey: $0)! : values[$0]! }
       let begin = DispatchTime.now().uptimeNanoseconds
       let output = try runner.run(layer, index: index, inputs: &operands, inPlace: writesInPlace)

@@ -3,7 +3,7 @@ import CNNSpec
 
 /// `cnncalc diff` in text, Markdown and JSON.
 public enum DiffReport {
-  static func layerSummary(_ layer: LayerFacts?, _ diff: NetworkDiff, network: Network?) -> String {
+  static func layerSummary(_ layer: LayerFacts?, network: Network?) -> String {
     guard let layer, let network else { return "" }
     let shape = ExtentText.of(layer.output.shape)
     return "\(OperatorText.describe(network.layers[layer.index].op)) → \(shape)"
@@ -28,7 +28,7 @@ public enum DiffReport {
       let what =
         change.change == .changed ? "changed: " + change.fields.joined(separator: ", ") : change.change.rawValue
       return [
-        change.name, what, layerSummary(change.old, diff, network: old), layerSummary(change.new, diff, network: new),
+        change.name, what, layerSummary(change.old, network: old), layerSummary(change.new, network: new),
         countDelta(\.params), countDelta(\.macs),
       ]
     }

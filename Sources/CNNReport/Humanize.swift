@@ -11,8 +11,7 @@ public enum Humanize {
 
   /// Bytes with binary suffixes: 1161600 → `1.11 MiB`.
   public static func bytes(_ value: Int) -> String {
-    let text = scaled(value, base: 1024, units: [" B", " KiB", " MiB", " GiB", " TiB", " PiB", " EiB"])
-    return text
+    scaled(value, base: 1024, units: [" B", " KiB", " MiB", " GiB", " TiB", " PiB", " EiB"])
   }
 
   private static func scaled(_ value: Int, base: Int, units: [String]) -> String {

@@ -34,9 +34,9 @@ enum GEMM {
       let columns = splitRows ? 0..<n : Parallel.chunk(chunk, of: chunks, total: n, alignment: nr)
       let rows = splitRows ? Parallel.chunk(chunk, of: chunks, total: m, alignment: mr) : 0..<m
       guard !columns.isEmpty, !rows.isEmpty else { return }
-      blocked(
-        m: rows.count, n: columns, k: k, a: a + rows.lowerBound * lda, lda: lda, b: b, ldb: ldb,
-        c: c + rows.lowerBound * ldc, ldc: ldc)
+      loops(
+        m: rows.count, columns: columns, k: k, packedA: nil, a: a + rows.lowerBound * lda, lda: lda,
+        source: .matrix(b, ldb: ldb), c: c + rows.lowerBound * ldc, ldc: ldc)
     }
   }
 
@@ -73,14 +73,6 @@ enum GEMM {
     }
 
     func deallocate() { storage.deallocate() }
-  }
-
-  /// The BLIS loops for all rows of A and the columns `columns` of B and C, on the calling thread.
-  static func blocked(
-    m: Int, n columns: Range<Int>, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-    c: UnsafeMutablePointer<Float>, ldc: Int
-  ) {
-    loops(m: m, columns: columns, k: k, packedA: nil, a: a, lda: lda, source: .matrix(b, ldb: ldb), c: c, ldc: ldc)
   }
 
   /// Fills a packed B block: rows `depth` of B, columns `columns`, in micro-panels of nr columns.
