@@ -27,7 +27,7 @@ public enum SummaryReport {
     func bytes(_ value: Int) -> String { exact ? Grouping.integer(value) : Humanize.bytes(value) }
     var rows: [[String]] = []
     for input in analysis.inputs {
-      let size = ((try? Checked.product(input.shape)) ?? 0) * analysis.options.batch * analysis.options.dtype.size
+      let size = inputBytes(input, analysis)
       rows.append(
         [input.name, "input", ExtentText.of(input.shape), "", "", bytes(size)] + fieldCells(input.receptiveField))
     }
@@ -43,6 +43,11 @@ public enum SummaryReport {
           + fieldCells(layer.output.receptiveField))
     }
     return rows
+  }
+
+  /// Bytes of a network input: batch × elements × dtype size.
+  static func inputBytes(_ input: TensorFacts, _ analysis: Analysis) -> Int {
+    ((try? Checked.product(input.shape)) ?? 0) * analysis.options.batch * analysis.options.dtype.size
   }
 
   static func fieldCells(_ field: ReceptiveField) -> [String] {
@@ -80,7 +85,7 @@ public enum SummaryReport {
       ]
     ]
     for input in analysis.inputs {
-      let size = ((try? Checked.product(input.shape)) ?? 0) * analysis.options.batch * analysis.options.dtype.size
+      let size = inputBytes(input, analysis)
       rows.append(
         [
           input.name, "0", "input", "", ExtentText.of([analysis.options.batch] + input.shape), "0", "0", "0", "0",
