@@ -29,6 +29,7 @@ struct AnalysisRun {
   var totals = Totals()
   var diagnostics: [Diagnostic] = []
   private var notedLargeField = false
+  private var notedUnknownField = false
 
   init(network: Network, options: AnalysisOptions) {
     self.network = network
@@ -112,14 +113,15 @@ struct AnalysisRun {
     totals.otherOps = try Checked.add(totals.otherOps, facts.otherOps)
     if storage == .allocated { totals.activationBytes = try Checked.add(totals.activationBytes, facts.activationBytes) }
     diagnostics += FindingReporter.describe(computed.findings, layer: layer, inputs: inputFacts, output: computed.shape)
-    if computed.misaligned {
+    diagnostics += FieldReporter.describe(computed.alignment, layer: layer, inputs: inputFacts)
+    if case .unknown(let reason) = computed.receptiveField, !notedUnknownField,
+      !inputFacts.contains(where: { if case .unknown = $0.receptiveField { true } else { false } })
+    {
+      notedUnknownField = true
       diagnostics.append(
         Diagnostic(
-          .rfMisaligned,
-          "\(layer.name) merges paths whose receptive fields have different "
-            + "centres or jumps (\(inputFacts.map { FindingReporter.fieldText($0.receptiveField) }.joined(separator: " vs ")))",
-          at: layer.range, layer: layer.name,
-          hint: "the merged units do not look at the same place; check padding on each path"))
+          .rfUnknown, "from \(layer.name) on, the receptive field is not computed: \(reason)", at: layer.range,
+          layer: layer.name, hint: "shapes, parameters, MACs and memory are not affected"))
     }
     noteLargeField(layer, output)
   }

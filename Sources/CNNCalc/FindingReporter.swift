@@ -88,6 +88,7 @@ enum FindingReporter {
     switch field {
     case .whole: return "whole input"
     case .irregular: return "irregular"
+    case .unknown: return "not computed"
     case .regular(let regular):
       return
         "size \(ExtentText.of(regular.size)) jump \(ExtentText.of(regular.jump)) start \(ExtentText.of(regular.start))"

@@ -14,7 +14,7 @@ extension LayerCalculator {
       channels = try Checked.add(channels, input.shape[0])
     }
     var result = LayerResult(shape: [channels] + first.shape.dropFirst(), receptiveField: .irregular)
-    (result.receptiveField, result.misaligned) = try mergeFields(inputs)
+    (result.receptiveField, result.alignment) = mergeFields(inputs, output: result.shape)
     return result
   }
 
@@ -45,24 +45,25 @@ extension LayerCalculator {
     var result = LayerResult(
       shape: shape, receptiveField: .irregular,
       otherOps: try Checked.multiply(inputs.count - 1, elements))
-    (result.receptiveField, result.misaligned) = try mergeFields(inputs)
+    (result.receptiveField, result.alignment) = mergeFields(inputs, output: shape)
     return result
   }
 
-  /// The field after a merge: whole if any path is whole, irregular if any is, else the union.
-  static func mergeFields(_ inputs: [TensorFacts]) throws -> (ReceptiveField, Bool) {
-    var regular: [RegularField] = []
-    var irregular = false
-    for input in inputs {
-      switch input.receptiveField {
-      case .whole: return (.whole, false)
-      case .irregular: irregular = true
-      case .regular(let field): regular.append(field)
-      }
+  /// The field after a merge (FieldMerge); a field cnncalc cannot follow becomes unknown and never
+  /// stops the analysis.
+  static func mergeFields(_ inputs: [TensorFacts], output: [Int]) -> (ReceptiveField, FieldAlignment) {
+    guard output.count > 1 else {
+      return (inputs.contains { $0.receptiveField == .whole } ? .whole : .irregular, .aligned)
     }
-    if irregular { return (.irregular, false) }
-    let (field, aligned) = try FieldArithmetic.union(regular)
-    return (.regular(field), !aligned)
+    do {
+      return try FieldMerge.merge(
+        inputs.map(\.receptiveField), extents: inputs.map { Array($0.shape.dropFirst()) },
+        output: Array(output.dropFirst()))
+    } catch let problem as FieldTooComplex {
+      return (.unknown(problem.reason), .aligned)
+    } catch {
+      return (.unknown(unrepresentableField), .aligned)
+    }
   }
 
   static func describe(_ inputs: [TensorFacts]) -> String {

@@ -6,9 +6,34 @@ extension LayerCalculator {
   struct Placement {
     var extents: [Int] = []
     var before: [Int] = []
+    var kernel: [Int] = []
+    var dilation: [Int] = []
     var dilatedKernel: [Int] = []
     var stride: [Int] = []
     var findings: [WindowFinding] = []
+
+    /// The per-axis dependency maps of the windows.
+    var maps: [AxisMap] {
+      kernel.indices.map {
+        AxisMap.window(kernel: kernel[$0], stride: stride[$0], dilation: dilation[$0], before: before[$0])
+      }
+    }
+
+    /// Whether the layer produces one unit per axis whose taps reach both the first and the last
+    /// input position: its field is then the hull of every input unit's, which is what `whole`
+    /// means. (With dilation, taps may skip positions in between; that is exact only when every
+    /// input unit's field has the same shape, so a resampled input with gaps stays a pattern.)
+    func spansWholeInput(_ input: TensorFacts) -> Bool {
+      guard extents.allSatisfy({ $0 == 1 }) else { return false }
+      return kernel.indices.allSatisfy { axis in
+        let last = input.shape[axis + 1] - 1 + before[axis]
+        let tapsBothEnds =
+          before[axis] >= 0 && before[axis] % dilation[axis] == 0 && before[axis] / dilation[axis] < kernel[axis]
+          && last % dilation[axis] == 0 && last / dilation[axis] < kernel[axis]
+        guard dilation[axis] > 1, case .regular(let field) = input.receptiveField else { return tapsBothEnds }
+        return tapsBothEnds && field.axes[axis].isUniform
+      }
+    }
   }
 
   static func place(_ window: Window, ceilMode: Bool, _ input: TensorFacts) throws -> Placement {
@@ -21,7 +46,7 @@ extension LayerCalculator {
       begin = try axes(b, "the padding", input)
       end = try axes(e, "the padding", input)
     }
-    var placement = Placement(stride: stride)
+    var placement = Placement(kernel: kernel, dilation: dilation, stride: stride)
     for axis in kernel.indices {
       let extent = input.shape[axis + 1]
       let dk = try WindowArithmetic.dilatedKernel(kernel[axis], dilation: dilation[axis])
@@ -84,11 +109,7 @@ extension LayerCalculator {
     let perOutput = try Checked.multiply(channels / groups, kernelVolume)
     let weights = try Checked.multiply(outputs, perOutput)
     let positions = try Checked.product(placement.extents)
-    let field = try mapField(input.receptiveField) {
-      try FieldArithmetic.window(
-        $0, dilatedKernel: placement.dilatedKernel, stride: placement.stride.map(Rational.init),
-        before: placement.before)
-    }
+    let field = placement.spansWholeInput(input) ? .whole : follow(input.receptiveField, placement.maps)
     return LayerResult(
       shape: [outputs] + placement.extents, receptiveField: field,
       params: try Checked.add(weights, conv.bias ? outputs : 0),
@@ -133,9 +154,11 @@ extension LayerCalculator {
     let perInput = try Checked.multiply(outputs / groups, try Checked.product(kernel))
     let weights = try Checked.multiply(channels, perInput)
     let positions = try Checked.product(Array(input.shape.dropFirst()))
-    let field = try mapField(input.receptiveField) {
-      try FieldArithmetic.transposed($0, dilatedKernel: dilated, stride: stride, before: begin)
-    }
+    let field = follow(
+      input.receptiveField,
+      kernel.indices.map {
+        AxisMap.transposed(kernel: kernel[$0], stride: stride[$0], dilation: dilation[$0], before: begin[$0])
+      })
     return LayerResult(
       shape: [outputs] + extents, receptiveField: field,
       params: try Checked.add(weights, conv.bias ? outputs : 0),
@@ -153,11 +176,7 @@ extension LayerCalculator {
       }
     }
     let channels = input.shape[0]
-    let field = try mapField(input.receptiveField) {
-      try FieldArithmetic.window(
-        $0, dilatedKernel: placement.dilatedKernel, stride: placement.stride.map(Rational.init),
-        before: placement.before)
-    }
+    let field = placement.spansWholeInput(input) ? .whole : follow(input.receptiveField, placement.maps)
     let kernelVolume = try Checked.product(try axes(pool.window.kernel, "the kernel", input))
     let outputs = try Checked.multiply(channels, try Checked.product(placement.extents))
     return LayerResult(
@@ -178,7 +197,6 @@ extension LayerCalculator {
   static func adaptivePooling(_ size: AxisValues, _ input: TensorFacts) throws -> LayerResult {
     let extents = try axes(size, "the output size", input)
     var ops = input.shape[0]
-    var regular = true
     for axis in extents.indices {
       let (extent, out) = (input.shape[axis + 1], extents[axis])
       guard out <= 1 << 24, extent <= 1 << 31 else {
@@ -189,19 +207,13 @@ extension LayerCalculator {
         covered += WindowArithmetic.adaptiveWindow(index: index, input: extent, output: out).count
       }
       ops = try Checked.multiply(ops, covered)
-      if extent % out != 0 { regular = false }
     }
-    var field = ReceptiveField.irregular
-    if regular {
-      let kernel = extents.indices.map { input.shape[$0 + 1] / extents[$0] }
-      field = try mapField(input.receptiveField) {
-        try FieldArithmetic.window(
-          $0, dilatedKernel: kernel, stride: kernel.map(Rational.init),
-          before: Array(repeating: 0, count: kernel.count))
-      }
-    } else if input.receptiveField == .whole {
-      field = .whole
-    }
+    let field =
+      extents.allSatisfy { $0 == 1 }
+      ? .whole
+      : follow(
+        input.receptiveField,
+        extents.indices.map { AxisMap.adaptive(input: input.shape[$0 + 1], output: extents[$0]) })
     return LayerResult(shape: [input.shape[0]] + extents, receptiveField: field, otherOps: ops)
   }
 

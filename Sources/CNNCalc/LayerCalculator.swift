@@ -39,8 +39,8 @@ struct LayerResult {
   var macs = 0
   var otherOps = 0
   var findings: [WindowFinding] = []
-  /// Merging paths whose fields disagree in jump or centre.
-  var misaligned = false
+  /// How merging paths' fields line up.
+  var alignment = FieldAlignment.aligned
 }
 
 /// Shapes, parameters, MACs and receptive fields of single layers (formulas in docs/conventions.md).
@@ -124,13 +124,23 @@ enum LayerCalculator {
     field == .whole ? .whole : .irregular
   }
 
-  /// Applies a regular-field transform, passing whole and irregular fields through.
-  static func mapField(_ field: ReceptiveField, _ transform: (RegularField) throws -> RegularField) rethrows
-    -> ReceptiveField
-  {
+  /// The field after a layer whose units depend on their input's units through `maps` (one per
+  /// spatial axis). Whole, irregular and unknown fields pass through. A field cnncalc cannot follow
+  /// becomes unknown with the reason: it never stops the shape and cost analysis.
+  static func follow(_ field: ReceptiveField, _ maps: [AxisMap]) -> ReceptiveField {
     guard case .regular(let regular) = field else { return field }
-    return .regular(try transform(regular))
+    do {
+      var axes: [AxisField] = []
+      for (axis, map) in zip(regular.axes, maps) { axes.append(try axis.through(map)) }
+      return .regular(RegularField(axes: axes))
+    } catch let problem as FieldTooComplex {
+      return .unknown(problem.reason)
+    } catch {
+      return .unknown(unrepresentableField)
+    }
   }
+
+  static let unrepresentableField = "the field's pixel coordinates exceed the 64-bit integer range"
 
   private static func reshape(_ shape: [Int], _ input: TensorFacts) throws -> LayerResult {
     let count = try Checked.product(input.shape)
@@ -162,32 +172,30 @@ enum LayerCalculator {
       }
       shape[axis + 1] = extent
     }
-    let field = try mapField(input.receptiveField) { try FieldArithmetic.shift($0, before: begin.map { $0 * sign }) }
+    let field = follow(input.receptiveField, begin.map { AxisMap.shift(before: $0 * sign) })
     return LayerResult(shape: shape, receptiveField: field)
   }
 
   private static func upsample(_ upsample: Upsample, _ input: TensorFacts) throws -> LayerResult {
     var shape = input.shape
-    var ratios: [Rational] = []
     switch upsample.target {
     case .scale(let values):
       let factors = try axes(values, "the scale", input)
       for axis in factors.indices {
         shape[axis + 1] = try Checked.multiply(input.shape[axis + 1], factors[axis])
-        ratios.append(Rational(factors[axis]))
       }
     case .size(let values):
       let sizes = try axes(values, "the size", input)
-      for axis in sizes.indices {
-        shape[axis + 1] = sizes[axis]
-        ratios.append(try Rational(sizes[axis], input.shape[axis + 1]))
-      }
+      for axis in sizes.indices { shape[axis + 1] = sizes[axis] }
     }
     let bilinear = upsample.mode == .bilinear
-    let field = try mapField(input.receptiveField) {
-      try FieldArithmetic.upsample($0, ratio: ratios, bilinear: bilinear)
+    let maps = (1..<shape.count).map { axis in
+      bilinear
+        ? AxisMap.bilinear(input: input.shape[axis], output: shape[axis])
+        : AxisMap.nearest(input: input.shape[axis], output: shape[axis])
     }
-    let corners = 1 << min(ratios.count, 30)
+    let field = follow(input.receptiveField, maps)
+    let corners = 1 << min(maps.count, 30)
     return LayerResult(
       shape: shape, receptiveField: field,
       otherOps: bilinear ? try Checked.multiply(corners, try Checked.product(shape)) : 0)

@@ -72,10 +72,9 @@ enum VerifyReport {
     for (check, facts) in zip(verification.layers, analysis.layers) {
       let field: String
       switch check.field {
-      case .match: field = "match"
+      case .match(let probeInput): field = probeInput.map { "match at \(ExtentText.of($0))" } ?? "match"
       case .mismatch(let text): field = "MISMATCH: \(text)"
-      case .clipped: field = "clipped at border"
-      case .notComparable(let why): field = "n/a (\(why))"
+      case .notCompared(let reason): field = "not compared: \(reason.rawValue)"
       }
       let gflops =
         check.macs > 0 && check.seconds > 0 ? String(format: "%.1f", 2 * Double(check.macs) / check.seconds / 1e9) : ""
@@ -95,10 +94,36 @@ enum VerifyReport {
     summary +=
       failures.isEmpty
       ? "shapes, receptive fields and memory agree" : "\(failures.count) disagree (first: \(failures[0].name))"
+    summary += "; \(fieldSummary(verification))"
     summary +=
       "; \(peak); \(String(format: "%.3f", verification.seconds)) s on \(threads) thread\(threads == 1 ? "" : "s")"
     summary += " (\(String(format: "%.1f", gflops)) GFLOP/s); checksum \(String(verification.checksum, radix: 16))"
     return table.render(box: style.boxDrawing) + "\n" + summary + "\n"
+  }
+
+  /// `fields: 52 compared (3 at a larger input), 2 not compared (2 irregular field)`.
+  static func fieldSummary(_ verification: Verification) -> String {
+    var compared = 0
+    var larger = 0
+    var missed = [NotComparedReason: Int]()
+    for check in verification.layers {
+      switch check.field {
+      case .match(let probeInput):
+        compared += 1
+        if probeInput != nil { larger += 1 }
+      case .mismatch: compared += 1
+      case .notCompared(let reason): missed[reason, default: 0] += 1
+      }
+    }
+    var text = "fields: \(compared) compared"
+    if larger > 0 { text += " (\(larger) at a larger input)" }
+    let notCompared = missed.values.reduce(0, +)
+    if notCompared > 0 {
+      let reasons = NotComparedReason.allCases.compactMap { reason in missed[reason].map { "\($0) \(reason.rawValue)" }
+      }
+      text += ", \(notCompared) not compared (\(reasons.joined(separator: ", ")))"
+    }
+    return text
   }
 
 }

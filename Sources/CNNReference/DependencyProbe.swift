@@ -11,31 +11,12 @@ struct Span: Equatable {
   func union(_ other: Span) -> Span { Span(low: min(low, other.low), high: max(high, other.high)) }
 }
 
-/// The receptive field of one output unit, measured by pushing dependency intervals through the
-/// engine's own window plans: for every element, the range of input coordinates (per axis) that
-/// can change it.
-public struct MeasuredField: Sendable, Equatable {
-  /// The unit probed, per axis: the middle of the output, away from the borders.
-  public var unit: [Int]
-  /// How many input coordinates the unit depends on, end to end, per axis.
-  public var size: [Int]
-  /// The centre of those coordinates, per axis.
-  public var centre: [Rational]
-  /// The distance to the neighbouring unit's centre, per axis (nil where the axis has one unit).
-  public var jump: [Rational?]
-  /// Whether the field reaches the first or last input coordinate on some axis, where padding may
-  /// have clipped it.
-  public var touchesBorder: Bool
-  /// Per axis, the lowest and highest input coordinates that the layer's inputs depend on at all:
-  /// a calculated field reaching beyond them must have been clipped by padding or cropping.
-  public var available: [ClosedRange<Int>] = []
-}
-
 /// What the probe found for a layer.
 public enum ProbeResult: Sendable, Equatable {
-  /// A spatial output: the field of its middle unit, and whether that unit depends on every input
-  /// coordinate that the layer's inputs depend on.
-  case spatial(MeasuredField, coversInputs: Bool)
+  /// A spatial output. `units[axis][o]` is the span of network-input coordinates that unit `o`
+  /// depends on along `axis` (nil: none); `available[axis]` the span the layer's inputs depend on
+  /// at all; `coversInputs` whether every unit depends on all of `available` on every axis.
+  case spatial(units: [[ClosedRange<Int>?]], available: [ClosedRange<Int>?], coversInputs: Bool)
   /// A flat output: whether its elements depend on every input coordinate the layer's inputs do.
   case flat(coversInputs: Bool)
   /// Nothing to measure (no input dependency).
@@ -62,7 +43,6 @@ public enum DependencyProbe {
   /// Measures every layer of `network`.
   public static func measure(_ network: Network) throws(EngineError) -> [ProbeResult] {
     var states = [TensorID: State]()
-    let reference = network.inputs.first.map { Array($0.shape.dropFirst()) } ?? []
     for (index, input) in network.inputs.enumerated() {
       states[.input(index)] = .spatial(
         input.shape.dropFirst().map { extent in (0..<extent).map { Span(low: $0, high: $0) } })
@@ -73,7 +53,7 @@ public enum DependencyProbe {
       let state = try propagate(
         layer.op, operands, shapes: layer.inputs.map { shape(of: $0, in: network, states: states) })
       states[.layer(index)] = state
-      results.append(result(state, inputsBox: union(operands.map(\.box)), reference: reference))
+      results.append(result(state, inputsBox: union(operands.map(\.box))))
     }
     return results
   }
@@ -85,33 +65,20 @@ public enum DependencyProbe {
     }
   }
 
-  static func result(_ state: State, inputsBox: [Span], reference: [Int]) -> ProbeResult {
+  static func result(_ state: State, inputsBox: [Span]) -> ProbeResult {
     switch state {
     case .flat(let box):
-      return .flat(coversInputs: box == inputsBox)
+      return .flat(coversInputs: box == inputsBox || box.allSatisfy(\.isEmpty))
     case .spatial(let axes):
-      var field = MeasuredField(unit: [], size: [], centre: [], jump: [], touchesBorder: false)
-      var unitBox: [Span] = []
-      for (axis, spans) in axes.enumerated() {
-        let unit = spans.count / 2
-        let span = spans[unit]
-        if span.isEmpty { return .none }
-        unitBox.append(span)
-        field.unit.append(unit)
-        field.size.append(span.high - span.low + 1)
-        let centre = try! Rational(span.low + span.high, 2)
-        field.centre.append(centre)
-        var jump: Rational?
-        if unit + 1 < spans.count, !spans[unit + 1].isEmpty {
-          jump = try? Rational(spans[unit + 1].low + spans[unit + 1].high, 2) - centre
-        }
-        field.jump.append(jump)
-        if axis < reference.count, span.low <= 0 || span.high >= reference[axis] - 1 { field.touchesBorder = true }
-        if axis < inputsBox.count, !inputsBox[axis].isEmpty {
-          field.available.append(inputsBox[axis].low...inputsBox[axis].high)
-        }
+      if axes.contains(where: { $0.allSatisfy(\.isEmpty) }) { return .none }
+      let units = axes.map { spans in spans.map { $0.isEmpty ? nil : $0.low...$0.high } }
+      let available = axes.indices.map { axis -> ClosedRange<Int>? in
+        axis < inputsBox.count && !inputsBox[axis].isEmpty ? inputsBox[axis].low...inputsBox[axis].high : nil
       }
-      return .spatial(field, coversInputs: unitBox == inputsBox)
+      let covers = axes.indices.allSatisfy { axis in
+        axis < inputsBox.count && axes[axis].allSatisfy { $0.isEmpty || $0 == inputsBox[axis] }
+      }
+      return .spatial(units: units, available: available, coversInputs: covers)
     }
   }
 

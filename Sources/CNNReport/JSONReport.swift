@@ -45,6 +45,7 @@ public enum JSONReport {
     switch field {
     case .whole: return .object([("coverage", .string("whole"))])
     case .irregular: return .object([("coverage", .string("irregular"))])
+    case .unknown(let reason): return .object([("coverage", .string("unknown")), ("reason", .string(reason))])
     case .regular(let regular):
       func list(_ values: [Rational]) -> JSONValue { .array(values.map(JSONValue.rational)) }
       var members: [(String, JSONValue)] = [

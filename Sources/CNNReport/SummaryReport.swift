@@ -54,6 +54,7 @@ public enum SummaryReport {
     switch field {
     case .whole: return ["whole", "", ""]
     case .irregular: return ["irregular", "", ""]
+    case .unknown: return ["n/a", "", ""]
     case .regular(let regular):
       if regular.size.isEmpty { return ["", "", ""] }
       return [ExtentText.of(regular.size), ExtentText.of(regular.jump), ExtentText.of(regular.start)]

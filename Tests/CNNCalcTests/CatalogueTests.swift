@@ -25,6 +25,8 @@ import Testing
     (.recursionLimit, "input x 3x8x8\nblock b()\n  b()\nend\nb()\n"),
     (.rfExceedsInput, "input x 1x4x4\nconv 1 k3 p1 | conv 1 k3 p1\n"),
     (.rfMisaligned, "input x 1x32x32\na = conv 1 k1 | crop p=0:4\nb = conv 1 k5\nadd a b\n"),
+    (.rfSubpixelOffset, "input x 1x32x32\na = maxpool k2 s2 | upsample scale=2\nconcat x a\n"),
+    (.rfUnknown, "input x 1x5000\nadaptiveavgpool 4999\n"),
     (.syntax, "input x 3x8x8\nrelu )\n"),
     (.tooLarge, "input x 1x2000000000x2000000000\nrelu\n"),
     (.truncation, "input x 3x224x224\nconv 96 k11 s4\n"),

@@ -139,20 +139,55 @@ import Testing
     #expect(union.start == [Rational(2), Rational(2)])
   }
 
-  /// Transposed convolution: k4 s2 p1 (the DCGAN upsampling layer) on a field of size 1, jump 1:
-  /// the equivalent stride-1 convolution over the zero-stuffed input (jump 1/2) has padding
-  /// 4 − 1 − 1 = 2, so size 1 + 3·½ = 5/2, start 0 + (3/2 − 2)·½ = −1/4.
-  @Test func transposedConvolutionHalvesTheJump() throws {
+  /// Transposed convolution k4 s2 p1 (the DCGAN upsampling layer; PyTorch: input i adds into
+  /// outputs 2i − 1 + t, t = 0…3). Output 0 is reached from i = 0 (t = 1) and i = −1 (t = 3):
+  /// pixels −1…0; output 1 from i = 1 (t = 0) and i = 0 (t = 2): pixels 0…1. Every unit depends on
+  /// two pixels; the pattern moves one pixel every two units.
+  @Test func transposedConvolutionDependsOnWholePixels() throws {
     let analysis = try analyze("input x 1x8\ndeconv 1 k4 s2 p1\n")
     #expect(analysis.layers[0].output.shape == [1, 16])
     guard case .regular(let field) = analysis.layers[0].output.receptiveField else { Issue.record("irregular"); return }
-    #expect(field.size == [try Rational(5, 2)])
+    #expect(field.size == [Rational(2)])
+    #expect(field.minSize == [Rational(2)])
     #expect(field.jump == [try Rational(1, 2)])
-    #expect(field.start == [try Rational(-1, 4)])
+    #expect(field.start == [try Rational(-1, 2)])
   }
 
-  /// Upsampling by 2: nearest copies (size 1, jump ½, start 0); bilinear blends two neighbours
-  /// (size 2) around x(0) = (0 + ½)/2 − ½ = −¼.
+  /// Issue 7's reproducer: `deconv k2 s2` and nearest ×2 both make every output depend on exactly
+  /// one input pixel (⌊o/2⌋): size 1, jump ½, start 0, and concatenating them is aligned. A
+  /// following `deconv k4 s2 p1` reads units ⌊(o+1)/2⌋ − 1 … ⌊(o+1)/2⌋ (see above), i.e. pixels
+  /// ⌊(o−1)/4⌋ … ⌊(o+1)/4⌋: two pixels for o ≡ 0, 2 (mod 4) and one for o ≡ 1, 3 — never a fraction.
+  @Test func resamplingLayersFollowTheirDependencies() throws {
+    let analysis = try analyze(
+      """
+      input x 8x32x32
+      a: deconv 8 k2 s2
+      b = from x | upsample scale=2
+      j: concat a b
+      d: deconv 8 k4 s2 p1
+      """)
+    for name in ["a", "b", "j"] {
+      guard case .regular(let field) = analysis.layer(name)?.output.receptiveField else {
+        Issue.record("\(name) irregular"); continue
+      }
+      #expect(field.size == [Rational(1), Rational(1)], "\(name)")
+      #expect(field.jump == [try Rational(1, 2), try Rational(1, 2)], "\(name)")
+      #expect(field.start == [.zero, .zero], "\(name)")
+    }
+    #expect(analysis.diagnostics(.rfMisaligned).isEmpty)
+    guard case .regular(let d) = analysis.layer("d")?.output.receptiveField else { Issue.record("d"); return }
+    #expect(d.size == [Rational(2), Rational(2)])
+    #expect(d.minSize == [Rational(1), Rational(1)])
+    #expect(d.jump == [try Rational(1, 4), try Rational(1, 4)])
+    for o in 0..<12 {
+      let expected = PixelSpan(low: (o - 1).floorDivided(by: 4), high: (o + 1).floorDivided(by: 4))
+      #expect(try d.axes[1].span(of: o) == expected, "unit \(o)")
+    }
+  }
+
+  /// Upsampling by 2: nearest copies ⌊o/2⌋ (size 1, jump ½, start 0); bilinear
+  /// (`align_corners=False`) blends ⌊x⌋ and ⌊x⌋ + 1 at x = (o + ½)/2 − ½: unit 0 at x = −¼ reads
+  /// pixels −1 and 0 (size 2, centre −½), unit 1 at x = ¼ reads 0 and 1.
   @Test func upsampling() throws {
     let nearest = try analyze("input x 1x8\nupsample scale=2\n")
     let bilinear = try analyze("input x 1x8\nupsample scale=2 mode=bilinear\n")
@@ -160,13 +195,31 @@ import Testing
       case .regular(let b) = bilinear.layers[0].output.receptiveField
     else { Issue.record("irregular"); return }
     let half = try Rational(1, 2)
-    let quarter = try Rational(-1, 4)
     #expect(n.size == [Rational(1)])
     #expect(n.jump == [half])
     #expect(n.start == [Rational(0)])
     #expect(b.size == [Rational(2)])
     #expect(b.jump == [half])
-    #expect(b.start == [quarter])
+    #expect(b.start == [try Rational(-1, 2)])
+  }
+
+  /// Global by any name (issue 7): `gap`, `adaptiveavgpool 1x1` and an `avgpool` whose window is the
+  /// whole map all cover the whole input, and so does a squeeze-and-excitation `mul` that broadcasts
+  /// them, and every layer after it.
+  @Test(arguments: ["globalavgpool", "adaptiveavgpool 1x1", "avgpool k32", "maxpool k32 s1", "conv 16 k32"])
+  func squeezeAndExcitationCoversTheWholeInput(pool: String) throws {
+    let analysis = try analyze(
+      """
+      input x 16x32x32
+      b: conv 16 k3 p1
+      s = \(pool) | conv 8 k1 | relu | conv 16 k1 | sigmoid
+      m: mul b s
+      c: conv 16 k3 p1
+      """)
+    #expect(analysis.layer("s")?.output.receptiveField == .whole)
+    #expect(analysis.layer("m")?.output.receptiveField == .whole)
+    #expect(analysis.layer("c")?.output.receptiveField == .whole)
+    #expect(analysis.diagnostics(.rfMisaligned).isEmpty)
   }
 
   @Test func wholeAndIrregularCoverage() throws {
@@ -180,7 +233,14 @@ import Testing
       output gap a b c
       """)
     #expect(analysis.layer("gap")?.output.receptiveField == .whole)
-    #expect(analysis.layer("a")?.output.receptiveField == .irregular, "10 is not a multiple of 3")
+    // 10 → 3: windows [0, 4), [3, 7), [6, 10) (PyTorch's start ⌊i·10/3⌋, end ⌈(i+1)·10/3⌉), then
+    // the pattern repeats 10 pixels later: size 4, jump 10/3, first centre 3/2.
+    guard case .regular(let uneven) = analysis.layer("a")?.output.receptiveField else {
+      Issue.record("a is not a pattern"); return
+    }
+    #expect(uneven.size == [Rational(4), Rational(4)])
+    #expect(uneven.jump == [try Rational(10, 3), try Rational(10, 3)])
+    #expect(uneven.start == [try Rational(3, 2), try Rational(3, 2)])
     guard case .regular(let even) = analysis.layer("b")?.output.receptiveField else {
       Issue.record("b irregular"); return
     }

@@ -107,7 +107,7 @@ import Testing
         Issue.record(
           "seed \(seed): peak calculated \(verification.calculatedPeak) measured \(verification.measuredPeak)\n\(spec)")
       }
-      comparedFields += verification.layers.filter { $0.field == .match }.count
+      comparedFields += verification.layers.filter { $0.field.wasCompared }.count
     }
     return comparedFields
   }

@@ -27,7 +27,14 @@ import Testing
         )
       }
       #expect(verification.calculatedPeak == verification.measuredPeak, "\(name) at \(size)")
-      #expect(verification.layers.contains { $0.field == .match }, "\(name): some field is compared")
+      let finite = zip(verification.layers, analysis.layers).filter {
+        if case .regular = $1.output.receptiveField { true } else { false }
+      }
+      let compared = finite.filter { $0.0.field.wasCompared }.count
+      let missed = finite.filter { !$0.0.field.wasCompared }.map { "\($0.0.name) \($0.0.field)" }
+      #expect(
+        compared * 100 >= finite.count * 95,
+        "\(name) at \(size): \(compared) of \(finite.count) finite fields compared: \(missed.prefix(5))")
       verified = true
       break
     }

@@ -39,8 +39,14 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Codable {
   case recursionLimit = "recursion-limit"
   /// A receptive field is larger than the padded input.
   case rfExceedsInput = "rf-exceeds-input"
-  /// Paths that merge see the input with different jumps or centres.
+  /// Paths that merge look at different places: their fields' centres and ends differ, or they move
+  /// at different jumps.
   case rfMisaligned = "rf-misaligned"
+  /// A resampled path's units sit a fraction of a coarse unit away from the other paths' units, in a
+  /// repeating pattern (nearest upsampling, stride-2 transposed convolution): inherent, not a defect.
+  case rfSubpixelOffset = "rf-subpixel-offset"
+  /// A receptive field cnncalc cannot follow (its pattern is too long or its coordinates too large).
+  case rfUnknown = "rf-unknown"
   /// The tokens do not form a statement.
   case syntax = "syntax"
   /// The expanded network or one of its tensors is larger than cnncalc analyses.
@@ -64,7 +70,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Codable {
   public var defaultSeverity: Severity {
     switch self {
     case .ceilWindowDropped, .rfMisaligned, .truncation, .unusedLayer: .warning
-    case .partialWindow, .rfExceedsInput: .note
+    case .partialWindow, .rfExceedsInput, .rfSubpixelOffset, .rfUnknown: .note
     default: .error
     }
   }
