@@ -6,7 +6,7 @@ enum FieldAlignment: Equatable {
   case aligned
   /// A resampled path's units sit up to a coarse unit away from the others' in a repeating pattern
   /// (nearest upsampling, stride-2 transposed convolution): inherent to the design, worth a note.
-  case subpixel(axis: Int, offsets: [Rational])
+  case subpixel(axis: Int, offsets: [Rational], resampled: Bool)
   /// The paths look at different places: a likely defect.
   case misaligned(axis: Int, detail: String)
 }
@@ -34,6 +34,7 @@ enum FieldMerge {
       guard let merged else { return (.irregular, verdict) }
       axes.append(merged)
       switch (alignment, verdict) {
+      case (.misaligned, _): break
       case (_, .misaligned), (.aligned, .subpixel): alignment = verdict
       default: break
       }
@@ -69,30 +70,50 @@ enum FieldMerge {
   }
 
   /// Aligned when at every unit all paths' fields share their centre, or all share their last
-  /// pixel (causal stacks: WaveNet, PixelCNN). Where a path is resampled (period > 1), its units
-  /// sit up to one of its repetitions apart from the others by construction; that is a sub-pixel
-  /// offset when the spread of centres stays below `repetition`, the largest distance a path's
-  /// pattern moves per period (one coarse unit).
+  /// pixel (causal stacks: WaveNet, PixelCNN). Otherwise corresponding units' centres are offset.
+  /// Let `repetition` be the coarsest spacing of the paths' units (the largest distance a path's
+  /// pattern moves per period: the jump of a uniform path, the coarse unit of an upsampled one).
+  /// When the offset of each path from the first, averaged over one period of the pattern, is less
+  /// than half of it and no single offset reaches a whole coarse unit, the paths still pair each
+  /// unit with its nearest counterpart: a sub-pixel offset inherent to the design, noted (ResNet-D's
+  /// average-pool shortcut, a 2×2 pool beside a strided 1×1, nearest or transposed-convolution
+  /// upsampling in U-Net and FPN). Anything more is a likely defect.
   static func alignment(_ paths: [AxisField], axis: Int, resampled: Bool, repetition: Rational) -> FieldAlignment {
     let period = paths[0].period
     var centresAgree = true
     var endsAgree = true
     var widestSpread = Rational.zero
     var offsets: [Rational] = []
+    var offsetSums = [Int](repeating: 0, count: paths.count)  // twice the offsets, summed over phases
+    var phases = 0
     for phase in 0..<period {
       let spans = paths.compactMap { $0.spans[phase] }
       guard spans.count == paths.count, let first = spans.first else { continue }
       let centres = spans.map { $0.low + $0.high }  // twice the centre, exact
       if Set(centres).count > 1 { centresAgree = false }
       if Set(spans.map(\.high)).count > 1 { endsAgree = false }
-      let spread = (try? Rational(centres.max()! - centres.min()!, 2)) ?? .zero
-      widestSpread = max(widestSpread, spread)
-      offsets.append((try? Rational(centres.last! - (first.low + first.high), 2)) ?? .zero)
+      widestSpread = max(widestSpread, (try? Rational(centres.max()! - centres.min()!, 2)) ?? .zero)
+      for index in centres.indices {
+        offsetSums[index] += centres[index] - (first.low + first.high)
+        if index > 0 { offsets.append((try? Rational(centres[index] - centres[0], 2)) ?? .zero) }
+      }
+      phases += 1
     }
-    if centresAgree || endsAgree { return .aligned }
-    if resampled, widestSpread < repetition { return .subpixel(axis: axis, offsets: offsets) }
-    let detail = paths.map { path in "centre \(path.start)" }.joined(separator: " vs ")
-    return .misaligned(axis: axis, detail: detail)
+    if centresAgree || endsAgree || phases == 0 { return .aligned }
+    var meanOffset = Rational.zero
+    for sum in offsetSums {
+      let mean = (try? Rational(abs(sum), 2 * phases)) ?? .zero
+      meanOffset = max(meanOffset, mean)
+    }
+    let halfRepetition = (try? repetition / Rational(2)) ?? .zero
+    if meanOffset < halfRepetition, widestSpread < repetition {
+      return .subpixel(axis: axis, offsets: Array(Set(offsets)).sorted(), resampled: resampled)
+    }
+    let centres = paths.map { $0.start.description }.joined(separator: " and ")
+    return .misaligned(
+      axis: axis,
+      detail: "first centres \(centres); corresponding units are on average \(meanOffset) pixels apart, "
+        + "not less than half the coarsest spacing of units, \(repetition)")
   }
 
   private static func union(_ a: PixelSpan?, _ b: PixelSpan?) -> PixelSpan? {

@@ -247,4 +247,53 @@ import Testing
     #expect(even.size == [Rational(2), Rational(2)], "10/5: a 2x2 window with stride 2")
     #expect(analysis.layer("c.fc")?.output.receptiveField == .whole)
   }
+
+  /// Real offsets warn (issue 7): the input shifted by one pixel against a centred 5x5 path
+  /// (fields o−2…o+2 and o+1…o+1: neither centres nor ends agree, 1 pixel apart at jump 1), and a
+  /// U-Net level whose skip crop removes one more row at the top than at the bottom.
+  @Test(arguments: [
+    """
+    input x 8x32x32
+    a: conv 8 k5 p2
+    b = from x | crop p=1:0 | pad p=0:1
+    m: add a b
+    """,
+    """
+    input x 8x64x64
+    enc: conv 8 k3 | conv 8 k3
+    down: maxpool k2 s2 | conv 16 k3 | conv 16 k3
+    up: deconv 8 k2 s2
+    skip = from enc | crop p=5:3
+    m: concat skip up
+    """,
+  ])
+  func offsetMergesWarn(spec: String) throws {
+    let analysis = try analyze(spec)
+    #expect(analysis.diagnostics(.rfMisaligned).count == 1, "\(analysis.diagnostics.map(\.message))")
+  }
+
+  /// Designed-in offsets do not warn: a causal residual (fields end together), the same U-Net level
+  /// with a centred crop (a repeating sub-pixel offset from the transposed convolution: a note), and
+  /// a 2x2 average-pool shortcut beside a strided 3x3 path (ResNet-D: half a pixel at jump 2).
+  @Test(arguments: [
+    "input x 16x100\nr: conv 16 k2 d4 p=4:0\nm: add x r\n",
+    """
+    input x 8x64x64
+    enc: conv 8 k3 | conv 8 k3
+    down: maxpool k2 s2 | conv 16 k3 | conv 16 k3
+    up: deconv 8 k2 s2
+    skip = from enc | crop p4
+    m: concat skip up
+    """,
+    """
+    input x 8x32x32
+    a: conv 8 k3 s2 p1
+    b = from x | avgpool k2 s2 | conv 8 k1
+    m: add a b
+    """,
+  ])
+  func designedMergesDoNotWarn(spec: String) throws {
+    let analysis = try analyze(spec)
+    #expect(analysis.diagnostics(.rfMisaligned).isEmpty, "\(analysis.diagnostics.map(\.message))")
+  }
 }
