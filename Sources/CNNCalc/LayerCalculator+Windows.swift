@@ -168,11 +168,17 @@ extension LayerCalculator {
   static func pooling(_ pool: Pooling, _ input: TensorFacts) throws -> LayerResult {
     let placement = try place(pool.window, ceilMode: pool.ceilMode, input)
     if case .explicit(let beginValues, let endValues) = pool.window.padding {
-      let pads = try axes(beginValues, "the padding", input) + axes(endValues, "the padding", input)
-      if let widest = pads.max(), let kernel = placement.dilatedKernel.min(), widest > kernel / 2 {
-        throw LayerProblem(
-          .badArgument, "padding \(widest) is more than half the window \(kernel)",
-          hint: "PyTorch and Caffe require pooling padding ≤ kernel/2")
+      // PyTorch (`pool2d_shape_check`): on each axis, pad ≤ dilated kernel / 2.
+      let begin = try axes(beginValues, "the padding", input)
+      let end = try axes(endValues, "the padding", input)
+      for axis in begin.indices {
+        let widest = max(begin[axis], end[axis])
+        let kernel = placement.dilatedKernel[axis]
+        if widest > kernel / 2 {
+          throw LayerProblem(
+            .badArgument, "padding \(widest) is more than half the window \(kernel) on axis \(axis + 1)",
+            hint: "PyTorch and Caffe require pooling padding ≤ kernel/2 on each axis")
+        }
       }
     }
     let channels = input.shape[0]

@@ -37,6 +37,8 @@ enum MemoryPlanner {
     throws(ArithmeticOverflow) -> Int
   {
     let steps = network.layers.count
+    // A network of no layers: its outputs are its inputs, all live at once.
+    guard steps > 0 else { return try Checked.sum(inputBytes) }
     // Buffer of each tensor: inputs own buffers 0..<I; an allocating layer gets the next id.
     let bufferOfInput = Array(inputBytes.indices)
     var bufferOfLayer = [Int](repeating: 0, count: steps)
