@@ -1,4 +1,5 @@
 import CNNCommand
+import CNNSpec
 import Foundation
 import Testing
 
@@ -90,6 +91,33 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
     let result = run(["check", "--strict", "specs"])
     #expect(result.code == 1)
     #expect(result.out.hasSuffix("15 specs checked: 14 passed, 1 failed\n"))
+  }
+
+  /// Issue 7: the U-Net, WaveNet and FPN examples pass a strict check with no allowance; a real
+  /// offset fails it until a comment on its line allows it, and `--verbose` still lists it.
+  @Test func designedMergesPassStrictAndAllowancesWork() throws {
+    for example in ["unet", "unet-nearest", "wavenet", "fpn"] {
+      let result = run(["check", "--strict", "docs/examples/\(example).cnn"])
+      #expect(result.code == 0, "\(example): \(result.out)")
+      #expect(
+        !(try String(contentsOfFile: packageRoot.path + "/docs/examples/\(example).cnn", encoding: .utf8))
+          .contains(Allowances.marker))
+    }
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cnncalc-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let spec = "input x 8x32x32\na: conv 8 k5 p2\nb = from x | crop p=1:0 | pad p=0:1\nm: add a b"
+    let shifted = folder.appendingPathComponent("shifted.cnn")
+    try (spec + "\n").write(to: shifted, atomically: true, encoding: .utf8)
+    let failing = run(["check", "--strict", shifted.path])
+    #expect(failing.code == 1)
+    #expect(failing.out.contains("[rf-misaligned]"))
+    let allowed = folder.appendingPathComponent("allowed.cnn")
+    try (spec + "   # cnncalc: allow rf-misaligned, truncation\n").write(to: allowed, atomically: true, encoding: .utf8)
+    #expect(run(["check", "--strict", allowed.path]).code == 0)
+    let verbose = run(["check", "--strict", "--verbose", allowed.path])
+    #expect(verbose.out.contains("note: m merges paths that look at different places"))
+    #expect(verbose.out.contains("(allowed by a comment on this line) [rf-misaligned]"))
   }
 
   @Test func exitCodes() throws {
