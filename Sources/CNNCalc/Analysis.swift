@@ -110,6 +110,17 @@ public struct Analysis: Sendable {
   /// Everything found: truncation, mismatches, failed expectations, ….
   public var diagnostics: [Diagnostic]
 
+  /// Whether the totals were computed (every layer computed and the sums fit in 64 bits). When
+  /// false, `totals` holds no figures a report may show.
+  public var totalsComplete: Bool
+
   /// Whether every layer could be computed.
   public var isComplete: Bool { layers.count == network.layers.count }
+
+  /// The name of the first layer that could not be computed, or nil when every layer was.
+  public var stoppedAt: String? {
+    var computed = Set<Int>()
+    for layer in layers { computed.insert(layer.index) }
+    return network.layers.indices.first { !computed.contains($0) }.map { network.layers[$0].name }
+  }
 }

@@ -28,6 +28,7 @@ struct AnalysisRun {
   var findings: [[WindowFinding]] = []
   var totals = Totals()
   var diagnostics: [Diagnostic] = []
+  var totalsComplete = false
   private var notedLargeField = false
   private var notedUnknownField = false
 
@@ -38,7 +39,8 @@ struct AnalysisRun {
 
   var result: Analysis {
     Analysis(
-      network: network, options: options, inputs: inputs, layers: layers, totals: totals, diagnostics: diagnostics)
+      network: network, options: options, inputs: inputs, layers: layers, totals: totals, diagnostics: diagnostics,
+      totalsComplete: totalsComplete)
   }
 
   func tensor(_ id: TensorID) -> TensorFacts? {
@@ -159,6 +161,7 @@ struct AnalysisRun {
         try Checked.multiply(weightBytes, 4), try Checked.multiply(totals.buffers, options.dtype.size),
         totals.activationBytes,
       ])
+      totalsComplete = true
     } catch {
       diagnostics.append(Diagnostic(.overflow, "the network's memory totals exceed the 64-bit range", at: nil))
     }

@@ -7,6 +7,13 @@ enum ExpectationChecker {
     let byName = Dictionary(analysis.layers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
     var diagnostics: [Diagnostic] = []
     for expectation in expectations {
+      if let reason = unevaluable(expectation, analysis: analysis, layers: byName) {
+        diagnostics.append(
+          Diagnostic(
+            .expectNotEvaluated, "this expect line is not evaluated: \(reason)", at: expectation.range,
+            layer: expectation.layer))
+        continue
+      }
       if let message = failure(expectation, analysis: analysis, layers: byName) {
         var code = DiagnosticCode.expectFailed
         if case .value(let comparison, _, _) = expectation.claim, comparison == .lessOrEqual || comparison == .less {
@@ -18,8 +25,18 @@ enum ExpectationChecker {
     return diagnostics
   }
 
-  /// The failure message, or nil when the expectation holds (or cannot be judged because the
-  /// analysis stopped early: that error is reported already).
+  /// Why `expectation` cannot be judged (the analysis stopped before what it names), or nil.
+  static func unevaluable(_ expectation: Expectation, analysis: Analysis, layers: [String: LayerFacts]) -> String? {
+    if let name = expectation.layer {
+      guard layers[name] == nil, !analysis.inputs.contains(where: { $0.name == name }) else { return nil }
+      return "'\(name)' was not computed (the analysis stopped at \(analysis.stoppedAt ?? "an earlier error"))"
+    }
+    guard !analysis.totalsComplete else { return nil }
+    if analysis.isComplete { return "the network's totals exceed the 64-bit integer range" }
+    return "the totals are incomplete (the analysis stopped at \(analysis.stoppedAt ?? "an earlier error"))"
+  }
+
+  /// The failure message, or nil when the expectation holds (or cannot be judged: see `unevaluable`).
   static func failure(_ expectation: Expectation, analysis: Analysis, layers: [String: LayerFacts]) -> String? {
     var tensor: TensorFacts?
     var layer: LayerFacts?

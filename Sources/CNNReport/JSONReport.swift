@@ -24,17 +24,27 @@ public enum JSONReport {
       ])
     }
     let t = analysis.totals
+    // A total that was not computed is null, never 0.
+    func total(_ value: Int) -> JSONValue { analysis.totalsComplete ? .integer(value) : .null }
     let totals: JSONValue = .object([
-      ("params", .integer(t.params)), ("trainable_params", .integer(t.trainableParams)),
-      ("buffers", .integer(t.buffers)),
-      ("macs", .integer(t.macs)), ("flops", .integer(t.flops)), ("other_ops", .integer(t.otherOps)),
-      ("input_bytes", .integer(t.inputBytes)), ("activation_bytes", .integer(t.activationBytes)),
-      ("peak_activation_bytes", .integer(t.peakActivationBytes)), ("param_bytes", .integer(t.paramBytes)),
-      ("training_bytes", .integer(t.trainingBytes)),
+      ("params", total(t.params)), ("trainable_params", total(t.trainableParams)),
+      ("buffers", total(t.buffers)),
+      ("macs", total(t.macs)), ("flops", total(t.flops)), ("other_ops", total(t.otherOps)),
+      ("input_bytes", total(t.inputBytes)), ("activation_bytes", total(t.activationBytes)),
+      ("peak_activation_bytes", total(t.peakActivationBytes)), ("param_bytes", total(t.paramBytes)),
+      ("training_bytes", total(t.trainingBytes)),
     ])
+    let unevaluated: [JSONValue] = analysis.diagnostics.filter { $0.code == .expectNotEvaluated }.map { diagnostic in
+      let line = diagnostic.range.flatMap { range in source.map { $0.lineAndColumn(of: range.start).line } }
+      let text = diagnostic.range.flatMap { range in source.map { $0.lineText($0.lineAndColumn(of: range.start).line) }
+      }
+      return .object([("line", line.map(JSONValue.integer) ?? .null), ("text", text.map(JSONValue.string) ?? .null)])
+    }
     return .object([
       ("schema", .string(schema)), ("network", .string(analysis.network.name)), ("batch", .integer(batch)),
-      ("dtype", .string(analysis.options.dtype.rawValue)), ("inputs", .array(inputs)), ("layers", .array(layers)),
+      ("dtype", .string(analysis.options.dtype.rawValue)), ("complete", .bool(analysis.totalsComplete)),
+      ("stopped_at", analysis.stoppedAt.map(JSONValue.string) ?? .null),
+      ("unevaluated_expect", .array(unevaluated)), ("inputs", .array(inputs)), ("layers", .array(layers)),
       ("totals", totals), ("diagnostics", .array(diagnostics.map { DiagnosticRenderer.json($0, source: source) })),
     ])
   }

@@ -73,8 +73,25 @@ public enum SummaryReport {
   public static func markdown(_ analysis: Analysis, options: Options = Options()) -> String {
     var table = TextTable(headers: headers, alignments: alignments)
     table.rows = rows(analysis, exact: options.exact).map { Optional($0) }
+    if let missing = incompleteNote(analysis) {
+      return "### \(title(analysis))\n\n" + table.markdown() + "\n\n**Totals not computed**: \(missing)\n"
+    }
     let totalLines = totalItems(analysis).map { "- **\($0.0)**: \($0.1)" }
     return "### \(title(analysis))\n\n" + table.markdown() + "\n\n" + totalLines.joined(separator: "\n") + "\n"
+  }
+
+  /// Why the totals are missing, or nil when they were computed. Reports print this instead of
+  /// any total: a partial sum or a zero would read as a fact.
+  public static func incompleteNote(_ analysis: Analysis) -> String? {
+    guard !analysis.totalsComplete else { return nil }
+    let unevaluated = analysis.diagnostics.filter { $0.code == .expectNotEvaluated }.count
+    let expectText =
+      unevaluated == 0 ? "" : "; \(unevaluated) expect line\(unevaluated == 1 ? " was" : "s were") not evaluated"
+    guard let stopped = analysis.stoppedAt else {
+      return "the network's totals exceed the 64-bit integer range\(expectText)"
+    }
+    return "the analysis stopped at \(stopped) (\(analysis.layers.count) of \(analysis.network.layers.count) "
+      + "layers computed)\(expectText)"
   }
 
   /// One CSV row per input and layer, exact figures, with header.
@@ -102,6 +119,9 @@ public enum SummaryReport {
           String(layer.params), String(layer.buffers), String(layer.macs), String(layer.otherOps),
           String(layer.activationBytes), layer.storage.rawValue,
         ] + fieldCells(layer.output.receptiveField))
+    }
+    if let missing = incompleteNote(analysis) {
+      rows.append(["# incomplete: \(missing)"] + Array(repeating: "", count: rows[0].count - 1))
     }
     return TextTable.csv(rows)
   }
@@ -132,6 +152,7 @@ public enum SummaryReport {
   }
 
   static func totals(_ analysis: Analysis, exact: Bool) -> String {
+    if let missing = incompleteNote(analysis) { return "Totals not computed: \(missing)\n" }
     let items = totalItems(analysis)
     let width = items.map(\.0.count).max() ?? 0
     return "Totals\n"

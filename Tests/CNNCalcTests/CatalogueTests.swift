@@ -14,6 +14,7 @@ import Testing
     (.duplicateName, "input x 3x8x8\na: relu\na: relu\n"),
     (.elementCountMismatch, "input x 4x8x8\nreshape 3x3\n"),
     (.expectFailed, "input x 3x8x8\nconv 8 k3\nexpect params 1\n"),
+    (.expectNotEvaluated, "input x 3x8x8\nconv 8 k9\nexpect params 1\n"),
     (.invalidCharacter, "input x 3x8x8\nrelu $\n"),
     (.mergeMismatch, "input x 4x8x8\na = conv 4 k3\nadd x a\n"),
     (.missingArgument, "input x 3x8x8\nconv k3\n"),

@@ -120,6 +120,38 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
     #expect(verbose.out.contains("(allowed by a comment on this line) [rf-misaligned]"))
   }
 
+  /// Issue 7: after an error the totals are "not computed", never zeros; JSON says `complete: false`,
+  /// where it stopped, nulls for totals and which expect lines were not evaluated; and a bad expect
+  /// line does not hide the other expect lines.
+  @Test func incompleteAnalysisSaysSo() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cnncalc-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let broken = folder.appendingPathComponent("broken.cnn")
+    try "input x 3x8x8\nc1: conv 4 k3\nc: conv 8 k9\nfc 10\nexpect params <= 10\nexpect c1 4x6x6\nexpect c 8x1x1\n"
+      .write(to: broken, atomically: true, encoding: .utf8)
+    let table = run([broken.path])
+    #expect(table.code == 1)
+    #expect(
+      table.out.contains(
+        "Totals not computed: the analysis stopped at c (1 of 3 layers computed); 2 expect lines were not evaluated"))
+    #expect(!table.out.contains("params           0"))
+    let json = run([broken.path, "--format", "json"]).out
+    #expect(json.contains("\"complete\": false"))
+    #expect(json.contains("\"stopped_at\": \"c\""))
+    #expect(json.contains("\"params\": null"))
+    #expect(json.contains("{ \"line\": 5, \"text\": \"expect params <= 10\" }"))
+    #expect(json.contains("{ \"line\": 7, \"text\": \"expect c 8x1x1\" }"))
+    #expect(run([broken.path, "--format", "csv"]).out.contains("# incomplete: the analysis stopped at c"))
+    let expects = folder.appendingPathComponent("expects.cnn")
+    try "input x 3x8x8\nconv 8 k3\nexpect hed 8x6x6\nexpect params <= 10\nexpect macs <= 10\n"
+      .write(to: expects, atomically: true, encoding: .utf8)
+    let checked = run(["check", expects.path]).out
+    #expect(checked.contains("unknown layer 'hed'"))
+    #expect(checked.contains("expected params <= 10, actual 224"))
+    #expect(checked.contains("expected macs <= 10, actual 7,776"))
+  }
+
   @Test func exitCodes() throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cnncalc-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

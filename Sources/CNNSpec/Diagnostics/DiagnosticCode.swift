@@ -19,6 +19,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Codable {
   case elementCountMismatch = "element-count-mismatch"
   /// An `expect` line does not hold.
   case expectFailed = "expect-failed"
+  /// An `expect` line names a layer or total that an earlier error left uncomputed.
+  case expectNotEvaluated = "expect-not-evaluated"
   /// A byte that is not part of the spec language.
   case invalidCharacter = "invalid-character"
   /// Merged tensors have different spatial extents.
@@ -70,7 +72,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Codable {
   public var defaultSeverity: Severity {
     switch self {
     case .ceilWindowDropped, .rfMisaligned, .truncation, .unusedLayer: .warning
-    case .partialWindow, .rfExceedsInput, .rfSubpixelOffset, .rfUnknown: .note
+    case .expectNotEvaluated, .partialWindow, .rfExceedsInput, .rfSubpixelOffset, .rfUnknown: .note
     default: .error
     }
   }

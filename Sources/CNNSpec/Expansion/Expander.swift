@@ -8,6 +8,9 @@ struct Expander {
   var layers: [Layer] = []
   var layerIndex: [String: Int] = [:]
   private(set) var diagnostics: [Diagnostic] = []
+  /// How many `expect` lines could not be read: their errors do not stop the analysis, so that
+  /// every other `expect` line is still judged.
+  private(set) var unreadableExpectations = 0
   private var reported = Set<String>()
   private var stopped = false
   /// Stages and calls expanded so far; bounds the time spent on repetitions that make no layers.
@@ -96,7 +99,10 @@ struct Expander {
         expectations.append(
           try ExpectationReader(source: source).read(expect, scope: scope, layers: layers, layerIndex: layerIndex))
       } catch {
-        if let diagnostic = error.carriedDiagnostic { report(diagnostic) }
+        if let diagnostic = error.carriedDiagnostic {
+          report(diagnostic)
+          unreadableExpectations += 1
+        }
       }
     }
     return Network(name: name, inputs: inputs, layers: layers, outputs: outputs, expectations: expectations)

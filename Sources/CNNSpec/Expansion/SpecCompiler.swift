@@ -35,7 +35,9 @@ public enum SpecCompiler {
     let network = expander.expand(inputShapes: inputShapes)
     var diagnostics = syntaxDiagnostics + expander.diagnostics
     diagnostics.sort { ($0.range?.start ?? -1) < ($1.range?.start ?? -1) }
-    return Compilation(source: source, network: diagnostics.hasErrors ? nil : network, diagnostics: diagnostics)
+    let errors = diagnostics.filter { $0.severity == .error }.count
+    let keepsNetwork = errors == expander.unreadableExpectations
+    return Compilation(source: source, network: keepsNetwork ? network : nil, diagnostics: diagnostics)
   }
 
   /// The network name to use when a spec has no `network` line: the file's base name.
