@@ -13,12 +13,46 @@ struct SpecRun {
     self.source = source
     let compilation = SpecRun.compile(source, options: options)
     diagnostics = compilation.diagnostics
-    if let network = compilation.network {
+    if var network = compilation.network {
+      let (kept, skipped) = SpecRun.judgedUnderOverrides(network.expectations, options: options)
+      network.expectations = kept
+      if let first = skipped.first {
+        diagnostics.append(
+          Diagnostic(
+            .expectNotEvaluated,
+            "\(skipped.count) expect line\(skipped.count == 1 ? " is" : "s are") not judged: "
+              + "\(skipped.count == 1 ? "it was" : "they were") stated for the declared "
+              + "\(options.inputShapes.isEmpty ? "batch and element type" : "input")", at: first.range,
+            hint: "run without --input, --batch and --dtype to judge them"))
+      }
       let analysis = Analyzer.analyze(network, options: options.analysisOptions)
       self.analysis = analysis
       diagnostics += analysis.diagnostics
     }
     if !source.path.hasSuffix(".json") { diagnostics = Allowances.apply(diagnostics, source: source) }
+  }
+
+  /// Splits `expect` lines into those still meaningful under the command line's overrides and
+  /// those stated for the declared input: under `--input` every line is skipped (shapes, fields and
+  /// even parameter counts change with the input); under `--batch` the figures that scale with it
+  /// (MACs, FLOPs, other ops, activation bytes); under `--dtype` the byte figures.
+  static func judgedUnderOverrides(_ expectations: [Expectation], options: Options) -> (
+    kept: [Expectation], skipped: [Expectation]
+  ) {
+    if !options.inputShapes.isEmpty { return ([], expectations) }
+    var changed = Set<Metric>()
+    if options.batch != 1 { changed.formUnion([.macs, .flops, .otherOps, .activations, .peak, .memory]) }
+    if options.dtype != .f32 { changed.formUnion([.activations, .peak, .memory, .paramBytes]) }
+    var kept: [Expectation] = []
+    var skipped: [Expectation] = []
+    for expectation in expectations {
+      if let metric = expectation.metric, changed.contains(metric) {
+        skipped.append(expectation)
+      } else {
+        kept.append(expectation)
+      }
+    }
+    return (kept, skipped)
   }
 
   /// Compiles a `.json` file as a JSON spec and anything else as the spec language.

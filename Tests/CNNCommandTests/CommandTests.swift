@@ -177,7 +177,18 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
     let junk = run(["check", binary.path, broken.path])
     #expect(junk.code == 1)
     #expect(junk.out.hasSuffix("2 specs checked: 0 passed, 2 failed\n"))
-    #expect(run(["lenet5", "--input", "1x28x28"]).code == 1, "LeNet at 28x28 cannot reach its fc layers' expect lines")
+    // Under --input the spec's expect lines (stated for 1x32x32) are skipped with one note.
+    let overridden = run(["lenet5", "--input", "1x28x28"])
+    #expect(overridden.code == 0)
+    #expect(overridden.error.contains("expect lines are not judged: they were stated for the declared input"))
+    // Issue 7: --batch keeps the batch-free expect lines; a wrong input name or rank is an error.
+    #expect(run(["resnet50", "--batch", "8"]).code == 0)
+    let misnamed = run(["resnet50", "--input", "data=3x100x100"])
+    #expect(misnamed.code == 1)
+    #expect(misnamed.error.contains("--input names 'data', which is not an input of this spec (its inputs: image)"))
+    let flat = run(["resnet50", "--input", "224x224"])
+    #expect(flat.code == 1)
+    #expect(flat.error.contains("--input 224x224 has 2 axes, but 'image' is declared with 3 (3x224x224)"))
     // verify and diff do not judge expect lines: LeNet at 36x36 fails its shape expectations but
     // runs; a broken spec in JSON mode still says why on stderr.
     #expect(run(["verify", "lenet5", "--input", "1x36x36"]).code == 0)

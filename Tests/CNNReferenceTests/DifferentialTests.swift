@@ -26,7 +26,7 @@ import Testing
       let k = int(1...4)
       let span = k
       let p = "p=\(int(0...span / 2)):\(int(0...span / 2))"
-      switch int(0...21) {
+      switch int(0...24) {
       case 0, 1:
         lines.append("\(name): conv \(int(1...6)) k\(k) s\(int(1...3)) \(p) d\(int(1...2))\(pick(["", " bias=off"]))")
       case 2: lines.append("\(name): conv 4 k\(k) g\(pick([1, 2])) p=same")
@@ -65,6 +65,24 @@ import Testing
       case 18: lines.append("\(name): identity | dropout 0.2")
       case 19: lines.append("\(name): conv \(int(2...6)) k\(k) s\(int(1...2)) \(p) g\(pick([1, 2]))")
       case 20: lines.append("\(name): relu")
+      case 21:
+        // Squeeze-and-excitation with each spelling of "global": its mul covers the whole input.
+        lines.append("\(name)a = conv 4 k3 p1")
+        lines.append(
+          "\(name)s = from \(name)a | \(pick(["adaptiveavgpool 1", "adaptivemaxpool 1", "globalmaxpool"])) "
+            + "| conv 2 k1 | relu | conv 4 k1 | sigmoid")
+        lines.append("\(name): mul \(name)a \(name)s")
+      case 22:
+        // A causal dilated residual: padding only before, so both paths end at the same pixel.
+        let d = int(1...3)
+        lines.append("\(name)a = conv 4 k1")
+        lines.append("\(name)b = conv 4 k2 d\(d) p=\(d):0")
+        lines.append("\(name): add \(name)a \(name)b")
+      case 23:
+        // A transposed-convolution decoder step concatenated with a skip path.
+        lines.append("\(name)d = maxpool k2 s2 | conv 3 k3 p1 | deconv 2 k2 s2")
+        lines.append("\(name)c = conv 2 k1 | \(pick(["identity", "upsample scale=2 | maxpool k2 s2"]))")
+        lines.append("\(name): concat \(name)c \(name)d")
       default: lines.append("\(name): maxpool k2 s2 ceil")
       }
     }

@@ -79,8 +79,26 @@ struct Expander {
       if scope.names[input.name.value] != nil {
         report(Diagnostic(.duplicateName, "input '\(input.name.value)' is declared twice", at: input.name.range))
       }
+      if let declared, shape.count != declared.count, !shape.isEmpty {
+        report(
+          Diagnostic(
+            .rankMismatch,
+            "--input \(ExtentText.of(shape)) has \(shape.count) axes, but '\(input.name.value)' is declared with "
+              + "\(declared.count) (\(ExtentText.of(declared)))",
+            at: input.shape, hint: "give channels and every spatial extent, e.g. --input \(ExtentText.of(declared))"))
+        shape = []
+      }
       scope.names[input.name.value] = .input(inputs.count)
       inputs.append(NetworkInput(name: input.name.value, shape: shape, range: input.name.range))
+    }
+    let inputNames = syntax.inputs.map(\.name.value)
+    for name in inputShapes.keys.sorted() where !name.isEmpty && !inputNames.contains(name) {
+      report(
+        Diagnostic(
+          .unknownName,
+          "--input names '\(name)', which is not an input of this spec (its inputs: "
+            + "\(inputNames.joined(separator: ", ")))", at: syntax.inputs.first?.name.range ?? SourceRange(0, 0),
+          hint: Suggestions.didYouMean(name, in: inputNames)))
     }
     if inputs.isEmpty {
       report(
