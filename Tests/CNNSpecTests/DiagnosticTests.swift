@@ -104,3 +104,13 @@ import Testing
     #expect(source.lineText(2) == "ab ±x")
   }
 }
+
+/// Issue 8, item 18: "did you mean" is the same whatever order the candidates come in.
+@Suite struct SuggestionTests {
+  @Test func tiesGoToTheAlphabeticallyFirstCandidate() {
+    let candidates = ["gmp", "gap", "relu"]
+    for order in [candidates, candidates.reversed(), ["relu", "gmp", "gap"]] {
+      #expect(Suggestions.closest(to: "gxp", in: order) == "gap")
+    }
+  }
+}

@@ -1,12 +1,20 @@
 /// "Did you mean" suggestions by edit distance.
 public enum Suggestions {
-  /// The closest candidate within a small edit distance, if any.
+  /// The closest candidate within a small edit distance, if any. Ties go to the alphabetically
+  /// first candidate, so the same input always gets the same suggestion, whatever order the
+  /// candidates come in (they often come from a dictionary).
   public static func closest(to name: String, in candidates: some Sequence<String>) -> String? {
     let limit = max(1, name.count / 3)
     var best: (String, Int)?
     for candidate in candidates {
       let distance = editDistance(name.lowercased(), candidate.lowercased())
-      if distance <= limit, distance < (best?.1 ?? .max) { best = (candidate, distance) }
+      guard distance <= limit else { continue }
+      if let (current, currentDistance) = best,
+        distance > currentDistance || (distance == currentDistance && candidate >= current)
+      {
+        continue
+      }
+      best = (candidate, distance)
     }
     return best?.0
   }
