@@ -96,11 +96,7 @@ struct AxisMap {
     }
   }
 
-  static func gcd(_ a: Int, _ b: Int) -> Int {
-    var (a, b) = (a.magnitude, b.magnitude)
-    while b != 0 { (a, b) = (b, a % b) }
-    return Int(max(a, 1))
-  }
+  static func gcd(_ a: Int, _ b: Int) -> Int { Int.greatestCommonDivisor(a, b) }
 
   /// x with a·x ≡ 1 (mod m), for coprime a and m ≥ 1 (extended Euclid).
   static func modularInverse(_ a: Int, modulo m: Int) -> Int {

@@ -49,7 +49,7 @@ public enum FieldProbe {
       for facts in analysis.layers {
         guard case .regular(let field) = facts.output.receptiveField, field.axes.count == rank else { continue }
         let shift = field.axes[axis].shift
-        step = step / gcd(step, shift) * shift
+        step = step / Int.greatestCommonDivisor(step, shift) * shift
         largest = max(largest, field.axes[axis].size)
         if step > 1 << 12 || largest > 1 << 13 { return nil }
       }
@@ -61,11 +61,5 @@ public enum FieldProbe {
       guard network.inputs[index].shape.dropFirst().allSatisfy({ $0 <= 1 << 15 }) else { return nil }
     }
     return (network, network.inputs[0].shape)
-  }
-
-  static func gcd(_ a: Int, _ b: Int) -> Int {
-    var (a, b) = (a, b)
-    while b != 0 { (a, b) = (b, a % b) }
-    return max(a, 1)
   }
 }

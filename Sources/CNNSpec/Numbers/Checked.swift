@@ -43,6 +43,13 @@ public enum Checked {
 }
 
 extension Int {
+  /// The greatest common divisor of |a| and |b|, and 1 when both are 0 (so it can always divide).
+  public static func greatestCommonDivisor(_ a: Int, _ b: Int) -> Int {
+    var (a, b) = (a.magnitude, b.magnitude)
+    while b != 0 { (a, b) = (b, a % b) }
+    return Int(clamping: Swift.max(a, 1))
+  }
+
   /// Floor division (rounds toward −∞, as Python's `//`); `divisor` must not be 0.
   public func floorDivided(by divisor: Int) -> Int {
     let quotient = self / divisor
