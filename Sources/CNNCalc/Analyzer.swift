@@ -14,6 +14,7 @@ public enum Analyzer {
     run.reportUnusedLayers()
     if suggestFits { run.addFitHints() }
     run.diagnostics += ExpectationChecker.check(network.expectations, analysis: run.result)
+    run.attachExpansions()
     return run.result
   }
 }
@@ -41,6 +42,20 @@ struct AnalysisRun {
     Analysis(
       network: network, options: options, inputs: inputs, layers: layers, totals: totals, diagnostics: diagnostics,
       totalsComplete: totalsComplete)
+  }
+
+  /// Gives every diagnostic that points into a block-made layer's text the calls that made the
+  /// layer, so that an error in a block body says which instance it is about.
+  mutating func attachExpansions() {
+    let index = Dictionary(network.layers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    for position in diagnostics.indices {
+      let diagnostic = diagnostics[position]
+      guard diagnostic.expansion.isEmpty, let name = diagnostic.layer, let layer = index[name],
+        let spot = diagnostic.range, let written = layer.range,
+        spot.start >= written.start, spot.end <= written.end
+      else { continue }
+      diagnostics[position].expansion = layer.expansion
+    }
   }
 
   func tensor(_ id: TensorID) -> TensorFacts? {

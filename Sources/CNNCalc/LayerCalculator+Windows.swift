@@ -65,7 +65,9 @@ extension LayerCalculator {
       guard padded >= dk else {
         throw LayerProblem(
           .nonpositiveSize,
-          "the window (\(dk)) is larger than the padded input (\(extent)\(b + e > 0 ? " + \(b + e)" : "") = \(padded))",
+          b + e > 0
+            ? "the window (\(dk)) is larger than the padded input (\(extent) + \(b + e) = \(padded))"
+            : "the window (\(dk)) is larger than the input (\(extent))",
           hint: "use a larger input, more padding or a smaller kernel")
       }
       if ceilMode {

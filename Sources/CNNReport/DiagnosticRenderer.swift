@@ -46,6 +46,9 @@ public enum DiagnosticRenderer {
       String(repeating: " ", count: max(0, column - 1)) + "^" + String(repeating: "~", count: max(0, width - 1))
     lines.append(String(repeating: " ", count: gutter.count) + " | " + style.paint(caret, "32"))
     if let hint = diagnostic.hint { lines.append(String(repeating: " ", count: gutter.count) + " = hint: \(hint)") }
+    for frame in diagnostic.expansion.reversed() {
+      lines.append(String(repeating: " ", count: gutter.count) + " = " + expansionLine(frame, source: source))
+    }
     return lines.joined(separator: "\n")
   }
 
@@ -62,7 +65,10 @@ public enum DiagnosticRenderer {
       }
     }
     properties.append("title=\(escapeProperty("cnncalc " + diagnostic.code.rawValue))")
-    let message = diagnostic.message + (diagnostic.hint.map { "\nhint: \($0)" } ?? "")
+    var message = diagnostic.message + (diagnostic.hint.map { "\nhint: \($0)" } ?? "")
+    if let source {
+      for frame in diagnostic.expansion.reversed() { message += "\n" + expansionLine(frame, source: source) }
+    }
     return "::\(command) \(properties.joined(separator: ","))::\(escapeData(message))"
   }
 
@@ -83,7 +89,25 @@ public enum DiagnosticRenderer {
     }
     members.append(("message", .string(diagnostic.message)))
     members.append(("hint", diagnostic.hint.map(JSONValue.string) ?? .null))
+    if !diagnostic.expansion.isEmpty {
+      let frames: [JSONValue] = diagnostic.expansion.reversed().map { frame in
+        var object: [(String, JSONValue)] = [("block", .string(frame.block)), ("instance", .string(frame.instance))]
+        if let source {
+          let (line, column) = source.lineAndColumn(of: frame.call.start)
+          object += [("line", .integer(line)), ("column", .integer(column))]
+        }
+        return .object(object)
+      }
+      members.append(("expansion", .array(frames)))
+    }
     return .object(members)
+  }
+
+  /// `in block 'bottleneck' as 'layer1.0', called at resnet.cnn:17:5`: one step of the chain of
+  /// block calls that made the layer a diagnostic is about.
+  static func expansionLine(_ frame: ExpansionFrame, source: SourceFile) -> String {
+    let (line, column) = source.lineAndColumn(of: frame.call.start)
+    return "in block '\(frame.block)' as '\(frame.instance)', called at \(source.path):\(line):\(column)"
   }
 
   private static func colourCode(_ severity: Severity) -> String {

@@ -56,7 +56,7 @@ import Testing
     Mistake(
       json:
         "{\"inputs\": [{\"name\": \"x\", \"shape\": [3, 4, 4]}],\n \"layers\": [{\"name\": \"c\", \"op\": \"conv\", \"args\": {\"out\": 4, \"k\": 5}}]}",
-      at: "2:22", contains: "larger than the padded input"),
+      at: "2:22", contains: "larger than the input"),
     Mistake(json: String(repeating: "[", count: 100), at: "1:65", contains: "nested deeper"),
   ]
 

@@ -97,3 +97,59 @@ import Testing
     #expect(DiagnosticRenderer.json(diagnostic, source: source).serialized().contains(#""line": 2"#))
   }
 }
+
+/// A diagnostic about a layer a block made names the calls that made it, innermost first, as a
+/// compiler names a macro's expansion.
+@Suite struct ExpansionChainTests {
+  /// The second `unit` of `layer2` meets a 1×1 map, so its 3×3 window does not fit; by hand:
+  /// 9 → stem (p1) 9 → layer1.unit_1 7 → layer1.unit_2 (s2) 3 → layer2.unit_1 1 → layer2.unit_2 fails.
+  let source = SourceFile(
+    path: "net.cnn",
+    text: """
+      input x 3x9x9
+      block unit(c, s)
+        conv c k3 s=s
+      end
+      block stage(c)
+        unit(c, 1)
+        unit(c, 2)
+      end
+      stem: conv 8 k3 p1
+      layer1: stage(8)
+      layer2: stage(16)
+
+      """)
+
+  @Test func shapeErrorInANestedBlockNamesBothCalls() throws {
+    let network = try #require(SpecCompiler.compile(source).network)
+    let analysis = Analyzer.analyze(network)
+    let error = try #require(analysis.diagnostics.first { $0.severity == .error })
+    #expect(
+      DiagnosticRenderer.text(error, source: source) == """
+        net.cnn:3:3: error: layer2.unit_2.conv_1: the window (3) is larger than the input (1) [nonpositive-size]
+        3 |   conv c k3 s=s
+          |   ^~~~~~~~~~~~~
+          = hint: use a larger input, more padding or a smaller kernel
+          = in block 'unit' as 'layer2.unit_2', called at net.cnn:7:3
+          = in block 'stage' as 'layer2', called at net.cnn:11:9
+        """)
+    let json = DiagnosticRenderer.json(error, source: source).serialized()
+    #expect(json.contains(#"{ "block": "unit", "instance": "layer2.unit_2", "line": 7, "column": 3 },"#))
+  }
+
+  @Test func expansionErrorInABlockBodyNamesTheCall() {
+    let broken = SourceFile(
+      path: "net.cnn", text: "input x 3x9x9\nblock b(c)\n  conv c k3\n  frm\nend\nfirst: b(4)\n")
+    // Offsets by hand: the lines before `first: ` are 14 + 11 + 12 + 6 + 4 = 47 bytes, the label 7.
+    let diagnostics = SpecCompiler.compile(broken).diagnostics
+    #expect(
+      diagnostics.map(\.expansion) == [[ExpansionFrame(block: "b", instance: "first", call: SourceRange(54, 58))]])
+  }
+
+  @Test func topLevelDiagnosticsHaveNoChain() throws {
+    let flat = SourceFile(path: "net.cnn", text: "input x 3x2x2\nconv 4 k3\n")
+    let analysis = Analyzer.analyze(try #require(SpecCompiler.compile(flat).network))
+    #expect(analysis.diagnostics.allSatisfy { $0.expansion.isEmpty })
+    #expect(!analysis.diagnostics.isEmpty)
+  }
+}

@@ -30,6 +30,8 @@ public struct Diagnostic: Sendable, Equatable {
   public var layer: String?
   /// A suggested fix, printed after the caret line.
   public var hint: String?
+  /// For a spot inside a block body: the calls that led there, outermost first.
+  public var expansion: [ExpansionFrame] = []
 
   /// Creates a diagnostic; severity defaults to the code's usual severity.
   public init(

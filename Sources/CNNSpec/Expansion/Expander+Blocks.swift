@@ -11,8 +11,8 @@ extension Expander {
       }
       throw Stop(diagnostic: Diagnostic(.unknownBlock, "unknown block '\(block.value)'", at: block.range, hint: hint))
     }
-    guard scope.callStack.count < limits.maximumCallDepth else {
-      let chain = (scope.callStack.suffix(4) + [block.value]).joined(separator: " → ")
+    guard scope.frames.count < limits.maximumCallDepth else {
+      let chain = (scope.frames.suffix(4).map(\.block) + [block.value]).joined(separator: " → ")
       throw Stop(
         diagnostic: Diagnostic(
           .recursionLimit, "block calls nest deeper than \(limits.maximumCallDepth) levels (… \(chain))",
@@ -26,8 +26,7 @@ extension Expander {
     inner.names["in"] = input
     inner.trunk = input
     inner.depth = scope.depth + 1
-    inner.callStack = scope.callStack + [block.value]
-    inner.callSite = scope.callSite
+    inner.frames = scope.frames + [ExpansionFrame(block: block.value, instance: instance, call: range)]
     expandBody(definition.body, scope: &inner)
     if let outputs = inner.outputs {
       guard outputs.count == 1 else {

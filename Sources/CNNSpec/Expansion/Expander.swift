@@ -40,9 +40,7 @@ struct Expander {
     /// Nesting of block and group instances, for report indentation.
     var depth = 0
     /// The block calls leading here, outermost first.
-    var callStack: [String] = []
-    /// The top-level statement that led here.
-    var callSite: SourceRange?
+    var frames: [ExpansionFrame] = []
     /// Outputs declared with `output`.
     var outputs: [TensorID]?
   }
@@ -56,6 +54,13 @@ struct Expander {
   mutating func report(_ diagnostic: Diagnostic) {
     let key = "\(diagnostic.code.rawValue)@\(diagnostic.range?.start ?? -1):\(diagnostic.message)"
     if reported.insert(key).inserted { diagnostics.append(diagnostic) }
+  }
+
+  /// Reports a diagnostic found while expanding `scope`'s body, with the calls that led there.
+  mutating func report(_ diagnostic: Diagnostic, in scope: Scope) {
+    var located = diagnostic
+    if located.expansion.isEmpty { located.expansion = scope.frames }
+    report(located)
   }
 
   // MARK: - Network
@@ -180,16 +185,16 @@ struct Expander {
         var outputs: [TensorID] = []
         for name in names {
           do { outputs.append(try resolve(name, scope: scope)) } catch {
-            if let d = error.carriedDiagnostic { report(d) }
+            if let d = error.carriedDiagnostic { report(d, in: scope) }
           }
         }
         scope.outputs = outputs
       case .expect(let expect):
-        if !scope.callStack.isEmpty {
+        if !scope.frames.isEmpty {
           report(
             Diagnostic(
               .syntax, "'expect' lines belong at the top level, not in a block", at: expect.range,
-              hint: "write expect BLOCKINSTANCE.LAYER … after the call"))
+              hint: "write expect BLOCKINSTANCE.LAYER … after the call"), in: scope)
         }
       }
     }
@@ -197,9 +202,6 @@ struct Expander {
 
   private mutating func expandStatement(label: Located<String>?, isBranch: Bool, chain: ChainSyntax, scope: inout Scope)
   {
-    let callSite = scope.callSite
-    if scope.callStack.isEmpty { scope.callSite = chain.range }
-    defer { scope.callSite = callSite }
     do {
       if let label, scope.names[label.value] != nil {
         throw Stop(
@@ -212,7 +214,7 @@ struct Expander {
       if let label { scope.names[label.value] = result }
       if !isBranch { scope.trunk = result }
     } catch {
-      if let diagnostic = error.carriedDiagnostic { report(diagnostic) }
+      if let diagnostic = error.carriedDiagnostic { report(diagnostic, in: scope) }
       if let label { scope.poisoned.insert(label.value) }
     }
   }
@@ -337,11 +339,11 @@ struct Expander {
   func resolve(_ name: Located<String>, scope: Scope) throws(Stop) -> TensorID {
     if let tensor = scope.names[name.value] { return tensor }
     if scope.poisoned.contains(name.value) { throw Stop(diagnostic: nil) }
-    if scope.callStack.isEmpty, let index = layerIndex[name.value] { return .layer(index) }
+    if scope.frames.isEmpty, let index = layerIndex[name.value] { return .layer(index) }
     var hint = Suggestions.didYouMean(name.value, in: scope.names.keys)
     if let later = scope.allLabels[name.value] {
       hint = "'\(name.value)' is defined later, on line \(line(of: later)); a layer can only read layers above it"
-    } else if hint == nil, !scope.callStack.isEmpty {
+    } else if hint == nil, !scope.frames.isEmpty {
       hint = "inside a block, 'in' is the block's input"
     }
     throw Stop(
@@ -408,7 +410,7 @@ struct Expander {
     }
     return try append(
       Layer(
-        name: name, op: made, inputs: inputs, range: whole, callSite: scope.callSite,
+        name: name, op: made, inputs: inputs, range: whole, expansion: scope.frames,
         depth: scope.depth), range: op.range)
   }
 

@@ -68,21 +68,21 @@ public struct Layer: Sendable {
   public var inputs: [TensorID]
   /// Where the layer was written (for a block's layer, inside the block body).
   public var range: SourceRange?
-  /// Where the outermost statement that produced it was written (the call site for block layers).
-  public var callSite: SourceRange?
+  /// The block calls that made it, outermost first (empty at top level).
+  public var expansion: [ExpansionFrame]
   /// How many block or group instances enclose it (0 at top level); reports indent by it.
   public var depth: Int
 
   /// Creates a layer.
   public init(
-    name: String, op: Operator, inputs: [TensorID], range: SourceRange? = nil, callSite: SourceRange? = nil,
-    depth: Int = 0
+    name: String, op: Operator, inputs: [TensorID], range: SourceRange? = nil,
+    expansion: [ExpansionFrame] = [], depth: Int = 0
   ) {
     self.name = name
     self.op = op
     self.inputs = inputs
     self.range = range
-    self.callSite = callSite ?? range
+    self.expansion = expansion
     self.depth = depth
   }
 }

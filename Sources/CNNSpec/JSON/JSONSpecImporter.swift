@@ -35,7 +35,6 @@ public enum JSONSpecImporter {
     if var network = compilation.network {
       for index in network.layers.indices {
         network.layers[index].range = network.layers[index].range.map(map.origin)
-        network.layers[index].callSite = network.layers[index].callSite.map(map.origin)
       }
       for index in network.inputs.indices { network.inputs[index].range = network.inputs[index].range.map(map.origin) }
       for index in network.layers.indices {
