@@ -161,24 +161,74 @@ struct AnalysisRun {
 
   mutating func computeMemory() {
     guard layers.count == network.layers.count else { return }
+    let size = options.dtype.size
     do {
-      let inputBytes = try inputs.map { t throws(ArithmeticOverflow) in try bytes(try Checked.product(t.shape)) }
-      totals.inputBytes = try Checked.sum(inputBytes)
-      totals.activationBytes = try Checked.add(totals.activationBytes, totals.inputBytes)
+      var inputBytes: [Int] = []
+      for (index, input) in inputs.enumerated() {
+        inputBytes.append(
+          try total("the bytes of input '\(input.name)'", at: network.inputs[index].range) {
+            try bytes(try Checked.product(input.shape))
+          })
+      }
+      totals.inputBytes = try total("the input bytes", largest: (\.activationBytes, "bytes")) {
+        try Checked.sum(inputBytes)
+      }
+      totals.activationBytes = try total("the forward activation bytes", largest: (\.activationBytes, "bytes")) {
+        try Checked.add(totals.activationBytes, totals.inputBytes)
+      }
       totals.trainableParams = totals.params
-      totals.flops = try Checked.multiply(totals.macs, 2)
-      totals.paramBytes = try Checked.multiply(try Checked.add(totals.params, totals.buffers), options.dtype.size)
-      totals.peakActivationBytes = try MemoryPlanner.peak(
-        network: network, storage: layers.map(\.storage), inputBytes: inputBytes,
-        layerBytes: layers.map(\.activationBytes))
-      let weightBytes = try Checked.multiply(totals.params, options.dtype.size)
-      totals.trainingBytes = try Checked.sum([
-        try Checked.multiply(weightBytes, 4), try Checked.multiply(totals.buffers, options.dtype.size),
-        totals.activationBytes,
-      ])
+      totals.flops = try total("the FLOPs (2 per MAC)", largest: (\.macs, "MACs")) {
+        try Checked.multiply(totals.macs, 2)
+      }
+      totals.paramBytes = try total(
+        "the parameter bytes ((params + buffers) × \(size))", largest: (\.params, "parameters")
+      ) {
+        try Checked.multiply(try Checked.add(totals.params, totals.buffers), size)
+      }
+      totals.peakActivationBytes = try total("the peak of live activation bytes", largest: (\.activationBytes, "bytes"))
+      {
+        try MemoryPlanner.peak(
+          network: network, storage: layers.map(\.storage), inputBytes: inputBytes,
+          layerBytes: layers.map(\.activationBytes))
+      }
+      totals.trainingBytes = try total(
+        "the training memory (4 × weight bytes + buffers + activations)", largest: (\.params, "parameters")
+      ) {
+        try Checked.sum([
+          try Checked.multiply(try Checked.multiply(totals.params, size), 4),
+          try Checked.multiply(totals.buffers, size), totals.activationBytes,
+        ])
+      }
       totalsComplete = true
     } catch {
-      diagnostics.append(Diagnostic(.overflow, "the network's memory totals exceed the 64-bit range", at: nil))
+      diagnostics.append(error.diagnostic)
+    }
+  }
+
+  /// A network total that did not fit in 64 bits: what it is, and where to look.
+  struct TotalOverflow: Error {
+    var diagnostic: Diagnostic
+  }
+
+  /// Computes a total; on overflow, an error that names the quantity and the layer contributing
+  /// most to it (`largest`), or the spot given.
+  private func total(
+    _ what: String, largest: (KeyPath<LayerFacts, Int>, String)? = nil, at range: SourceRange? = nil,
+    _ compute: () throws -> Int
+  ) throws(TotalOverflow) -> Int {
+    do { return try compute() } catch {
+      var message = "\(what) exceed the 64-bit integer range"
+      var location = range
+      var layerName: String?
+      if let (path, unit) = largest, let heaviest = layers.max(by: { $0[keyPath: path] < $1[keyPath: path] }) {
+        message += "; \(heaviest.name) alone has \(Grouping.integer(heaviest[keyPath: path])) \(unit)"
+        location = network.layers[heaviest.index].range
+        layerName = heaviest.name
+      }
+      throw TotalOverflow(
+        diagnostic: Diagnostic(
+          .overflow, message, at: location, layer: layerName,
+          hint: "check the channel counts and the input shape, --batch and --dtype"))
     }
   }
 

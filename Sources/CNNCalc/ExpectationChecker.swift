@@ -50,8 +50,9 @@ enum ExpectationChecker {
     switch expectation.claim {
     case .value(let comparison, let claimed, let tolerance):
       guard let metric = expectation.metric else { return nil }
-      let actual = Rational(value(metric, totals: analysis.totals, layer: layer, analysis: analysis))
       let subject = (expectation.layer.map { "\($0) " } ?? "") + metric.rawValue
+      guard let actual = value(metric, totals: analysis.totals, layer: layer, analysis: analysis).map(Rational.init)
+      else { return "\(subject) cannot be compared: it exceeds the 64-bit integer range" }
       return compare(subject, actual: actual, comparison: comparison, claimed: claimed, tolerance: tolerance)
     case .shape(let shape):
       guard let tensor, tensor.shape != shape else { return nil }
@@ -78,13 +79,13 @@ enum ExpectationChecker {
     }
   }
 
-  static func value(_ metric: Metric, totals: Totals, layer: LayerFacts?, analysis: Analysis) -> Int {
+  static func value(_ metric: Metric, totals: Totals, layer: LayerFacts?, analysis: Analysis) -> Int? {
     if let layer {
       switch metric {
       case .params, .trainableParams: return layer.params
       case .buffers: return layer.buffers
       case .macs: return layer.macs
-      case .flops: return layer.macs &* 2
+      case .flops: return try? Checked.multiply(layer.macs, 2)
       case .otherOps: return layer.otherOps
       default: return 0
       }

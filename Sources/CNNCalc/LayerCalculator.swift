@@ -14,7 +14,7 @@ struct LayerProblem: Error {
 
   static let overflow = LayerProblem(
     .overflow, "a size or count exceeds the 64-bit integer range",
-    hint: "check the input shape and channel counts")
+    hint: "check the input shape, the channel counts and --batch")
 }
 
 /// A noteworthy fact about one spatial axis of a sliding-window layer.
@@ -75,8 +75,9 @@ enum LayerCalculator {
     case .batchNorm(let affine):
       let channels = input.shape[0]
       return LayerResult(
-        shape: input.shape, receptiveField: input.receptiveField, params: affine ? 2 * channels : 0,
-        buffers: 2 * channels, otherOps: try Checked.multiply(2, try Checked.product(input.shape)))
+        shape: input.shape, receptiveField: input.receptiveField,
+        params: affine ? try Checked.multiply(2, channels) : 0,
+        buffers: try Checked.multiply(2, channels), otherOps: try Checked.multiply(2, try Checked.product(input.shape)))
     case .localResponseNorm(let size):
       return LayerResult(
         shape: input.shape, receptiveField: input.receptiveField,

@@ -59,7 +59,10 @@ enum MemoryPlanner {
         bufferOfLayer[step] = buffer(of: layer.inputs[0])
       }
     }
+    // An input that no layer reads is released before the first layer runs (last = -1): it
+    // counts only in the moment before, when every input is live.
     var last = first
+    for index in inputBytes.indices { last[index] = -1 }
     for (step, layer) in network.layers.enumerated() {
       for input in layer.inputs { last[buffer(of: input)] = max(last[buffer(of: input)], step) }
     }

@@ -54,7 +54,8 @@ public enum WindowArithmetic {
     outputPadding: Int
   ) throws(ArithmeticOverflow) -> Int {
     let grown = try Checked.multiply(input - 1, stride)
-    return try Checked.add(try Checked.subtract(try Checked.add(grown, dilatedKernel), before + after), outputPadding)
+    return try Checked.add(
+      try Checked.subtract(try Checked.add(grown, dilatedKernel), try Checked.add(before, after)), outputPadding)
   }
 
   /// PyTorch's adaptive pooling window along one axis for output index `i`:

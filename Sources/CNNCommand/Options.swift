@@ -23,6 +23,9 @@ struct Options {
   var maxMemory: Int?
   var runs: Int?
   var junit: String?
+  /// The flags given, in their long spelling (`--format` for `-f`), for checking that the command
+  /// takes them.
+  var given: [String] = []
 
   /// Flags that take a value.
   static let valued: Set<String> = [
@@ -48,6 +51,7 @@ struct Options {
         guard let next = iterator.next() else { throw UsageError(message: "\(flag) needs a value") }
         value = next
       }
+      if flag != "--" { given.append(["-f": "--format", "-v": "--verbose", "-h": "--help"][flag] ?? flag) }
       switch flag {
       case "--": onlyOperands = true
       case "--format", "-f": format = value

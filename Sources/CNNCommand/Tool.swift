@@ -57,6 +57,7 @@ public struct Tool: Sendable {
       environment.writeOut(Help.text(for: command))
       return .success
     }
+    try Self.checkFlags(options.given, for: command)
     switch command {
     case "summary": return try SummaryCommand(environment: environment, options: options).run()
     case "check": return try CheckCommand(environment: environment, options: options).run()
@@ -68,6 +69,34 @@ public struct Tool: Sendable {
     case "diff": return try DiffCommand(environment: environment, options: options).run()
     default:
       throw UsageError(message: "unknown command '\(command)'")
+    }
+  }
+
+  /// The flags each command takes (besides `--help`); any other is a usage error, so that a flag
+  /// that would change nothing is never silently accepted.
+  static let flags: [String: Set<String>] = [
+    "summary": ["--format", "--input", "--batch", "--dtype", "--exact"],
+    "check": ["--format", "--input", "--batch", "--dtype", "--strict", "--verbose", "--junit"],
+    "fit": ["--input", "--radius"],
+    "zoo": [],
+    "verify": ["--input", "--batch", "--threads", "--seed", "--max-memory"],
+    "bench": ["--format", "--input", "--batch", "--threads", "--seed", "--runs"],
+    "export": ["--format", "--input"],
+    "diff": ["--format", "--input", "--batch", "--dtype"],
+  ]
+
+  static func checkFlags(_ given: [String], for command: String) throws(UsageError) {
+    let accepted = flags[command] ?? []
+    for flag in given where flag != "--help" && !accepted.contains(flag) {
+      if flag == "--dtype", command == "verify" || command == "bench" {
+        throw UsageError(
+          message: "\(command) runs the network in f32, the engine's only type; --dtype applies to summary, check "
+            + "and diff")
+      }
+      let takers = commands.filter { flags[$0]?.contains(flag) ?? false }
+      throw UsageError(
+        message: "\(command) does not take \(flag)"
+          + (takers.isEmpty ? "" : "; it is for \(takers.joined(separator: ", "))"))
     }
   }
 

@@ -104,6 +104,11 @@ public struct Engine: Sendable {
       if bufferUsers[owner] == 0 { live -= bufferBytes[owner] ?? 0 }
     }
 
+    // The rule of docs/conventions.md: every input is live at the start; one that no layer reads
+    // is released before the first layer runs.
+    for index in network.inputs.indices where remaining[.input(index), default: 0] == 0 {
+      if !outputs.contains(.input(index)) { release(.input(index)) }
+    }
     for (index, layer) in network.layers.enumerated() {
       progress?(index, network.layers.count)
       let id = TensorID.layer(index)

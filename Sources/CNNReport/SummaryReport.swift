@@ -27,9 +27,9 @@ public enum SummaryReport {
     func bytes(_ value: Int) -> String { exact ? Grouping.integer(value) : Humanize.bytes(value) }
     var rows: [[String]] = []
     for input in analysis.inputs {
-      let size = inputBytes(input, analysis)
+      let size = inputBytes(input, analysis).map(bytes) ?? "beyond 2^63"
       rows.append(
-        [input.name, "input", ExtentText.of(input.shape), "", "", bytes(size)] + fieldCells(input.receptiveField))
+        [input.name, "input", ExtentText.of(input.shape), "", "", size] + fieldCells(input.receptiveField))
     }
     for layer in analysis.layers {
       let indent = String(repeating: "  ", count: layer.depth)
@@ -45,9 +45,9 @@ public enum SummaryReport {
     return rows
   }
 
-  /// Bytes of a network input: batch × elements × dtype size.
-  static func inputBytes(_ input: TensorFacts, _ analysis: Analysis) -> Int {
-    ((try? Checked.product(input.shape)) ?? 0) * analysis.options.batch * analysis.options.dtype.size
+  /// Bytes of a network input: batch × elements × dtype size; nil beyond the 64-bit range.
+  static func inputBytes(_ input: TensorFacts, _ analysis: Analysis) -> Int? {
+    try? Checked.product(input.shape + [analysis.options.batch, analysis.options.dtype.size])
   }
 
   static func fieldCells(_ field: ReceptiveField) -> [String] {
@@ -103,11 +103,10 @@ public enum SummaryReport {
       ]
     ]
     for input in analysis.inputs {
-      let size = inputBytes(input, analysis)
       rows.append(
         [
           input.name, "0", "input", "", ExtentText.of([analysis.options.batch] + input.shape), "0", "0", "0", "0",
-          String(size),
+          inputBytes(input, analysis).map { String($0) } ?? "",
           Storage.allocated.rawValue,
         ] + fieldCells(input.receptiveField))
     }

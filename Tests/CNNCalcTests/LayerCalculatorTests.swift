@@ -108,8 +108,10 @@ import Testing
     Failure(spec: "input x 4x4x4\ncrop p2\n", code: .nonpositiveSize),
     Failure(spec: "input x 4x8x8\nmaxpool k2 p2\n", code: .badArgument),
     Failure(spec: "input x 4x8x8\ndeconv 4 k3 s2 op=2\n", code: .badArgument),
-    Failure(spec: "input x 3x3037000500x3037000500\nconv 4 k1\n", code: .overflow),
-    Failure(spec: "input x 1x2000000000x2000000000\nrelu\n", code: .tooLarge),
+    // 2^20 outputs × 2^24 inputs × 2^24 positions = 2^68 MACs; inputs stay within 2^48 elements.
+    Failure(spec: "input x 16777216x4096x4096\nconv 1048576 k1\n", code: .overflow),
+    // 2 × 2^24 × 2^24 = 2^49 output elements, beyond the 2^48 limit.
+    Failure(spec: "input x 1x16777216x16777216\nconv 2 k1\n", code: .tooLarge),
   ]
 
   /// Each shape problem is an error at the layer's line, and later layers are not computed.

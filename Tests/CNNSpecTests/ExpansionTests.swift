@@ -166,6 +166,6 @@ import Testing
   @Test func emptyRepetitionsAreBounded() {
     let source = SourceFile(path: "a.cnn", text: "input x 1x4\n((from x) * 10000) * 10000\n")
     let compilation = SpecCompiler.compile(source, limits: ExpansionLimits(maximumLayers: 10_000))
-    #expect(compilation.diagnostics.contains { $0.code == .tooLarge && $0.message.contains("100000 steps") })
+    #expect(compilation.diagnostics.contains { $0.code == .tooLarge && $0.message.contains("20,000 steps") })
   }
 }

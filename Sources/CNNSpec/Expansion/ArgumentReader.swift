@@ -127,7 +127,16 @@ struct ArgumentReader {
       throw failure(
         minimum > 0 ? .nonpositiveSize : .badArgument, "\(what) must be at least \(minimum), found \(number)", range)
     }
+    try bounded([number], what, range)
     return number
+  }
+
+  /// Refuses values beyond `SizeLimits.maximumValue`, so that later sums cannot overflow.
+  func bounded(_ values: [Int], _ what: String, _ range: SourceRange) throws(Failure) {
+    if let huge = values.first(where: { $0 > SizeLimits.maximumValue }) {
+      throw failure(
+        .tooLarge, "\(what) \(huge) is beyond \(SizeLimits.maximumText), the largest size cnncalc accepts", range)
+    }
   }
 
   /// One value for all axes or one per axis, each at least `minimum`.
@@ -152,14 +161,30 @@ struct ArgumentReader {
       throw failure(
         minimum > 0 ? .nonpositiveSize : .badArgument, "\(what) must be at least \(minimum), found \(bad)", range)
     }
+    try bounded(values, what, range)
     return AxisValues(values)
   }
 
   /// Padding: `p1`, `p=1x2` (per axis), `p=1:2` or `p=0:1x1:0` (per side), `p=same`, `p=valid`.
   mutating func padding(_ names: [String], allowWords: Bool = true) throws(Failure) -> Padding {
     guard let (value, range) = value(names) else { return .symmetric(0) }
+    let amounts: [Int]
     switch value {
-    case .integer(let amount) where amount >= 0:
+    case .integer(let amount): amounts = [amount]
+    case .dimensions(let values): amounts = values
+    case .sides(let sides): amounts = sides.flatMap { [$0.begin, $0.end] }
+    default: amounts = []
+    }
+    // Every amount is checked after evaluation: `p=a:a` with a block parameter a = -1 is refused
+    // exactly as `p=-1` written out is.
+    if let negative = amounts.first(where: { $0 < 0 }) {
+      throw failure(
+        .badArgument, "padding amounts must not be negative, found \(negative)", range,
+        hint: "to remove rows or columns, use crop")
+    }
+    try bounded(amounts, "the padding", range)
+    switch value {
+    case .integer(let amount):
       return .symmetric(amount)
     case .dimensions(let amounts):
       return .explicit(begin: AxisValues(amounts), end: AxisValues(amounts))

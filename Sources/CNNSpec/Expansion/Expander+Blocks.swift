@@ -4,6 +4,7 @@ extension Expander {
     _ block: Located<String>, _ arguments: [CallArgumentSyntax], range: SourceRange, instance: String,
     input: TensorID?, scope: Scope
   ) throws(Stop) -> TensorID? {
+    try countWork(range)
     guard let definition = blocks[block.value] else {
       var hint = Suggestions.didYouMean(block.value, in: blocks.keys)
       if LayerFactory.keywords[block.value] != nil {
@@ -70,6 +71,12 @@ extension Expander {
             diagnostic: Diagnostic(
               .wrongArity, "block '\(block.name.value)' takes \(names.count) arguments, given \(arguments.count)",
               at: argument.value.range, hint: signature))
+        }
+        guard values[names[position]] == nil else {
+          throw Stop(
+            diagnostic: Diagnostic(
+              .unknownArgument, "parameter '\(names[position])' is given twice, by name and by position",
+              at: argument.value.range, hint: "after a named argument, name the rest too: \(signature)"))
         }
         values[names[position]] = value
         position += 1

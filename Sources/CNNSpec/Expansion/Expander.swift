@@ -80,6 +80,13 @@ struct Expander {
       } else if let zero = shape.first(where: { $0 < 1 }) {
         report(Diagnostic(.nonpositiveSize, "input extents must be positive, found \(zero)", at: input.shape))
         shape = []
+      } else if (try? Checked.product(shape)).map({ $0 > SizeLimits.maximumElements }) ?? true {
+        report(
+          Diagnostic(
+            .tooLarge,
+            "the input \(ExtentText.of(shape)) has more than \(SizeLimits.maximumText) elements, "
+              + "the most cnncalc accepts for one tensor", at: input.shape))
+        shape = []
       }
       if scope.names[input.name.value] != nil {
         report(Diagnostic(.duplicateName, "input '\(input.name.value)' is declared twice", at: input.name.range))
@@ -120,7 +127,8 @@ struct Expander {
       guard case .expect(let expect) = statement else { continue }
       do {
         expectations.append(
-          try ExpectationReader(source: source).read(expect, scope: scope, layers: layers, layerIndex: layerIndex))
+          try ExpectationReader(source: source).read(
+            expect, scope: scope, inputs: inputs, layers: layers, layerIndex: layerIndex))
       } catch {
         if let diagnostic = error.carriedDiagnostic {
           report(diagnostic)
@@ -302,16 +310,18 @@ struct Expander {
     return current
   }
 
-  /// Counts one unit of expansion work; beyond the budget (ten per allowed layer) expansion stops,
-  /// so `((from x) * 1000000) * 1000000`, which makes no layers, still ends quickly.
-  private mutating func countWork(_ range: SourceRange) throws(Stop) {
+  /// Counts one unit of expansion work (a stage or a block call); beyond the budget (two per
+  /// allowed layer) expansion stops, so `(e() * 1000000) * 1000000`, which makes no layers, ends in
+  /// about a second with a located error instead of running for hours.
+  mutating func countWork(_ range: SourceRange) throws(Stop) {
     work += 1
-    guard work <= limits.maximumLayers * 10 else {
+    let budget = limits.maximumLayers * 2
+    guard work <= budget else {
       stopped = true
       throw Stop(
         diagnostic: Diagnostic(
-          .tooLarge, "expanding the network takes more than \(limits.maximumLayers * 10) steps",
-          at: range, hint: "check repetition counts"))
+          .tooLarge, "expanding the network takes more than \(Grouping.integer(budget)) steps",
+          at: range, hint: "check repetition counts: steps are stages and block calls, repetitions included"))
     }
   }
 

@@ -2,16 +2,24 @@
 struct ExpectationReader {
   let source: SourceFile
 
-  func read(_ syntax: ExpectSyntax, scope: Expander.Scope, layers: [Layer], layerIndex: [String: Int]) throws(Expander
-    .Stop)
-    -> Expectation
-  {
+  func read(
+    _ syntax: ExpectSyntax, scope: Expander.Scope, inputs: [NetworkInput], layers: [Layer], layerIndex: [String: Int]
+  ) throws(Expander.Stop) -> Expectation {
     var layerName: String?
     if let layer = syntax.layer {
       if let tensor = scope.names[layer.value] {
+        // A label may name an input (`a = from x`): the claim is about that input.
         switch tensor {
         case .layer(let index): layerName = layers[index].name
-        case .input: layerName = layer.value
+        case .input(let index): layerName = inputs[index].name
+        }
+        if case .input(let index) = tensor, let metric = syntax.metric {
+          let input = inputs[index]
+          let subject = input.name == layer.value ? "'\(input.name)'" : "'\(layer.value)' (input '\(input.name)')"
+          throw Expander.Stop(
+            diagnostic: Diagnostic(
+              .badArgument, "\(subject) is a network input, which has no \(metric.value)", at: metric.range,
+              hint: "claim its shape instead, e.g. expect \(layer.value) \(ExtentText.of(input.shape))"))
         }
       } else if layerIndex[layer.value] != nil {
         layerName = layer.value

@@ -170,12 +170,15 @@ enum LayerFactory {
     -> AxisValues
   {
     switch value {
-    case .integer(let number) where number >= 1: return .all(number)
-    case .dimensions(let numbers) where numbers.allSatisfy({ $0 >= 1 }): return AxisValues(numbers)
+    case .integer(let number) where number >= 1 && number <= SizeLimits.maximumValue: return .all(number)
+    case .dimensions(let numbers) where numbers.allSatisfy({ $0 >= 1 && $0 <= SizeLimits.maximumValue }):
+      return AxisValues(numbers)
     default:
       throw Failure(
         diagnostic: Diagnostic(
-          .badArgument, "\(what) must be positive extents like 6x6, found \(value.description)", at: range))
+          .badArgument,
+          "\(what) must be positive extents like 6x6 (at most \(SizeLimits.maximumText)), found \(value.description)",
+          at: range))
     }
   }
 

@@ -1,5 +1,3 @@
-import CNNSpec
-
 /// Number formatting shared by messages: digit grouping with commas, exact rationals.
 public enum Grouping {
   /// `60965224` → `60,965,224`.
