@@ -11,6 +11,15 @@ enum ArgumentValue {
   /// A bare word that is not a parameter: a keyword (`same`, `off`, `ceil`) or a layer name.
   case word(String)
 
+  /// Reads a literal's text: an integer, per-side amounts, extents or a decimal; nil if none.
+  static func literal(_ text: Substring) -> ArgumentValue? {
+    if let value = Literals.integer(text) { return .integer(value) }
+    if text.contains(":"), let sides = Literals.sides(text) { return .sides(sides) }
+    if text.contains("x"), let values = Literals.dimensions(text) { return .dimensions(values) }
+    if text.contains("."), let value = Literals.decimal(text) { return .decimal(value) }
+    return nil
+  }
+
   var description: String {
     switch self {
     case .integer(let value): "\(value)"
@@ -103,10 +112,7 @@ struct Evaluator {
 
   private func literal(_ range: SourceRange) throws(Failure) -> ArgumentValue {
     let text = Substring(source.text(range))
-    if let value = Literals.integer(text) { return .integer(value) }
-    if text.contains(":"), let sides = Literals.sides(text) { return .sides(sides) }
-    if text.contains("x"), let values = Literals.dimensions(text) { return .dimensions(values) }
-    if text.contains("."), let value = Literals.decimal(text) { return .decimal(value) }
+    if let value = ArgumentValue.literal(text) { return value }
     let digitsOnly = text.allSatisfy { $0.isNumber || $0 == "_" }
     throw Failure(
       diagnostic: Diagnostic(

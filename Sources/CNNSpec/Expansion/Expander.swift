@@ -12,6 +12,8 @@ struct Expander {
   /// every other `expect` line is still judged.
   private(set) var unreadableExpectations = 0
   private var reported = Set<String>()
+  /// The inputs' names: no layer may take one (a JSON export names tensors by name).
+  private var inputNames = Set<String>()
   private var stopped = false
   /// Stages and calls expanded so far; bounds the time spent on repetitions that make no layers.
   private var work = 0
@@ -68,55 +70,23 @@ struct Expander {
   mutating func expand(inputShapes: [String: [Int]]) -> Network {
     registerBlocks()
     var scope = Scope(prefix: "")
-    var inputs: [NetworkInput] = []
-    for (index, input) in syntax.inputs.enumerated() {
-      let declared = Literals.dimensions(Substring(source.text(input.shape)))
-      var shape = inputShapes[input.name.value] ?? (index == 0 ? inputShapes[""] : nil) ?? declared ?? []
-      if declared == nil {
+    var declared: [DeclaredInput] = []
+    for input in syntax.inputs {
+      let shape = Literals.dimensions(Substring(source.text(input.shape)))
+      if shape == nil {
         report(
           Diagnostic(
             .badNumber, "cannot read '\(source.text(input.shape))' as a shape", at: input.shape,
             hint: "write channels then spatial extents, e.g. 3x224x224"))
-      } else if let zero = shape.first(where: { $0 < 1 }) {
-        report(Diagnostic(.nonpositiveSize, "input extents must be positive, found \(zero)", at: input.shape))
-        shape = []
-      } else if (try? Checked.product(shape)).map({ $0 > SizeLimits.maximumElements }) ?? true {
-        report(
-          Diagnostic(
-            .tooLarge,
-            "the input \(ExtentText.of(shape)) has more than \(SizeLimits.maximumText) elements, "
-              + "the most cnncalc accepts for one tensor", at: input.shape))
-        shape = []
       }
-      if scope.names[input.name.value] != nil {
-        report(Diagnostic(.duplicateName, "input '\(input.name.value)' is declared twice", at: input.name.range))
-      }
-      if let declared, shape.count != declared.count, !shape.isEmpty {
-        report(
-          Diagnostic(
-            .rankMismatch,
-            "--input \(ExtentText.of(shape)) has \(shape.count) axes, but '\(input.name.value)' is declared with "
-              + "\(declared.count) (\(ExtentText.of(declared)))",
-            at: input.shape, hint: "give channels and every spatial extent, e.g. --input \(ExtentText.of(declared))"))
-        shape = []
-      }
-      scope.names[input.name.value] = .input(inputs.count)
-      inputs.append(NetworkInput(name: input.name.value, shape: shape, range: input.name.range))
+      declared.append(DeclaredInput(name: input.name, shape: shape, shapeRange: input.shape))
     }
-    let inputNames = syntax.inputs.map(\.name.value)
-    for name in inputShapes.keys.sorted() where !name.isEmpty && !inputNames.contains(name) {
-      report(
-        Diagnostic(
-          .unknownName,
-          "--input names '\(name)', which is not an input of this spec (its inputs: "
-            + "\(inputNames.joined(separator: ", ")))", at: syntax.inputs.first?.name.range ?? SourceRange(0, 0),
-          hint: Suggestions.didYouMean(name, in: inputNames)))
-    }
-    if inputs.isEmpty {
-      report(
-        Diagnostic(
-          .missingInput, "the spec declares no input", at: SourceRange(0, 0),
-          hint: "add a line such as: input image 3x224x224"))
+    var bindingDiagnostics: [Diagnostic] = []
+    let inputs = InputBinding.bind(declared, overrides: inputShapes, diagnostics: &bindingDiagnostics)
+    bindingDiagnostics.forEach { report($0) }
+    inputNames = Set(inputs.map(\.name))
+    for (index, input) in inputs.enumerated() where scope.names[input.name] == nil {
+      scope.names[input.name] = .input(index)
     }
     scope.trunk = inputs.isEmpty ? nil : .input(0)
     expandBody(syntax.statements, scope: &scope)
@@ -246,7 +216,9 @@ struct Expander {
       let count = (scope.autoCounts[stem] ?? 0) + 1
       scope.autoCounts[stem] = count
       let candidate = "\(stem)_\(count)"
-      if scope.allLabels[candidate] == nil, layerIndex[scope.prefix + candidate] == nil { return candidate }
+      if scope.allLabels[candidate] == nil, scope.names[candidate] == nil, layerIndex[scope.prefix + candidate] == nil {
+        return candidate
+      }
     }
   }
 
@@ -381,6 +353,16 @@ struct Expander {
     let made: Operator
     do {
       for argument in arguments {
+        // A merge operand labelled like a shorthand (`add r s1`) names a tensor, not `s=1`.
+        if LayerFactory.merges.contains(keyword), case .keyed(let key, .literal(let value)) = argument,
+          key.range.end == value.start, key.range.end - key.range.start == 1
+        {
+          let word = source.text(SourceRange(key.range.start, value.end))
+          if scope.names[word] != nil || (scope.frames.isEmpty && layerIndex[word] != nil) {
+            positional.append((.word(word), SourceRange(key.range.start, value.end)))
+            continue
+          }
+        }
         switch argument {
         case .positional(let expression):
           positional.append((try evaluator.evaluate(expression), expression.range))
@@ -425,6 +407,12 @@ struct Expander {
   }
 
   private mutating func append(_ layer: Layer, range: SourceRange) throws(Stop) -> Int {
+    if inputNames.contains(layer.name) {
+      throw Stop(
+        diagnostic: Diagnostic(
+          .duplicateName, "layer name '\(layer.name)' is the name of an input", at: range,
+          hint: "rename the input or the label"))
+    }
     if let existing = layerIndex[layer.name] {
       let other = layers[existing].range.map { " on line \(line(of: $0))" } ?? ""
       throw Stop(

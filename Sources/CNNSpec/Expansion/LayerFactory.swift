@@ -21,6 +21,9 @@ enum LayerFactory {
     return table
   }()
 
+  /// The bare words some layers read as switches (`maxpool k3 s2 ceil`): in JSON, `"ceil": true`.
+  static let flagWords: Set<String> = ["ceil", "floor", "shared", "nearest", "bilinear"]
+
   /// The merge keywords, whose positional words name their operands.
   static let merges: Set<String> = ["concat", "add", "mul"]
 

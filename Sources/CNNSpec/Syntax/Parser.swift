@@ -351,6 +351,11 @@ public struct Parser {
     guard token.range.end - start >= 2, Self.shorthandKeys.contains(bytes[start]),
       Lexer.isDigit(bytes[start + 1])
     else { return nil }
+    // `s2.1.conv` is a name; a shorthand's value is number-shaped (`3x5`, `0:1`, `1.5`).
+    let numberShaped = bytes[(start + 1)..<token.range.end].allSatisfy {
+      Lexer.isDigit($0) || $0 == UInt8(ascii: "x") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_")
+    }
+    guard numberShaped else { return nil }
     let key = Located(value: String(UnicodeScalar(bytes[start])), range: SourceRange(start, start + 1))
     return .keyed(key: key, value: .literal(SourceRange(start + 1, token.range.end)))
   }
@@ -404,7 +409,30 @@ public struct Parser {
   // MARK: - expect
 
   private mutating func parseExpect() throws(Failure) -> ExpectSyntax {
-    let start = advance().range
+    try parseClaim(start: advance().range)
+  }
+
+  /// Parses `source` as exactly one claim of an `expect` line, without the keyword: the JSON form's
+  /// `expect` entries. Anything after the claim (a second line, a comment) is an error, so that no
+  /// string can add statements.
+  public static func parseExpectation(_ source: SourceFile) -> (syntax: ExpectSyntax?, diagnostics: [Diagnostic]) {
+    var lexer = Lexer(source)
+    let tokens = lexer.tokenize()
+    var parser = Parser(source: source, tokens: tokens, diagnostics: lexer.diagnostics)
+    guard parser.diagnostics.isEmpty else { return (nil, parser.diagnostics) }
+    do {
+      let claim = try parser.parseClaim(start: SourceRange(0, 0))
+      guard parser.at(.endOfFile) else {
+        _ = parser.fail("an expect entry is one claim; found more after it", at: parser.current.range)
+        return (nil, parser.diagnostics)
+      }
+      return (claim, parser.diagnostics)
+    } catch {
+      return (nil, parser.diagnostics)
+    }
+  }
+
+  private mutating func parseClaim(start: SourceRange) throws(Failure) -> ExpectSyntax {
     var layer: Located<String>?
     var metric: Located<String>?
     let first = try expectWord("a total (params, macs, peak, …) or a layer name")
