@@ -14,6 +14,24 @@ import Testing
     network.layers.first { $0.name == name }!.inputs.map { network.name(of: $0) }
   }
 
+  /// Labels that look like shorthands (`s1`, `s2.1.conv`) still name merge operands.
+  @Test func mergeOperandsNamedLikeShorthands() throws {
+    let net = try network(
+      """
+      input x 3x8x8
+      block b(c)
+        conv c k1
+      end
+      s2: b(8) * 2
+      s1: conv 8 k1
+      m: add s1 s2.1.conv_1
+      n: add m s2 | conv 8 k3 p1
+      """)
+    #expect(inputs(net, "m") == ["s1", "s2.1.conv_1"])
+    #expect(inputs(net, "n") == ["m", "s2.1.conv_1"])
+    #expect(net.layers.last?.op.keyword == "conv")
+  }
+
   @Test func chainsNameTheirStages() throws {
     let net = try network(
       """
