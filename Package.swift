@@ -31,17 +31,18 @@ let package = Package(
     .executableTarget(name: "cnncalc", dependencies: ["CNNCommand"]),
     .executableTarget(
       name: "cnncalc-benchmarks", dependencies: ["CNNSpec", "CNNCalc", "CNNReport", "CNNZoo", "CNNReference"]),
-    .target(name: "CNNTestSupport", path: "Tests/CNNTestSupport"),
+    .target(name: "CNNFuzz", dependencies: ["CNNCommand", "CNNSpec", "CNNCalc", "CNNReport", "CNNZoo"]),
+    .executableTarget(name: "cnncalc-fuzz", dependencies: ["CNNFuzz"]),
     .testTarget(name: "CNNSpecTests", dependencies: ["CNNSpec"]),
-    .testTarget(name: "CNNCalcTests", dependencies: ["CNNSpec", "CNNCalc", "CNNZoo", "CNNTestSupport"]),
+    .testTarget(name: "CNNCalcTests", dependencies: ["CNNSpec", "CNNCalc", "CNNZoo", "CNNFuzz"]),
     .testTarget(name: "CNNReportTests", dependencies: ["CNNSpec", "CNNCalc", "CNNReport"]),
     .testTarget(
       name: "CNNReferenceTests",
-      dependencies: ["CNNSpec", "CNNCalc", "CNNReference", "CNNVerify", "CNNZoo", "CNNTestSupport"],
+      dependencies: ["CNNSpec", "CNNCalc", "CNNReference", "CNNVerify", "CNNZoo", "CNNFuzz"],
       swiftSettings: nativeCPU),
     .testTarget(
       name: "CNNCommandTests",
-      dependencies: ["CNNCommand", "CNNZoo", "CNNSpec", "CNNCalc", "CNNReport", "CNNTestSupport"],
+      dependencies: ["CNNCommand", "CNNZoo", "CNNSpec", "CNNCalc", "CNNReport", "CNNFuzz"],
       resources: [.copy("Golden")]),
   ]
 )

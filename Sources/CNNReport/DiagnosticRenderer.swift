@@ -30,20 +30,37 @@ public enum DiagnosticRenderer {
         + (diagnostic.hint.map { "\n  hint: \($0)" } ?? "")
     }
     let (line, column) = source.lineAndColumn(of: range.start)
-    var lines = ["\(source.path):\(line):\(column): \(severity): \(diagnostic.message) [\(diagnostic.code.rawValue)]"]
+    var lines = [
+      "\(source.path):\(line):\(column): \(severity): \(shortened(diagnostic.message)) [\(diagnostic.code.rawValue)]"
+    ]
+    let end = source.lineAndColumn(of: max(range.start, range.end - 1))
+    let full = Array(source.lineText(line).unicodeScalars)
+    var width = end.line == line ? max(1, end.column - column + 1) : max(1, full.count - column + 1)
+    // A very long line shows a window around the spot, marked with '…' at the cut ends.
+    var first = 0
+    var last = full.count
+    if full.count > maximumLineWidth {
+      first = max(0, min(column - 1 - 20, full.count - maximumLineWidth))
+      last = min(full.count, first + maximumLineWidth)
+    }
     // Tabs become spaces so the caret lines up; other control characters (binary junk) become '?'
     // so that they cannot drive the terminal.
-    let text = String(
-      String.UnicodeScalarView(
-        source.lineText(line).unicodeScalars.map { scalar in
-          scalar == "\t" ? " " : (scalar.value < 0x20 || scalar.value == 0x7F) ? "?" : scalar
-        }))
-    let end = source.lineAndColumn(of: max(range.start, range.end - 1))
-    let width = end.line == line ? max(1, end.column - column + 1) : max(1, text.count - column + 1)
+    var shown = String.UnicodeScalarView(
+      full[first..<last].map { scalar in
+        scalar == "\t" ? " " : (scalar.value < 0x20 || scalar.value == 0x7F) ? "?" : scalar
+      })
+    var offset = column - 1 - first
+    if first > 0 {
+      shown.insert("…", at: shown.startIndex)
+      offset += 1
+    }
+    if last < full.count { shown.append("…") }
+    width = min(width, shown.count - offset)
+    let text = String(shown)
     let gutter = "\(line)"
     lines.append("\(gutter) | \(text)")
     let caret =
-      String(repeating: " ", count: max(0, column - 1)) + "^" + String(repeating: "~", count: max(0, width - 1))
+      String(repeating: " ", count: max(0, offset)) + "^" + String(repeating: "~", count: max(0, width - 1))
     lines.append(String(repeating: " ", count: gutter.count) + " | " + style.paint(caret, "32"))
     if let hint = diagnostic.hint { lines.append(String(repeating: " ", count: gutter.count) + " = hint: \(hint)") }
     for frame in diagnostic.expansion.reversed() {
@@ -51,6 +68,17 @@ public enum DiagnosticRenderer {
     }
     return lines.joined(separator: "\n")
   }
+
+  /// A message quoting a huge name keeps its start and end: the text form is for people.
+  static func shortened(_ message: String) -> String {
+    let scalars = Array(message.unicodeScalars)
+    guard scalars.count > 400 else { return message }
+    return String(String.UnicodeScalarView(scalars[..<200])) + " … "
+      + String(String.UnicodeScalarView(scalars[(scalars.count - 100)...]))
+  }
+
+  /// Source lines longer than this (in characters) are shown as a window around the spot.
+  public static let maximumLineWidth = 160
 
   /// A GitHub Actions workflow command (`::error file=…,line=…,col=…,title=…::message`).
   public static func github(_ diagnostic: Diagnostic, source: SourceFile?) -> String {

@@ -1,6 +1,6 @@
 import CNNCalc
+import CNNFuzz
 import CNNSpec
-import CNNTestSupport
 import Testing
 
 /// Receptive fields of resampling layers (transposed convolution, nearest and bilinear upsampling,

@@ -1,6 +1,6 @@
 import CNNCalc
+import CNNFuzz
 import CNNSpec
-import CNNTestSupport
 import Testing
 
 /// Receptive fields against brute-force dependency sets and hand derivations.

@@ -1,7 +1,7 @@
 import CNNCalc
+import CNNFuzz
 import CNNReference
 import CNNSpec
-import CNNTestSupport
 import CNNVerify
 import Foundation
 import Testing

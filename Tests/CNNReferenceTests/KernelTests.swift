@@ -1,5 +1,5 @@
+import CNNFuzz
 import CNNSpec
-import CNNTestSupport
 import Testing
 
 @testable import CNNReference

@@ -80,6 +80,19 @@ import Testing
         """)
   }
 
+  /// A 1,000-character line shows a window around the spot, cut ends marked, caret in place.
+  @Test func longLinesShowAWindow() {
+    let line = String(repeating: "a", count: 500) + "XYZ" + String(repeating: "b", count: 497)
+    let long = SourceFile(path: "long.cnn", text: line + "\n")
+    let rendered = DiagnosticRenderer.text(
+      Diagnostic(.unknownLayer, "bad", at: SourceRange(500, 503)), source: long
+    ).split(separator: "\n")
+    // The window starts 20 characters before the spot and is 160 wide: '…', 20 a's, XYZ, 137 b's, '…'.
+    #expect(
+      rendered[1] == "1 | …" + String(repeating: "a", count: 20) + "XYZ" + String(repeating: "b", count: 137) + "…")
+    #expect(rendered[2] == "  | " + String(repeating: " ", count: 21) + "^~~")
+  }
+
   @Test func colourOnlyWhenAsked() {
     let coloured = DiagnosticRenderer.text(diagnostic, source: source, style: Style(colour: true, boxDrawing: false))
     #expect(coloured.contains("\u{1B}[1;31merror\u{1B}[0m"))

@@ -3,11 +3,18 @@ public enum Suggestions {
   /// The closest candidate within a small edit distance, if any. Ties go to the alphabetically
   /// first candidate, so the same input always gets the same suggestion, whatever order the
   /// candidates come in (they often come from a dictionary).
+  /// Names longer than `maximumLength` get no suggestion: nobody mistypes a 100,000-character name,
+  /// and the distance costs the product of the lengths.
   public static func closest(to name: String, in candidates: some Sequence<String>) -> String? {
-    let limit = max(1, name.count / 3)
+    let length = name.unicodeScalars.count
+    guard length <= maximumLength else { return nil }
+    let limit = max(1, length / 3)
+    let lowered = name.lowercased()
     var best: (String, Int)?
     for candidate in candidates {
-      let distance = editDistance(name.lowercased(), candidate.lowercased())
+      // The distance is at least the difference in length.
+      guard abs(candidate.unicodeScalars.count - length) <= limit else { continue }
+      let distance = editDistance(lowered, candidate.lowercased())
       guard distance <= limit else { continue }
       if let (current, currentDistance) = best,
         distance > currentDistance || (distance == currentDistance && candidate >= current)
@@ -18,6 +25,9 @@ public enum Suggestions {
     }
     return best?.0
   }
+
+  /// The longest name that gets a suggestion.
+  public static let maximumLength = 256
 
   /// A hint sentence `did you mean 'x'?`, or nil.
   public static func didYouMean(_ name: String, in candidates: some Sequence<String>) -> String? {

@@ -1,5 +1,5 @@
-/// A small deterministic generator (SplitMix64, Steele, Lea & Flood 2014) for the tests' random
-/// sweeps, so that every failure replays from its seed.
+/// A small deterministic generator (SplitMix64, Steele, Lea & Flood 2014) for the fuzzer and the
+/// tests' random sweeps, so that every failure replays from its seed.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
   private var state: UInt64
 

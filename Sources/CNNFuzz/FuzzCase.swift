@@ -1,0 +1,61 @@
+import CNNReport
+import CNNSpec
+import CNNZoo
+
+/// One fuzzing input, derived from its index and the campaign's seed alone, so that any case
+/// replays exactly (`cnncalc-fuzz --case N`).
+public struct FuzzCase: Sendable {
+  /// How the input was made.
+  public enum Kind: String, Sendable, CaseIterable {
+    /// A valid-by-construction spec from `SpecGenerator`.
+    case generated
+    /// A generated spec, mutated.
+    case mutated
+    /// A zoo spec, mutated.
+    case mutatedZoo
+    /// The JSON export of a generated spec.
+    case json
+    /// That JSON, mutated.
+    case mutatedJSON
+  }
+
+  public var index: Int
+  public var kind: Kind
+  /// The file's bytes (not necessarily UTF-8).
+  public var bytes: [UInt8]
+  /// `cnn` or `json`: decides which front end reads it.
+  public var fileExtension: String
+
+  /// Case `index` of the campaign with `seed`.
+  public init(index: Int, seed: UInt64) {
+    self.index = index
+    let caseSeed = seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(index)
+    var choice = SeededGenerator(state: caseSeed ^ 0xA5A5)
+    let roll = Int.random(in: 0..<100, using: &choice)
+    var generator = SpecGenerator(seed: caseSeed)
+    var mutator = Mutator(seed: caseSeed ^ 0x5A5A)
+    let text = generator.spec()
+    switch roll {
+    case 0..<35:
+      (kind, bytes, fileExtension) = (.generated, Array(text.utf8), "cnn")
+    case 35..<65:
+      (kind, bytes, fileExtension) = (.mutated, mutator.mutate(text), "cnn")
+    case 65..<75:
+      let zoo = Zoo.specs[Int.random(in: 0..<Zoo.specs.count, using: &choice)].text
+      (kind, bytes, fileExtension) = (.mutatedZoo, mutator.mutate(zoo), "cnn")
+    default:
+      let json = Self.json(of: text) ?? Self.json(of: Zoo.text(named: "lenet5") ?? "") ?? "{}"
+      if roll < 85 {
+        (kind, bytes, fileExtension) = (.json, Array(json.utf8), "json")
+      } else {
+        (kind, bytes, fileExtension) = (.mutatedJSON, mutator.mutate(json), "json")
+      }
+    }
+  }
+
+  /// The JSON export of a spec that compiles.
+  static func json(of text: String) -> String? {
+    guard let network = SpecCompiler.compile(SourceFile(path: "case.cnn", text: text)).network else { return nil }
+    return SpecExport.json(network).serialized() + "\n"
+  }
+}

@@ -1,0 +1,160 @@
+import CNNCalc
+import CNNCommand
+import CNNReport
+import CNNSpec
+import Foundation
+
+/// Something a fuzz case showed that must never happen.
+public struct Finding: Sendable, CustomStringConvertible {
+  /// Which oracle saw it (`exit-code`, `unlocated-error`, `round-trip`, …).
+  public var oracle: String
+  public var detail: String
+
+  public var description: String { "\(oracle): \(detail)" }
+}
+
+/// Runs one case through the command line in-process and judges the results. Crashes, hangs and
+/// memory blow-ups are caught outside: by the process dying, or by `Watchdog`.
+public struct Oracle {
+  /// A scratch folder for the case's files.
+  public let folder: String
+
+  public init(folder: String) {
+    self.folder = folder
+  }
+
+  /// What one case showed.
+  public struct Judgement: Sendable {
+    /// Everything that must never happen (none when all is well).
+    public var findings: [Finding] = []
+    /// Whether the spec analysed with exit code 0.
+    public var clean = false
+  }
+
+  /// Runs `fuzzCase` through the commands and judges the results.
+  public func judge(_ fuzzCase: FuzzCase) -> Judgement {
+    var judgement = Judgement()
+    judgement.findings = findings(fuzzCase, clean: &judgement.clean)
+    return judgement
+  }
+
+  private func findings(_ fuzzCase: FuzzCase, clean: inout Bool) -> [Finding] {
+    var findings: [Finding] = []
+    let path = "\(folder)/case.\(fuzzCase.fileExtension)"
+    guard FileManager.default.createFile(atPath: path, contents: Data(fuzzCase.bytes)) else {
+      return [Finding(oracle: "setup", detail: "cannot write \(path)")]
+    }
+    let summary = Self.run(["summary", path, "--format", "json"])
+    let table = Self.run([path])
+    let check = Self.run(["check", path, "--format", "json"])
+    clean = summary.code == 0
+    for (name, result) in [("summary", summary), ("table", table), ("check", check)]
+    where !(0...2).contains(result.code) {
+      findings.append(Finding(oracle: "exit-code", detail: "\(name) exited \(result.code)"))
+    }
+    if summary.code != check.code || summary.code != table.code {
+      findings.append(
+        Finding(
+          oracle: "check-agrees",
+          detail: "summary --format json exited \(summary.code), summary \(table.code), check \(check.code)"))
+    }
+    findings += unlocatedErrors(check.out)
+    if fuzzCase.index % 16 == 0 {
+      let again = Self.run(["summary", path, "--format", "json"])
+      let tableAgain = Self.run([path])
+      if again.out != summary.out || again.error != summary.error || tableAgain.out != table.out {
+        findings.append(Finding(oracle: "deterministic", detail: "two runs of summary differ"))
+      }
+    }
+    findings += roundTrip(fuzzCase, path: path)
+    if fuzzCase.index % 32 == 0, summary.code == 0 {
+      let fit = Self.run(["fit", path])
+      if !(0...1).contains(fit.code) { findings.append(Finding(oracle: "exit-code", detail: "fit exited \(fit.code)")) }
+    }
+    if fuzzCase.kind == .generated, fuzzCase.index % 8 == 0, summary.code == 0 {
+      let verify = Self.run(["verify", path, "--threads", "1"])
+      if verify.code != 0 {
+        findings.append(
+          Finding(
+            oracle: "verify",
+            detail: "calculator and engine disagree: \(verify.out.suffix(400))\(verify.error.prefix(400))"))
+      }
+    }
+    return findings
+  }
+
+  /// Every error in `check --format json` output has a line (or, for JSON syntax, a spot).
+  func unlocatedErrors(_ output: String) -> [Finding] {
+    guard let root = try? JSONReader.parse(SourceFile(path: "check.json", text: output)),
+      case .array(let diagnostics, _) = root
+    else {
+      return output.isEmpty ? [] : [Finding(oracle: "check-json", detail: "check --format json is not a JSON array")]
+    }
+    var findings: [Finding] = []
+    for diagnostic in diagnostics {
+      guard case .string("error", _)? = diagnostic["severity"] else { continue }
+      if case .null? = diagnostic["line"] {
+        let message: String
+        if case .string(let text, _)? = diagnostic["message"] { message = text } else { message = "?" }
+        findings.append(Finding(oracle: "unlocated-error", detail: message))
+      }
+    }
+    return findings
+  }
+
+  /// Export → import gives the same analysis, and exporting again gives the same JSON.
+  func roundTrip(_ fuzzCase: FuzzCase, path: String) -> [Finding] {
+    let source = SourceFile(path: path, bytes: fuzzCase.bytes)
+    let compilation =
+      fuzzCase.fileExtension == "json" ? JSONSpecImporter.compile(source) : SpecCompiler.compile(source)
+    guard let network = compilation.network else { return [] }
+    let exported = SpecExport.json(network).serialized()
+    let reimported = JSONSpecImporter.compile(SourceFile(path: "export.json", text: exported))
+    guard let again = reimported.network else {
+      return [
+        Finding(
+          oracle: "round-trip", detail: "the export does not import: \(reimported.diagnostics.map(\.message).prefix(3))"
+        )
+      ]
+    }
+    var findings: [Finding] = []
+    if Self.facts(network) != Self.facts(again) {
+      findings.append(Finding(oracle: "round-trip", detail: "the export analyses differently"))
+    }
+    if SpecExport.json(again).serialized() != exported {
+      findings.append(Finding(oracle: "round-trip", detail: "exporting the import gives other JSON"))
+    }
+    return findings
+  }
+
+  /// The analysis without locations: totals, layers and diagnostic messages.
+  static func facts(_ network: Network) -> String {
+    let analysis = Analyzer.analyze(network, suggestFits: false)
+    let report = JSONReport.report(analysis, diagnostics: [], source: nil).serialized()
+    return report + analysis.diagnostics.map { "\n\($0.code.rawValue) \($0.message)" }.joined()
+  }
+
+  /// One command line, in-process.
+  public static func run(_ arguments: [String]) -> (code: Int32, out: String, error: String) {
+    let capture = OutputCapture()
+    let code = Tool(environment: capture.environment).run(arguments)
+    return (code, capture.out, capture.error)
+  }
+}
+
+/// Collects what a command writes.
+final class OutputCapture: @unchecked Sendable {
+  // A capture belongs to one command run; the lock guards writes from the engine's threads.
+  private let lock = NSLock()
+  private var outText = ""
+  private var errorText = ""
+
+  var out: String { lock.withLock { outText } }
+  var error: String { lock.withLock { errorText } }
+
+  var environment: Environment {
+    Environment(
+      writeOut: { text in self.lock.withLock { self.outText += text } },
+      writeError: { text in self.lock.withLock { self.errorText += text } })
+  }
+}
