@@ -26,6 +26,7 @@ enum Help {
       --threads N         verify, bench: engine threads (default: all processors)
       --max-memory SIZE   verify: refuse runs that need more (default: half the memory)
       --seed N, --runs N  verify, bench: weight seed; bench: timed runs
+      --timings           verify: add per-layer times (output then differs run to run)
       --help, --version
 
     exit codes: 0 success; 1 spec errors, failed expect lines (check --strict: warnings);
@@ -58,11 +59,12 @@ enum Help {
         """
     case "verify":
       return """
-        usage: cnncalc verify [--threads N] [--max-memory SIZE] [--seed N] SPEC
+        usage: cnncalc verify [--threads N] [--max-memory SIZE] [--seed N] [--timings] SPEC
 
         Runs the network on seeded random weights with the reference engine and compares, layer
         by layer, the measured output shapes, receptive fields and live memory with the calculated
-        ones. Exit 0 when all agree, 1 on a mismatch. See docs/verify.md.
+        ones. Exit 0 when all agree, 1 on a mismatch. The output is the same on every run;
+        --timings adds per-layer times and the speed. See docs/verify.md.
 
         """
     case "bench":

@@ -16,6 +16,7 @@ struct Options {
   var exact = false
   var strict = false
   var verbose = false
+  var timings = false
   var help = false
   var radius = Fit.defaultRadius
   var threads: Int?
@@ -76,6 +77,7 @@ struct Options {
       case "--exact": exact = true
       case "--strict": strict = true
       case "--verbose", "-v": verbose = true
+      case "--timings": timings = true
       case "--help", "-h": help = true
       default:
         throw UsageError(message: "unknown option '\(argument)'")

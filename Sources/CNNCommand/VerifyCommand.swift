@@ -49,7 +49,9 @@ struct VerifyCommand {
       return .failure
     }
     if showProgress { environment.writeError("\r\u{1B}[K") }
-    environment.writeOut(VerifyReport.text(verification, analysis: analysis, threads: threads, style: tool.outputStyle))
+    environment.writeOut(
+      VerifyReport.text(
+        verification, analysis: analysis, threads: threads, style: tool.outputStyle, timings: options.timings))
     return verification.passed ? .success : .failure
   }
 
@@ -63,10 +65,13 @@ struct VerifyCommand {
 
 /// The verification table and summary line.
 enum VerifyReport {
-  static func text(_ verification: Verification, analysis: Analysis, threads: Int, style: Style) -> String {
+  /// Without `timings` the text is the same on every run (times go to `bench` or `--timings`).
+  static func text(
+    _ verification: Verification, analysis: Analysis, threads: Int, style: Style, timings: Bool = false
+  ) -> String {
     var table = TextTable(
-      headers: ["Layer", "Calculated", "Measured", "RF", "Memory", "", "ms", "GFLOP/s"],
-      alignments: [.left, .left, .left, .left, .right, .left, .right, .right])
+      headers: ["Layer", "Calculated", "Measured", "RF", "Memory", ""] + (timings ? ["ms", "GFLOP/s"] : []),
+      alignments: [.left, .left, .left, .left, .right, .left] + (timings ? [.right, .right] : []))
     let ok = style.boxDrawing ? "✓" : "ok"
     let bad = style.boxDrawing ? "✗" : "FAIL"
     for (check, facts) in zip(verification.layers, analysis.layers) {
@@ -78,11 +83,12 @@ enum VerifyReport {
       }
       let gflops =
         check.macs > 0 && check.seconds > 0 ? String(format: "%.1f", 2 * Double(check.macs) / check.seconds / 1e9) : ""
-      table.rows.append([
-        String(repeating: "  ", count: facts.depth) + check.name, ExtentText.of(check.calculatedShape),
-        ExtentText.of(check.measuredShape), field, Humanize.bytes(check.measuredBytes),
-        check.passed ? ok : bad, String(format: "%.2f", check.seconds * 1000), gflops,
-      ])
+      table.rows.append(
+        [
+          String(repeating: "  ", count: facts.depth) + check.name, ExtentText.of(check.calculatedShape),
+          ExtentText.of(check.measuredShape), field, Humanize.bytes(check.measuredBytes),
+          check.passed ? ok : bad,
+        ] + (timings ? [String(format: "%.2f", check.seconds * 1000), gflops] : []))
     }
     let failures = verification.layers.filter { !$0.passed }
     let peak =
@@ -95,9 +101,12 @@ enum VerifyReport {
       failures.isEmpty
       ? "shapes, receptive fields and memory agree" : "\(failures.count) disagree (first: \(failures[0].name))"
     summary += "; \(fieldSummary(verification))"
-    summary +=
-      "; \(peak); \(String(format: "%.3f", verification.seconds)) s on \(threads) thread\(threads == 1 ? "" : "s")"
-    summary += " (\(String(format: "%.1f", gflops)) GFLOP/s); checksum \(String(verification.checksum, radix: 16))"
+    summary += "; \(peak)"
+    if timings {
+      summary += "; \(String(format: "%.3f", verification.seconds)) s on \(threads) thread\(threads == 1 ? "" : "s")"
+      summary += " (\(String(format: "%.1f", gflops)) GFLOP/s)"
+    }
+    summary += "; checksum \(String(verification.checksum, radix: 16))"
     return table.render(box: style.boxDrawing) + "\n" + summary + "\n"
   }
 

@@ -125,3 +125,24 @@ extension CommandTests {
     #expect(error?.range != nil)
   }
 }
+
+extension CommandTests {
+  /// Issue 8: the output of every command is byte-identical across two runs of the same input
+  /// (`bench`, whose purpose is timing, and `verify --timings` excepted).
+  @Test func everyCommandIsDeterministic() {
+    let lines: [[String]] = [
+      ["googlenet"], ["summary", "alexnet-224", "--format", "json"], ["summary", "resnet18", "--format", "csv"],
+      ["summary", "lenet5", "--format", "markdown"], ["check", "specs"], ["check", "specs", "--format", "json"],
+      ["check", "docs/examples", "--format", "github", "--verbose"], ["fit", "alexnet-224"], ["verify", "lenet5"],
+      ["verify", "lenet5", "--threads", "1"], ["export", "mobilenet_v3_small", "--format", "json"],
+      ["diff", "alexnet", "alexnet-224"], ["zoo"], ["summary", "nonexistent-spec"],
+    ]
+    for line in lines {
+      let first = run(line)
+      let second = run(line)
+      #expect(first.code == second.code && first.out == second.out && first.error == second.error, "\(line)")
+    }
+    // Threads change nothing either.
+    #expect(run(["verify", "lenet5", "--threads", "1"]).out == run(["verify", "lenet5", "--threads", "2"]).out)
+  }
+}
