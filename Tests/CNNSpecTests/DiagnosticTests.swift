@@ -107,6 +107,23 @@ import Testing
 
 /// Issue 8, item 18: "did you mean" is the same whatever order the candidates come in.
 @Suite struct SuggestionTests {
+  /// Fuzz finding: a 100,000-character unknown name made every suggestion cost 100,000 × the
+  /// keyword's length, 2 s per run. Names that long get no suggestion; the error is still located.
+  @Test func hugeNamesGetNoSuggestion() {
+    let name = "en" + String(repeating: "9", count: 100_000)
+    #expect(Suggestions.closest(to: name, in: ["end", "relu", "conv"]) == nil)
+    let compilation = SpecCompiler.compile(SourceFile(path: "long.cnn", text: "input x 1x8\n\(name)\n"))
+    let error = compilation.diagnostics.first { $0.code == .unknownLayer }
+    #expect(error?.range?.start == 12)
+    #expect(error?.hint == "see docs/spec-format.md for the layer catalogue")
+  }
+
+  /// Candidates whose length differs by more than the allowed distance are not compared.
+  @Test func lengthDifferencesBoundTheDistance() {
+    #expect(Suggestions.closest(to: "conv", in: ["convolution", "cnv"]) == "cnv")
+    #expect(Suggestions.closest(to: "maxpol", in: ["maxpool", "max"]) == "maxpool")
+  }
+
   @Test func tiesGoToTheAlphabeticallyFirstCandidate() {
     let candidates = ["gmp", "gap", "relu"]
     for order in [candidates, candidates.reversed(), ["relu", "gmp", "gap"]] {
