@@ -187,3 +187,66 @@ import Testing
     #expect(compilation.diagnostics.contains { $0.code == .tooLarge && $0.message.contains("20,000 steps") })
   }
 }
+
+/// Issue 9, item 3: decisions in the language — comparisons, `and`/`or`/`not`, functions, and
+/// stages present only when a condition holds.
+@Suite struct DecisionTests {
+  func channels(_ expression: String) throws -> Int {
+    let compilation = SpecCompiler.compile(
+      SourceFile(path: "e.cnn", text: "input x 1x4\nblock b(v=0)\n  conv \(expression) k1\nend\nb()\n"))
+    let network = try #require(compilation.network, "\(compilation.diagnostics.map(\.message))")
+    guard case .convolution(let conv) = network.layers[0].op else { throw DecisionError() }
+    return try #require(conv.outputs)
+  }
+
+  struct DecisionError: Error {}
+
+  /// Expected values by hand: torchvision's `_make_divisible(v, 8)` is
+  /// `max(8, int(v + 4) // 8 * 8)`, plus 8 when that is below 0.9·v.
+  @Test(arguments: [
+    ("max(3, 8)", 8), ("min(4, 2, 9)", 2), ("abs(0 - 5)", 5), ("div_ceil(7, 2)", 4), ("div_round(7, 2)", 4),
+    ("div_round(5, 4)", 1), ("div_round(6, 4)", 2), ("make_divisible(30, 8)", 32), ("make_divisible(4, 8)", 8),
+    ("make_divisible(60, 8)", 64), ("make_divisible(10, 8)", 16), ("make_divisible(144, 8)", 144),
+    ("1 + (3 == 3)", 2), ("1 + (3 != 3)", 1), ("2 + (1 < 2) + (2 <= 2) + (3 > 4) + (4 >= 4)", 5),
+    ("1 + (1 and 0) + (1 or 0) + (not 0)", 3), ("1 + (0 and 1 / 0)", 1), ("7 + (not not 5)", 8),
+  ])
+  func evaluates(_ expression: String, _ expected: Int) throws {
+    #expect(try channels(expression) == expected)
+  }
+
+  @Test func conditionalStagesComeAndGo() throws {
+    let text = """
+      input x 8x8x8
+      block unit(inp, out, s=1)
+        project: (conv out k1 | bn) if inp != out
+        down: maxpool k2 if s == 2
+        act: relu if not (s == 2 and inp == out)
+        sum: add act in if s == 1 and inp == out
+      end
+      same: unit(8, 8)
+      wider: unit(8, 16)
+      halved: unit(16, 16, s=2)
+      """
+    let compilation = SpecCompiler.compile(SourceFile(path: "c.cnn", text: text))
+    let network = try #require(compilation.network, "\(compilation.diagnostics.map(\.message))")
+    // same: only act and sum; wider: project (conv, bn) and act; halved: down only.
+    #expect(
+      network.layers.map(\.name) == [
+        "same.act", "same.sum", "wider.project", "wider.project.bn", "wider.act", "halved.down",
+      ])
+  }
+
+  @Test(arguments: [
+    ("conv mx(1, 2) k1", "unknown function 'mx'", "did you mean 'max'?"),
+    ("conv abs(1, 2) k1", "'abs' takes 1 argument, given 2", nil),
+    ("conv div_ceil(3, 0) k1", "'div_ceil' needs a positive divisor, found 0", nil),
+    ("relu if undefined", "unknown parameter 'undefined'", nil),
+  ])
+  func mistakesAreLocated(_ line: String, _ message: String, _ hint: String?) throws {
+    let text = "input x 1x4\n\(line)\n"
+    let diagnostic = try #require(SpecCompiler.compile(SourceFile(path: "m.cnn", text: text)).diagnostics.first)
+    #expect(diagnostic.message == message)
+    if let hint { #expect(diagnostic.hint == hint) }
+    #expect((diagnostic.range?.start ?? 0) >= 12, "points into the second line")
+  }
+}

@@ -82,12 +82,30 @@ struct Evaluator {
     case .sides:
       throw Failure(
         diagnostic: Diagnostic(.badArgument, "expected an integer, found per-side amounts", at: expression.range))
+    case .not(let operand, _):
+      return try integer(operand) == 0 ? 1 : 0
+    case .call(let name, let arguments, let range):
+      return try call(name, arguments, range)
+    case .binary(.and, let lhs, let rhs):
+      // Short-circuit, so that `b != 0 and a / b > 2` is safe.
+      guard try integer(lhs) != 0 else { return 0 }
+      return try integer(rhs) != 0 ? 1 : 0
+    case .binary(.or, let lhs, let rhs):
+      guard try integer(lhs) == 0 else { return 1 }
+      return try integer(rhs) != 0 ? 1 : 0
     case .binary(let op, let lhs, let rhs):
       let a = try integer(lhs)
       let b = try integer(rhs)
       let range = expression.range
       do {
         switch op {
+        case .equal: return a == b ? 1 : 0
+        case .notEqual: return a != b ? 1 : 0
+        case .less: return a < b ? 1 : 0
+        case .lessOrEqual: return a <= b ? 1 : 0
+        case .greater: return a > b ? 1 : 0
+        case .greaterOrEqual: return a >= b ? 1 : 0
+        case .and, .or: return 0  // handled above
         case .add: return try Checked.add(a, b)
         case .subtract: return try Checked.subtract(a, b)
         case .multiply: return try Checked.multiply(a, b)
@@ -103,6 +121,60 @@ struct Evaluator {
       } catch {
         throw overflow(range)
       }
+    }
+  }
+
+  /// The functions expressions may call, with their arity (nil: one or more).
+  static let functions: [String: Int?] = [
+    "min": nil, "max": nil, "abs": 1, "div_ceil": 2, "div_round": 2, "make_divisible": 2,
+  ]
+
+  /// `min(a, …)`, `max(a, …)`, `abs(a)`; `div_ceil(a, b)` = ⌈a/b⌉; `div_round(a, b)` = ⌊a/b + 1/2⌋;
+  /// `make_divisible(v, d)`: torchvision's `_make_divisible` (the multiple of d nearest v, at least
+  /// d, and not below 90 % of v) for integer v.
+  private func call(_ name: Located<String>, _ arguments: [Expression], _ range: SourceRange) throws(Failure) -> Int {
+    guard let arity = Self.functions[name.value] else {
+      throw Failure(
+        diagnostic: Diagnostic(
+          .unknownName, "unknown function '\(name.value)'", at: name.range,
+          hint: Suggestions.didYouMean(name.value, in: Self.functions.keys)
+            ?? "functions: \(Self.functions.keys.sorted().joined(separator: ", "))"))
+    }
+    guard arity.map({ arguments.count == $0 }) ?? !arguments.isEmpty else {
+      throw Failure(
+        diagnostic: Diagnostic(
+          .wrongArity, "'\(name.value)' takes \(arity.map { "\($0)" } ?? "one or more") argument\(arity == 1 ? "" : "s"), "
+            + "given \(arguments.count)", at: range))
+    }
+    var values: [Int] = []
+    for argument in arguments { values.append(try integer(argument)) }
+    do {
+      switch name.value {
+      case "min": return values.min()!
+      case "max": return values.max()!
+      case "abs":
+        guard values[0] != Int.min else { throw ArithmeticOverflow() }
+        return abs(values[0])
+      default:
+        let (a, b) = (values[0], values[1])
+        guard b > 0 else {
+          throw Failure(
+            diagnostic: Diagnostic(
+              .badArgument, "'\(name.value)' needs a positive divisor, found \(b)", at: arguments[1].range))
+        }
+        switch name.value {
+        case "div_ceil": return try Checked.add(a, b - 1).floorDivided(by: b)
+        case "div_round": return try Checked.add(try Checked.multiply(a, 2), b).floorDivided(by: try Checked.multiply(b, 2))
+        default:
+          var rounded = max(b, try Checked.add(a, b / 2).floorDivided(by: b) * b)
+          if try Checked.multiply(rounded, 10) < Checked.multiply(a, 9) { rounded = try Checked.add(rounded, b) }
+          return rounded
+        }
+      }
+    } catch let failure as Failure {
+      throw failure
+    } catch {
+      throw overflow(range)
     }
   }
 

@@ -200,14 +200,19 @@ struct Expander {
   /// An unused name for an unlabelled chain, from its first stage: `conv_1`, `inception_2`, `group_1`.
   private func autoNameStem(_ chain: ChainSyntax) -> String {
     for stage in chain.stages {
-      switch stage {
-      case .from: continue
-      case .layer(let op, _): return LayerFactory.keywords[op.value] ?? op.value
-      case .call(let block, _, _, _): return block.value
-      case .group: return "group"
-      }
+      if let stem = autoNameStem(stage) { return stem }
     }
     return "from"
+  }
+
+  private func autoNameStem(_ stage: StageSyntax) -> String? {
+    switch stage {
+    case .from: nil
+    case .layer(let op, _): LayerFactory.keywords[op.value] ?? op.value
+    case .call(let block, _, _, _): block.value
+    case .group: "group"
+    case .conditional(let inner, _, _): autoNameStem(inner)
+    }
   }
 
   private func autoName(_ chain: ChainSyntax, scope: inout Scope) -> String {
@@ -234,9 +239,17 @@ struct Expander {
     var instance = 0
     var opCounts: [String: Int] = [:]
     var namedBase = false
-    for (position, stage) in chain.stages.enumerated() {
-      try countWork(stage.range)
+    stages: for (position, written) in chain.stages.enumerated() {
+      try countWork(written.range)
+      var stage = written
+      // A stage whose condition is 0 is left out: its input passes through.
+      while case .conditional(let inner, let condition, _) = stage {
+        guard try holds(condition, scope: scope) else { continue stages }
+        stage = inner
+      }
       switch stage {
+      case .conditional:
+        continue
       case .from(let name):
         current = try resolve(name, scope: scope)
       case .layer(let op, let arguments):
@@ -294,6 +307,13 @@ struct Expander {
         diagnostic: Diagnostic(
           .tooLarge, "expanding the network takes more than \(Grouping.integer(budget)) steps",
           at: range, hint: "check repetition counts: steps are stages and block calls, repetitions included"))
+    }
+  }
+
+  /// Whether a stage's condition holds (is not 0).
+  private func holds(_ condition: Expression, scope: Scope) throws(Stop) -> Bool {
+    do { return try Evaluator(parameters: scope.parameters, source: source).integer(condition) != 0 } catch {
+      throw Stop(diagnostic: error.diagnostic)
     }
   }
 

@@ -46,7 +46,15 @@ struct Lexer {
     case UInt8(ascii: "["): return make(.leftBracket)
     case UInt8(ascii: "]"): return make(.rightBracket)
     case UInt8(ascii: ","): return make(.comma)
-    case UInt8(ascii: "="): return make(.equals)
+    case UInt8(ascii: "="):
+      if peek() == UInt8(ascii: "=") {
+        position += 1
+        return make(.equalEqual)
+      }
+      return make(.equals)
+    case UInt8(ascii: "!") where peek() == UInt8(ascii: "="):
+      position += 1
+      return make(.notEqual)
     case UInt8(ascii: ":"): return make(.colon)
     case UInt8(ascii: "|"): return make(.pipe)
     case UInt8(ascii: "-"): return make(.minus)

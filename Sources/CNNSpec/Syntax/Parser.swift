@@ -266,6 +266,14 @@ public struct Parser {
   }
 
   private mutating func parseStage() throws(Failure) -> StageSyntax {
+    let stage = try parseUnconditionalStage()
+    guard atWord("if") else { return stage }
+    advance()
+    let condition = try parseExpression()
+    return .conditional(stage, condition: condition, range: stage.range.union(condition.range))
+  }
+
+  private mutating func parseUnconditionalStage() throws(Failure) -> StageSyntax {
     if at(.leftParen) {
       let open = advance().range
       try nest()
@@ -285,7 +293,7 @@ public struct Parser {
       return try parseCall(word)
     }
     var arguments: [ArgumentSyntax] = []
-    while !atEndOfLine, !at(.pipe), !at(.rightParen) {
+    while !atEndOfLine, !at(.pipe), !at(.rightParen), !atWord("if") {
       arguments.append(try parseArgument())
     }
     return .layer(op: word, arguments: arguments)
@@ -362,9 +370,50 @@ public struct Parser {
 
   // MARK: - Expressions
 
+  /// `expr = or`; `or = and { "or" and }`; `and = not { "and" not }`; `not = "not" not | compare`;
+  /// `compare = sum [ ("==" | "!=" | "<" | "<=" | ">" | ">=") sum ]`.
   private mutating func parseExpression() throws(Failure) -> Expression {
     try nest()
     defer { nesting -= 1 }
+    var lhs = try parseAnd()
+    while atWord("or") {
+      advance()
+      lhs = .binary(.or, lhs, try parseAnd())
+    }
+    return lhs
+  }
+
+  private mutating func parseAnd() throws(Failure) -> Expression {
+    var lhs = try parseNot()
+    while atWord("and") {
+      advance()
+      lhs = .binary(.and, lhs, try parseNot())
+    }
+    return lhs
+  }
+
+  private mutating func parseNot() throws(Failure) -> Expression {
+    guard atWord("not") else { return try parseComparison() }
+    let word = advance().range
+    try nest()
+    defer { nesting -= 1 }
+    let operand = try parseNot()
+    return .not(operand, word.union(operand.range))
+  }
+
+  private static let comparisons: [TokenKind: BinaryOperator] = [
+    .equalEqual: .equal, .notEqual: .notEqual, .less: .less, .lessEqual: .lessOrEqual, .greater: .greater,
+    .greaterEqual: .greaterOrEqual,
+  ]
+
+  private mutating func parseComparison() throws(Failure) -> Expression {
+    let lhs = try parseSum()
+    guard let op = Self.comparisons[current.kind] else { return lhs }
+    advance()
+    return .binary(op, lhs, try parseSum())
+  }
+
+  private mutating func parseSum() throws(Failure) -> Expression {
     var lhs = try parseTerm()
     while at(.plus) || at(.minus) {
       let op: BinaryOperator = advance().kind == .plus ? .add : .subtract
@@ -389,7 +438,17 @@ public struct Parser {
       return .literal(advance().range)
     case .word:
       let token = advance()
-      return .name(Located(value: text(token), range: token.range))
+      let name = Located(value: text(token), range: token.range)
+      guard at(.leftParen), current.range.start == token.range.end else { return .name(name) }
+      advance()
+      var arguments: [Expression] = []
+      while !at(.rightParen) {
+        arguments.append(try parseExpression())
+        if !at(.comma) { break }
+        advance()
+      }
+      let close = try expect(.rightParen, "')' or ',' after a function argument")
+      return .call(name, arguments, token.range.union(close.range))
     case .minus:
       let minus = advance().range
       try nest()

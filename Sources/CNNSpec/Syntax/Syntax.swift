@@ -67,6 +67,9 @@ public indirect enum StageSyntax: Sendable {
   case group(ChainSyntax, repeatCount: Expression?, range: SourceRange)
   /// `from NAME`: start the chain from a named tensor instead of the trunk.
   case from(Located<String>)
+  /// `STAGE if CONDITION`: the stage, only when the condition is not 0; otherwise its input
+  /// passes through (`se(c, s) if use_se`, `(conv c k1 | bn) if stride != 1`).
+  case conditional(StageSyntax, condition: Expression, range: SourceRange)
 
   /// The source range of the whole stage.
   public var range: SourceRange {
@@ -75,6 +78,7 @@ public indirect enum StageSyntax: Sendable {
       arguments.reduce(op.range) { $0.union($1.range) }
     case .call(_, _, _, let range), .group(_, _, let range): range
     case .from(let name): name.range
+    case .conditional(_, _, let range): range
     }
   }
 }
@@ -106,23 +110,30 @@ public indirect enum Expression: Sendable {
   /// A name: a block parameter, a layer, or a word the layer takes (`same`, `off`, `ceil`).
   case name(Located<String>)
   case negate(Expression, SourceRange)
+  /// `not x`: 1 when x is 0, else 0.
+  case not(Expression, SourceRange)
   case binary(BinaryOperator, Expression, Expression)
+  /// A function of integers: `min(a, b)`, `make_divisible(v, 8)` (see `Evaluator.functions`).
+  case call(Located<String>, [Expression], SourceRange)
   /// `BEFORE:AFTER` with expressions on both sides (`p=d:0`), for padding every axis unevenly.
   case sides(Expression, Expression)
 
   /// The source range of the whole expression.
   public var range: SourceRange {
     switch self {
-    case .literal(let range), .negate(_, let range): range
+    case .literal(let range), .negate(_, let range), .not(_, let range), .call(_, _, let range): range
     case .name(let name): name.range
     case .binary(_, let lhs, let rhs), .sides(let lhs, let rhs): lhs.range.union(rhs.range)
     }
   }
 }
 
-/// Integer arithmetic operators; `/` is floor division.
+/// Integer operators; `/` is floor division; comparisons and `and`/`or` give 1 or 0 (any
+/// non-zero value counts as true).
 public enum BinaryOperator: String, Sendable {
   case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "%"
+  case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+  case and, or
 }
 
 /// `expect [LAYER] [METRIC] …`: a claim about the network that `check` verifies.

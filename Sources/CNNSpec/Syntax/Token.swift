@@ -7,7 +7,7 @@ public enum TokenKind: Sendable, Equatable {
   case newline, endOfFile
   case leftParen, rightParen, leftBracket, rightBracket, comma, equals, colon, pipe
   case plus, minus, star, slash, percent, plusMinus
-  case less, lessEqual, greater, greaterEqual
+  case less, lessEqual, greater, greaterEqual, equalEqual, notEqual
 }
 
 /// One token: its kind and where it is. Its text is read back from the source.
