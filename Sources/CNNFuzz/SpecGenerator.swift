@@ -193,11 +193,11 @@ public struct SpecGenerator {
     guard chance(0.5) else { return }
     lines.append("block unit(c, k=3, act=1)")
     lines.append("  conv c k=k p=k/2 | bn")
-    lines.append("  (relu) * act")
+    lines.append(pick(["  (relu) * act", "  relu if act", "  (relu | identity) if act != 0 and k >= 1"]))
     lines.append("end")
     lines.append("block res(c)")
-    lines.append("  r = conv c k3 p1 | relu | conv c k3 p1")
-    lines.append("  out: add in r")
+    lines.append("  r = conv max(c, 1) k3 p1 | relu | conv min(c, make_divisible(c, 1)) k3 p1")
+    lines.append("  out: add in r if c == div_round(2 * c, 2) or not 1")
     lines.append("end")
     blocks = ["unit", "res"]
   }

@@ -143,7 +143,8 @@ struct Evaluator {
     guard arity.map({ arguments.count == $0 }) ?? !arguments.isEmpty else {
       throw Failure(
         diagnostic: Diagnostic(
-          .wrongArity, "'\(name.value)' takes \(arity.map { "\($0)" } ?? "one or more") argument\(arity == 1 ? "" : "s"), "
+          .wrongArity,
+          "'\(name.value)' takes \(arity.map { "\($0)" } ?? "one or more") argument\(arity == 1 ? "" : "s"), "
             + "given \(arguments.count)", at: range))
     }
     var values: [Int] = []
@@ -164,7 +165,8 @@ struct Evaluator {
         }
         switch name.value {
         case "div_ceil": return try Checked.add(a, b - 1).floorDivided(by: b)
-        case "div_round": return try Checked.add(try Checked.multiply(a, 2), b).floorDivided(by: try Checked.multiply(b, 2))
+        case "div_round":
+          return try Checked.add(try Checked.multiply(a, 2), b).floorDivided(by: try Checked.multiply(b, 2))
         default:
           var rounded = max(b, try Checked.add(a, b / 2).floorDivided(by: b) * b)
           if try Checked.multiply(rounded, 10) < Checked.multiply(a, 9) { rounded = try Checked.add(rounded, b) }

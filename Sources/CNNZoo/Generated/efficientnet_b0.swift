@@ -17,30 +17,33 @@ block se(c, squeeze)
   out: mul in scale
 end
 
-# MBConv: a 1x1 expansion of the `inp` input channels by `ratio` (expand=0 leaves it out, as
-# torchvision does for ratio 1), a k x k depthwise convolution with stride s, squeeze-and-excitation
-# and a linear 1x1 projection.
-block mbconv(inp, out, k, s, ratio=6, expand=1)
-  expand: (conv inp*ratio k1 bias=off | bn | silu) * expand
+# MBConv with torchvision's MBConvConfig(expand_ratio, kernel, stride, input_channels,
+# out_channels): a 1x1 expansion to _make_divisible(inp * ratio, 8) channels (none for ratio 1), a
+# k x k depthwise convolution with stride s, squeeze-and-excitation to max(1, inp // 4) channels,
+# a linear 1x1 projection, and the residual when stride is 1 and the width is kept.
+block mbconv(ratio, k, s, inp, out)
+  expand: (conv make_divisible(inp * ratio, 8) k1 bias=off | bn | silu) if ratio != 1
   dw: dwconv k=k s=s p=(k-1)/2 bias=off | bn | silu
-  se: se(inp*ratio, inp/4)
+  se: se(make_divisible(inp * ratio, 8), max(1, inp / 4))
   project: conv out k1 bias=off | bn
+  out: add project in if s == 1 and inp == out
 end
 
-# The same block with its residual connection (stride 1, out channels equal to the input's).
-block mbconv_res(c, k)
-  body: mbconv(c, c, k, 1)
-  out: add body in
+# One row of torchvision's table: `layers` blocks, the first with the stride and the width change.
+block stage(ratio, k, s, inp, out, layers)
+  first: mbconv(ratio, k, s, inp, out)
+  rest: mbconv(ratio, k, 1, out, out) * (layers - 1)
 end
 
 stem: conv 32 k3 s2 p1 bias=off | bn | silu
-stage1: mbconv(32, 16, 3, 1, ratio=1, expand=0)
-stage2: mbconv(16, 24, 3, 2) | mbconv_res(24, 3)
-stage3: mbconv(24, 40, 5, 2) | mbconv_res(40, 5)
-stage4: mbconv(40, 80, 3, 2) | mbconv_res(80, 3) * 2
-stage5: mbconv(80, 112, 5, 1) | mbconv_res(112, 5) * 2
-stage6: mbconv(112, 192, 5, 2) | mbconv_res(192, 5) * 3
-stage7: mbconv(192, 320, 3, 1)
+# torchvision's bneck_conf rows for B0 (width and depth 1.0).
+stage1: stage(1, 3, 1, 32, 16, 1)
+stage2: stage(6, 3, 2, 16, 24, 2)
+stage3: stage(6, 5, 2, 24, 40, 2)
+stage4: stage(6, 3, 2, 40, 80, 3)
+stage5: stage(6, 5, 1, 80, 112, 3)
+stage6: stage(6, 5, 2, 112, 192, 4)
+stage7: stage(6, 3, 1, 192, 320, 1)
 head: conv 1280 k1 bias=off | bn | silu
 avgpool: adaptiveavgpool 1x1
 classifier: flatten | dropout 0.2 | fc 1000

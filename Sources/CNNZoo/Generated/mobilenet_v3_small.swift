@@ -10,46 +10,44 @@ extension Zoo {
 network mobilenet_v3_small
 input image 3x224x224
 
-# The block's activation: hs=0 is ReLU, hs=1 hard-swish.
+# The block's activation, torchvision's "RE" (hs=0, ReLU) or "HS" (hs=1, hard-swish).
 block act(hs)
-  (relu) * (1 - hs) | (hardswish) * hs
+  relu if not hs
+  hardswish if hs
 end
 
 # Squeeze-and-excitation over c channels (torchvision's SqueezeExcitation): a 1x1 global average,
-# a bottleneck of `squeeze` channels = _make_divisible(c / 4, 8), and a hard-sigmoid scale.
+# a bottleneck of `squeeze` channels and a hard-sigmoid scale.
 block se(c, squeeze)
   scale = adaptiveavgpool 1x1 | conv squeeze k1 | relu | conv c k1 | hardsigmoid
   out: mul in scale
 end
 
-# Inverted residual: a 1x1 expansion to `exp` channels (absent when expand=0, the first block,
-# whose expansion equals its input), a k x k depthwise convolution with stride s, squeeze-and-
-# excitation (se=1) and a linear 1x1 projection to `out` channels.
-block bneck(k, exp, out, s, hs, se=0, squeeze=8, expand=1)
-  expand: (conv exp k1 bias=off | bn | act(hs)) * expand
+# InvertedResidual with torchvision's InvertedResidualConfig(input_c, kernel, expanded_c, out_c,
+# use_se, activation, stride): a 1x1 expansion (when it changes the width), a depthwise k x k
+# convolution with stride s, squeeze-and-excitation to _make_divisible(expanded_c // 4, 8)
+# channels, a linear 1x1 projection, and the residual when stride is 1 and the width is kept.
+block bneck(inp, k, exp, out, use_se, hs, s)
+  expand: (conv exp k1 bias=off | bn | act(hs)) if exp != inp
   dw: dwconv k=k s=s p=(k-1)/2 bias=off | bn | act(hs)
-  se: se(exp, squeeze) * se
+  se: se(exp, make_divisible(exp / 4, 8)) if use_se
   project: conv out k1 bias=off | bn
-end
-
-# The same block with its residual connection (stride 1 and out equal to the block's input).
-block bneck_res(k, exp, out, hs, se=0, squeeze=8)
-  body: bneck(k, exp, out, 1, hs, se, squeeze)
-  out: add body in
+  out: add project in if s == 1 and inp == out
 end
 
 stem: conv 16 k3 s2 p1 bias=off | bn | hardswish
-b1: bneck(3, 16, 16, 2, 0, se=1, squeeze=8, expand=0)
-b2: bneck(3, 72, 24, 2, 0)
-b3: bneck_res(3, 88, 24, 0)
-b4: bneck(5, 96, 40, 2, 1, se=1, squeeze=24)
-b5: bneck_res(5, 240, 40, 1, se=1, squeeze=64)
-b6: bneck_res(5, 240, 40, 1, se=1, squeeze=64)
-b7: bneck(5, 120, 48, 1, 1, se=1, squeeze=32)
-b8: bneck_res(5, 144, 48, 1, se=1, squeeze=40)
-b9: bneck(5, 288, 96, 2, 1, se=1, squeeze=72)
-b10: bneck_res(5, 576, 96, 1, se=1, squeeze=144)
-b11: bneck_res(5, 576, 96, 1, se=1, squeeze=144)
+# torchvision's inverted_residual_setting for "mobilenet_v3_small", row by row.
+b1: bneck(16, 3, 16, 16, 1, 0, 2)
+b2: bneck(16, 3, 72, 24, 0, 0, 2)
+b3: bneck(24, 3, 88, 24, 0, 0, 1)
+b4: bneck(24, 5, 96, 40, 1, 1, 2)
+b5: bneck(40, 5, 240, 40, 1, 1, 1)
+b6: bneck(40, 5, 240, 40, 1, 1, 1)
+b7: bneck(40, 5, 120, 48, 1, 1, 1)
+b8: bneck(48, 5, 144, 48, 1, 1, 1)
+b9: bneck(48, 5, 288, 96, 1, 1, 2)
+b10: bneck(96, 5, 576, 96, 1, 1, 1)
+b11: bneck(96, 5, 576, 96, 1, 1, 1)
 lastconv: conv 576 k1 bias=off | bn | hardswish
 avgpool: adaptiveavgpool 1x1
 classifier: flatten | fc 1024 | hardswish | dropout 0.2 | fc 1000
