@@ -62,6 +62,10 @@ public indirect enum JSONValue: Sendable, Equatable {
 
   /// A JSON string literal with the escapes RFC 8259 requires.
   public static func quote(_ text: String) -> String {
+    // Most strings need no escape: copy them whole (a name can be 100,000 characters long).
+    if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+      return "\"" + text + "\""
+    }
     var result = "\""
     for scalar in text.unicodeScalars {
       switch scalar {

@@ -28,7 +28,23 @@ public struct TextTable: Sendable {
   }
 
   /// The table with box-drawing characters, or ASCII when `box` is false.
+  /// The widest cell the drawn table shows; longer cells keep their start and end around '…'
+  /// (Markdown and CSV keep every character).
+  public static let maximumCellWidth = 120
+
+  static func clipped(_ cell: String) -> String {
+    guard cell.count > maximumCellWidth else { return cell }
+    return String(cell.prefix(maximumCellWidth - 41)) + "…" + String(cell.suffix(40))
+  }
+
   public func render(box: Bool) -> String {
+    var table = self
+    table.headers = headers.map(Self.clipped)
+    table.rows = rows.map { $0?.map(Self.clipped) }
+    return table.draw(box: box)
+  }
+
+  private func draw(box: Bool) -> String {
     let widths = widths
     let (v, h, cross, top, bottom) =
       box ? ("│", "─", "┼", ("┌", "┬", "┐"), ("└", "┴", "┘")) : ("|", "-", "+", ("+", "+", "+"), ("+", "+", "+"))

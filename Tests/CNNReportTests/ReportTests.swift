@@ -63,6 +63,21 @@ import Testing
   }
 }
 
+/// Fuzz finding: a 100,000-character label made every table row 100,000 characters wide.
+@Suite struct TableClippingTests {
+  @Test func longCellsKeepTheirEnds() {
+    var table = TextTable(headers: ["Layer", "Params"], alignments: [.left, .right])
+    let name = "stage." + String(repeating: "a", count: 1000) + ".conv"
+    table.rows = [[name, "7"]]
+    let row = table.render(box: false).split(separator: "\n")[3]
+    // 79 first characters, '…', the last 40: 120 wide.
+    let shown: String = String(name.prefix(79)) + "…" + String(name.suffix(40))
+    let expected: String = "| " + shown + " |      7 |"
+    #expect(row == expected)
+    #expect(table.markdown().contains(name), "Markdown keeps every character")
+  }
+}
+
 @Suite struct DiagnosticRendererTests {
   let source = SourceFile(path: "net.cnn", text: "input x 3x8x8\nconv1: cnv 8 k3\n")
 

@@ -50,7 +50,39 @@ import Testing
     Case(text: "conv 8 k3\n", code: .missingInput, at: "1:1"),
     Case(text: "input x 3x0x4\n", code: .nonpositiveSize, at: "1:9"),
     Case(text: header + "maxpool k3 ceil floor\n", code: .badArgument, at: "2:1"),
+    // Issue 9, item 7: misspelt statement words, every unknown layer of a chain, shorthands with a sign.
+    Case(text: "netwrk n\n" + header, code: .unknownLayer, at: "1:1", hintContains: "'network'"),
+    Case(text: header + "inptu y 3x4x4\n", code: .unknownLayer, at: "2:1", hintContains: "'input'"),
+    Case(text: header + "blok b(c)\n", code: .unknownLayer, at: "2:1", hintContains: "'block'"),
+    Case(text: header + "expct params 5\n", code: .unknownLayer, at: "2:1", hintContains: "'expect'"),
+    Case(text: header + "conv 4 k3 | relu | reluu\n", code: .unknownLayer, at: "2:20", hintContains: "'relu'"),
+    Case(text: header + "conv 4 k-2\n", code: .unknownName, at: "2:8", hintContains: "k=…"),
+    // Issue 9, item 3: functions and conditions.
+    Case(text: header + "conv mx(1, 2) k1\n", code: .unknownName, at: "2:6", hintContains: "'max'"),
+    Case(text: header + "conv min() k1\n", code: .wrongArity, at: "2:6"),
+    Case(text: header + "relu if nothing\n", code: .unknownName, at: "2:9"),
   ]
+
+  /// Every unknown layer type of a chain is reported in one run, not only the first.
+  @Test func everyUnknownLayerOfAChain() {
+    let compilation = SpecCompiler.compile(
+      SourceFile(path: "t.cnn", text: Self.header + "cnv 4 k3 | rlu | (bnn) * 2\n"))
+    #expect(
+      compilation.diagnostics.map(\.message) == [
+        "unknown layer type 'cnv'", "unknown layer type 'rlu'", "unknown layer type 'bnn'",
+      ])
+  }
+
+  /// Parameter lists may span lines; `8 MiB` reads as `8MiB`.
+  @Test func smallerThings() throws {
+    let text =
+      Self.header
+      + "block b(c,\n        k=3)\n  conv c k=k p1\nend\nb(4)\nexpect peak <= 8 MiB\nexpect params 112 ± 1 K\n"
+    let compilation = SpecCompiler.compile(SourceFile(path: "t.cnn", text: text))
+    #expect(compilation.diagnostics.isEmpty, "\(compilation.diagnostics.map(\.message))")
+    let network = try #require(compilation.network)
+    #expect(network.expectations.count == 2)
+  }
 
   @Test(arguments: cases)
   func located(_ testCase: Case) throws {

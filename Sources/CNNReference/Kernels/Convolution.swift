@@ -109,10 +109,13 @@ enum ConvolutionKernel {
   /// Transposed convolution: each input element scatters `weights` into the output. Output
   /// positions are those the scatter reaches, minus `before` and `after` cropped, plus
   /// `outputPadding` zeros at the end.
+  /// The most floats a transposed convolution's column block holds (16 Mi floats, 64 MiB).
+  static let columnBudget = 1 << 24
+
   static func transposed(
     _ input: Tensor, outputs: Int, groups: Int, kernel: [Int], stride: [Int], dilation: [Int], before: [Int],
     after: [Int],
-    outputPadding: [Int], weights: [Float], bias: [Float]?, threads: Int
+    outputPadding: [Int], weights: [Float], bias: [Float]?, threads: Int, columnBudget: Int = columnBudget
   ) throws(EngineError) -> Tensor {
     let rank = input.spatial.count
     let k3 = Extent3(kernel)
@@ -150,32 +153,44 @@ enum ConvolutionKernel {
         }
       }
     }
-    var columns = [Float](repeating: 0, count: rows * n)
+    // The columns (output channel, tap) × input position are made a block at a time, at most
+    // `columnBudget` floats, so that a large 3-D transposed convolution never needs gigabytes.
+    let channelsPerBlock = max(1, min(outGroup, columnBudget / max(1, taps * n)))
+    let positionsPerBlock = max(1, min(n, columnBudget / (channelsPerBlock * taps)))
+    var columns = [Float](repeating: 0, count: channelsPerBlock * taps * positionsPerBlock)
     for sample in 0..<input.batch {
       for group in 0..<groups {
-        for index in columns.indices { columns[index] = 0 }
-        transposedWeights.withUnsafeBufferPointer { a in
-          input.data.withUnsafeBufferPointer { b in
-            columns.withUnsafeMutableBufferPointer { c in
-              GEMM.multiply(
-                m: rows, n: n, k: inGroup, a: a.baseAddress! + group * rows * inGroup, lda: inGroup,
-                b: b.baseAddress! + (sample * input.channels + group * inGroup) * n, ldb: n,
-                c: c.baseAddress!, ldc: n, threads: threads)
+        for m0 in Swift.stride(from: 0, to: outGroup, by: channelsPerBlock) {
+          let mc = min(channelsPerBlock, outGroup - m0)
+          for i0 in Swift.stride(from: 0, to: n, by: positionsPerBlock) {
+            let nc = min(positionsPerBlock, n - i0)
+            for index in 0..<(mc * taps * nc) { columns[index] = 0 }
+            transposedWeights.withUnsafeBufferPointer { a in
+              input.data.withUnsafeBufferPointer { b in
+                columns.withUnsafeMutableBufferPointer { c in
+                  GEMM.multiply(
+                    m: mc * taps, n: nc, k: inGroup, a: a.baseAddress! + (group * rows + m0 * taps) * inGroup,
+                    lda: inGroup, b: b.baseAddress! + (sample * input.channels + group * inGroup) * n + i0, ldb: n,
+                    c: c.baseAddress!, ldc: nc, threads: threads)
+                }
+              }
             }
-          }
-        }
-        for m in 0..<outGroup {
-          let target = (sample * outputs + group * outGroup + m) * outExtent.volume
-          for t in 0..<taps {
-            let (tz, ty, tx) = (t / (k3.h * k3.w), (t / k3.w) % k3.h, t % k3.w)
-            let row = (m * taps + t) * n
-            for i in 0..<n {
-              let (iz, iy, ix) = (i / (inExtent.h * inExtent.w), (i / inExtent.w) % inExtent.h, i % inExtent.w)
-              let oz = iz * s3.d + tz * d3.d - b3.d
-              let oy = iy * s3.h + ty * d3.h - b3.h
-              let ox = ix * s3.w + tx * d3.w - b3.w
-              guard oz >= 0, oz < outExtent.d, oy >= 0, oy < outExtent.h, ox >= 0, ox < outExtent.w else { continue }
-              output.data[target + (oz * outExtent.h + oy) * outExtent.w + ox] += columns[row + i]
+            for m in m0..<(m0 + mc) {
+              let target = (sample * outputs + group * outGroup + m) * outExtent.volume
+              for t in 0..<taps {
+                let (tz, ty, tx) = (t / (k3.h * k3.w), (t / k3.w) % k3.h, t % k3.w)
+                let row = ((m - m0) * taps + t) * nc
+                for i in i0..<(i0 + nc) {
+                  let (iz, iy, ix) = (i / (inExtent.h * inExtent.w), (i / inExtent.w) % inExtent.h, i % inExtent.w)
+                  let oz = iz * s3.d + tz * d3.d - b3.d
+                  let oy = iy * s3.h + ty * d3.h - b3.h
+                  let ox = ix * s3.w + tx * d3.w - b3.w
+                  guard oz >= 0, oz < outExtent.d, oy >= 0, oy < outExtent.h, ox >= 0, ox < outExtent.w else {
+                    continue
+                  }
+                  output.data[target + (oz * outExtent.h + oy) * outExtent.w + ox] += columns[row + i - i0]
+                }
+              }
             }
           }
         }

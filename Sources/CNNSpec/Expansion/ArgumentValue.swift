@@ -86,6 +86,15 @@ struct Evaluator {
       return try integer(operand) == 0 ? 1 : 0
     case .call(let name, let arguments, let range):
       return try call(name, arguments, range)
+    case .binary(.subtract, .name(let key), let amount)
+    where parameters[key.value] == nil && key.value.count == 1 && Parser.shorthandKeys.contains(key.value.utf8.first!):
+      // `k-2`: a shorthand cannot take a sign, so this reads as arithmetic on a parameter `k`.
+      throw Failure(
+        diagnostic: Diagnostic(
+          .unknownName,
+          "'\(source.text(expression.range))' reads as \(key.value) minus \(source.text(amount.range)), and "
+            + "'\(key.value)' is not a block parameter", at: expression.range,
+          hint: "a shorthand such as \(key.value)3 takes no sign; write \(key.value)=… to give the value"))
     case .binary(.and, let lhs, let rhs):
       // Short-circuit, so that `b != 0 and a / b > 2` is safe.
       guard try integer(lhs) != 0 else { return 0 }

@@ -181,6 +181,7 @@ struct Expander {
   private mutating func expandStatement(label: Located<String>?, isBranch: Bool, chain: ChainSyntax, scope: inout Scope)
   {
     do {
+      if reportUnknownLayers(chain, scope: scope) { throw Stop(diagnostic: nil) }
       if let label, scope.names[label.value] != nil {
         throw Stop(
           diagnostic: Diagnostic(
@@ -358,12 +359,7 @@ struct Expander {
     _ op: Located<String>, _ arguments: [ArgumentSyntax], name: String, input: TensorID?, isFirst: Bool, scope: Scope
   ) throws(Stop) -> Int {
     guard let keyword = LayerFactory.keywords[op.value] else {
-      var hint = Suggestions.didYouMean(op.value, in: LayerFactory.keywords.keys)
-      if blocks[op.value] != nil { hint = "'\(op.value)' is a block: call it with parentheses, \(op.value)(…)" }
-      throw Stop(
-        diagnostic: Diagnostic(
-          .unknownLayer, "unknown layer type '\(op.value)'", at: op.range,
-          hint: hint ?? "see docs/spec-format.md for the layer catalogue"))
+      throw Stop(diagnostic: unknownLayer(op, startsStatement: isFirst))
     }
     let evaluator = Evaluator(parameters: scope.parameters, source: source)
     var positional: [(value: ArgumentValue, range: SourceRange)] = []
@@ -424,6 +420,41 @@ struct Expander {
       Layer(
         name: name, op: made, inputs: inputs, range: whole, expansion: scope.frames,
         depth: scope.depth), range: op.range)
+  }
+
+  /// The statement words a misspelt first word may have meant (`netwrk`, `blok`, `expct`).
+  static let statementKeywords = ["network", "input", "block", "end", "expect", "output", "from"]
+
+  /// "unknown layer type", with a did-you-mean among layers, blocks and, for the first word of a
+  /// statement, the statement keywords.
+  func unknownLayer(_ op: Located<String>, startsStatement: Bool) -> Diagnostic {
+    var candidates = Array(LayerFactory.keywords.keys)
+    if startsStatement { candidates += Self.statementKeywords }
+    var hint = Suggestions.didYouMean(op.value, in: candidates + blocks.keys)
+    if blocks[op.value] != nil { hint = "'\(op.value)' is a block: call it with parentheses, \(op.value)(…)" }
+    return Diagnostic(
+      .unknownLayer, "unknown layer type '\(op.value)'", at: op.range,
+      hint: hint ?? "see docs/spec-format.md for the layer catalogue")
+  }
+
+  /// Reports every unknown layer type in a chain at once (not only the first); true if any.
+  mutating func reportUnknownLayers(_ chain: ChainSyntax, scope: Scope) -> Bool {
+    var found = false
+    func visit(_ stage: StageSyntax, first: Bool, _ expander: inout Expander) {
+      switch stage {
+      case .layer(let op, _) where LayerFactory.keywords[op.value] == nil:
+        expander.report(expander.unknownLayer(op, startsStatement: first), in: scope)
+        found = true
+      case .group(let inner, _, _):
+        for (index, stage) in inner.stages.enumerated() { visit(stage, first: first && index == 0, &expander) }
+      case .conditional(let inner, _, _):
+        visit(inner, first: first, &expander)
+      default:
+        break
+      }
+    }
+    for (index, stage) in chain.stages.enumerated() { visit(stage, first: index == 0, &self) }
+    return found
   }
 
   private mutating func append(_ layer: Layer, range: SourceRange) throws(Stop) -> Int {

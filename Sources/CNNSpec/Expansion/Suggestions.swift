@@ -34,19 +34,24 @@ public enum Suggestions {
     closest(to: name, in: candidates).map { "did you mean '\($0)'?" }
   }
 
-  /// Levenshtein distance (insertions, deletions, substitutions).
+  /// Edit distance counting insertions, deletions, substitutions and swaps of two neighbours
+  /// (optimal string alignment): `inptu` is one edit from `input`.
   public static func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a.unicodeScalars)
     let b = Array(b.unicodeScalars)
     if a.isEmpty { return b.count }
-    var previous = Array(0...b.count)
+    var beforePrevious = Array(0...b.count)
+    var previous = beforePrevious
     var row = previous
     for i in 1...a.count {
       row[0] = i
       for j in stride(from: 1, through: b.count, by: 1) {
         row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+          row[j] = min(row[j], beforePrevious[j - 2] + 1)
+        }
       }
-      swap(&previous, &row)
+      (beforePrevious, previous, row) = (previous, row, beforePrevious)
     }
     return previous[b.count]
   }

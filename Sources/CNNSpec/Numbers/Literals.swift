@@ -49,7 +49,9 @@ public enum Literals {
 
   /// A decimal number with an optional unit suffix, exactly: `4.2G` = 4 200 000 000,
   /// `1.5KiB` = 1536, `0.5` = 1/2.
-  public static func quantity(_ text: Substring) -> Rational? {
+  public static func quantity(_ written: Substring) -> Rational? {
+    // `8 MiB` as well as `8MiB`.
+    let text = Substring(written.filter { $0 != " " && $0 != "\t" })
     let numberEnd = text.firstIndex { !($0.isASCII && ($0.isNumber || $0 == "." || $0 == "_")) } ?? text.endIndex
     guard let multiplier = suffixes[String(text[numberEnd...])] else { return nil }
     guard let decimal = decimal(text[..<numberEnd]) else { return nil }

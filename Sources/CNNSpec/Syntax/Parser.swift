@@ -209,6 +209,7 @@ public struct Parser {
   private mutating func parseParameters() throws(Failure) -> [ParameterSyntax] {
     guard at(.leftParen) else { return [] }
     advance()
+    skipNewlines()
     var parameters: [ParameterSyntax] = []
     while !at(.rightParen) {
       let name = try expectWord("a parameter name")
@@ -218,8 +219,10 @@ public struct Parser {
         defaultValue = try parseExpression()
       }
       parameters.append(ParameterSyntax(name: name, defaultValue: defaultValue))
+      skipNewlines()
       if !at(.comma) { break }
       advance()
+      skipNewlines()
     }
     _ = try expect(.rightParen, "')' or ',' in the parameter list")
     return parameters
@@ -534,6 +537,14 @@ public struct Parser {
     return ExpectSyntax(layer: layer, metric: metric, claim: claim, range: SourceRange(start.start, end))
   }
 
+  /// A number followed by a unit written apart (`8 MiB`) reads as one quantity.
+  private mutating func withUnit(_ number: SourceRange) -> SourceRange {
+    guard at(.word), Literals.suffixes[text(current)] != nil,
+      source.text(number).allSatisfy({ $0.isNumber || $0 == "." || $0 == "_" })
+    else { return number }
+    return number.union(advance().range)
+  }
+
   private mutating func parseValueClaim() throws(Failure) -> ClaimSyntax {
     var comparison = Located(value: Comparison.equal, range: current.range)
     let operators: [TokenKind: Comparison] = [
@@ -542,11 +553,11 @@ public struct Parser {
     if let op = operators[current.kind] {
       comparison = Located(value: op, range: advance().range)
     }
-    let value = try expect(.number, "a number such as 25M, 4.2G or 200MiB").range
+    let value = withUnit(try expect(.number, "a number such as 25M, 4.2G or 200MiB").range)
     var tolerance: ToleranceSyntax?
     if at(.plusMinus) {
       advance()
-      let amount = try expect(.number, "a tolerance such as 1% or 0.5M").range
+      let amount = withUnit(try expect(.number, "a tolerance such as 1% or 0.5M").range)
       let isPercent = at(.percent)
       if isPercent { advance() }
       tolerance = ToleranceSyntax(value: amount, isPercent: isPercent)
