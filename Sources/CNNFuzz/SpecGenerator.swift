@@ -126,6 +126,7 @@ public struct SpecGenerator {
       trunk = [trunk[0]] + size
       return pick(["adaptiveavgpool", "adaptivemaxpool"]) + " \(text(size))"
     case 13:
+      guard trunk.reduce(1, *) <= 1 << 16 else { return nil }
       let out = int(1...8)
       trunk = [out] + spatial.map { $0 * 2 }
       return pick(["deconv \(out) k2 s2", "deconv \(out) k4 s2 p1", "deconv \(out) k3 s2 p1 op=1"])
@@ -175,7 +176,7 @@ public struct SpecGenerator {
   }
 
   private mutating func resample() {
-    guard trunk.count >= 2, (trunk.dropFirst().max() ?? 0) <= 32 else { return chain() }
+    guard trunk.count >= 2, (trunk.dropFirst().max() ?? 0) <= 32, trunk.reduce(1, *) <= 1 << 16 else { return chain() }
     let mode = pick(["", " mode=bilinear", " nearest", " bilinear"])
     if chance(0.5) {
       trunk = [trunk[0]] + trunk.dropFirst().map { $0 * 2 }
