@@ -155,17 +155,22 @@ public struct Oracle {
   }
 }
 
-/// Collects what a command writes.
-final class OutputCapture: @unchecked Sendable {
+/// Collects what a command writes, for running the tool in-process (the fuzzer, the tests).
+public final class OutputCapture: @unchecked Sendable {
   // A capture belongs to one command run; the lock guards writes from the engine's threads.
   private let lock = NSLock()
   private var outText = ""
   private var errorText = ""
 
-  var out: String { lock.withLock { outText } }
-  var error: String { lock.withLock { errorText } }
+  public init() {}
 
-  var environment: Environment {
+  /// Everything written to standard output.
+  public var out: String { lock.withLock { outText } }
+  /// Everything written to standard error.
+  public var error: String { lock.withLock { errorText } }
+
+  /// An environment that writes here.
+  public var environment: Environment {
     Environment(
       writeOut: { text in self.lock.withLock { self.outText += text } },
       writeError: { text in self.lock.withLock { self.errorText += text } })

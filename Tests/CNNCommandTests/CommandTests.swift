@@ -1,4 +1,5 @@
 import CNNCommand
+import CNNFuzz
 import CNNSpec
 import Foundation
 import Testing
@@ -7,27 +8,9 @@ import Testing
   import FoundationXML
 #endif
 
-/// Captures what a command writes.
-final class Capture: @unchecked Sendable {
-  // Safe: a Capture belongs to one test, which runs one command at a time; the lock guards
-  // against the tool writing from another thread all the same.
-  private let lock = NSLock()
-  private var outText = ""
-  private var errorText = ""
-
-  var out: String { lock.withLock { outText } }
-  var error: String { lock.withLock { errorText } }
-
-  var environment: Environment {
-    Environment(
-      writeOut: { text in self.lock.withLock { self.outText += text } },
-      writeError: { text in self.lock.withLock { self.errorText += text } })
-  }
-}
-
 /// Runs the tool in-process from the package root, so paths in output are relative and stable.
 func run(_ arguments: [String]) -> (code: Int32, out: String, error: String) {
-  let capture = Capture()
+  let capture = OutputCapture()
   let previous = FileManager.default.currentDirectoryPath
   FileManager.default.changeCurrentDirectoryPath(packageRoot.path)
   defer { FileManager.default.changeCurrentDirectoryPath(previous) }
