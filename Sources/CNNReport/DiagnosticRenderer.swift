@@ -63,8 +63,8 @@ public enum DiagnosticRenderer {
       String(repeating: " ", count: max(0, offset)) + "^" + String(repeating: "~", count: max(0, width - 1))
     lines.append(String(repeating: " ", count: gutter.count) + " | " + style.paint(caret, "32"))
     if let hint = diagnostic.hint { lines.append(String(repeating: " ", count: gutter.count) + " = hint: \(hint)") }
-    for frame in diagnostic.expansion.reversed() {
-      lines.append(String(repeating: " ", count: gutter.count) + " = " + expansionLine(frame, source: source))
+    for step in expansionLines(diagnostic.expansion, source: source) {
+      lines.append(String(repeating: " ", count: gutter.count) + " = " + step)
     }
     return lines.joined(separator: "\n")
   }
@@ -95,7 +95,7 @@ public enum DiagnosticRenderer {
     properties.append("title=\(escapeProperty("cnncalc " + diagnostic.code.rawValue))")
     var message = diagnostic.message + (diagnostic.hint.map { "\nhint: \($0)" } ?? "")
     if let source {
-      for frame in diagnostic.expansion.reversed() { message += "\n" + expansionLine(frame, source: source) }
+      for step in expansionLines(diagnostic.expansion, source: source) { message += "\n" + step }
     }
     return "::\(command) \(properties.joined(separator: ","))::\(escapeData(message))"
   }
@@ -129,6 +129,14 @@ public enum DiagnosticRenderer {
       members.append(("expansion", .array(frames)))
     }
     return .object(members)
+  }
+
+  /// The chain of calls, innermost first; past six, the three innermost, `… N more calls`, and the
+  /// two outermost: a block that calls itself can nest 64 deep.
+  static func expansionLines(_ frames: [ExpansionFrame], source: SourceFile) -> [String] {
+    let lines = frames.reversed().map { expansionLine($0, source: source) }
+    guard lines.count > 6 else { return lines }
+    return Array(lines.prefix(3)) + ["… \(lines.count - 5) more calls"] + Array(lines.suffix(2))
   }
 
   /// `in block 'bottleneck' as 'layer1.0', called at resnet.cnn:17:5`: one step of the chain of

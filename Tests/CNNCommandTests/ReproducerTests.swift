@@ -117,6 +117,17 @@ extension CommandTests {
 
 /// 8. Expansion work is bounded as it grows: a bomb of empty block calls stops with a located error.
 @Suite struct ExpansionBombTests {
+  /// Fuzz finding (seed 2, case 411532): a block that calls itself twice made 1,000,000 layers with
+  /// names hundreds of bytes long, 1.6 GB and 10 s. The names' bytes are budgeted too.
+  @Test func recursiveNamesAreBounded() {
+    let text = "input x 8x35\nblock res(c)\n  conv c k3 p1\n  res(c) * 2\nend\nres(8)\n"
+    let compilation = SpecCompiler.compile(
+      SourceFile(path: "r.cnn", text: text), limits: ExpansionLimits(maximumNameBytes: 50_000))
+    let error = compilation.diagnostics.first { $0.code == .tooLarge }
+    #expect(error?.message.hasPrefix("the network's layer names take more than 50,000 bytes") == true)
+    #expect(error?.range != nil)
+  }
+
   @Test func emptyCallBombStops() {
     let source = SourceFile(path: "bomb.cnn", text: "input x 1x8\nblock e\n  output in\nend\n(e() * 1000) * 1000\n")
     let compilation = SpecCompiler.compile(source, limits: ExpansionLimits(maximumLayers: 5_000))

@@ -174,6 +174,20 @@ import Testing
       diagnostics.map(\.expansion) == [[ExpansionFrame(block: "b", instance: "first", call: SourceRange(54, 58))]])
   }
 
+  /// Fuzz finding (seed 2, case 411532): a block calling itself twice nests 64 deep; the chain shows
+  /// its ends, and the layer names' memory is bounded.
+  @Test func deepChainsShowTheirEnds() throws {
+    let text = "input x 8x35\nblock res(c)\n  conv c k3 p1\n  res(c) * 2\nend\nres(8)\n"
+    let compilation = SpecCompiler.compile(
+      SourceFile(path: "r.cnn", text: text), limits: ExpansionLimits(maximumLayers: 5_000, maximumCallDepth: 20))
+    let error = try #require(compilation.diagnostics.first { $0.severity == .error })
+    let rendered = DiagnosticRenderer.text(error, source: SourceFile(path: "r.cnn", text: text))
+    let chain = rendered.split(separator: "\n").filter { $0.contains(" = in block") || $0.contains("more calls") }
+    #expect(chain.count == 6)
+    #expect(chain[3].hasSuffix("= … \(error.expansion.count - 5) more calls"))
+    #expect(chain[5].hasSuffix("called at r.cnn:6:1"))
+  }
+
   @Test func topLevelDiagnosticsHaveNoChain() throws {
     let flat = SourceFile(path: "net.cnn", text: "input x 3x2x2\nconv 4 k3\n")
     let analysis = Analyzer.analyze(try #require(SpecCompiler.compile(flat).network))

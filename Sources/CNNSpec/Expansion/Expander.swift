@@ -17,6 +17,8 @@ struct Expander {
   private var stopped = false
   /// Stages and calls expanded so far; bounds the time spent on repetitions that make no layers.
   private var work = 0
+  /// Bytes of layer names so far: recursive blocks make long names, and memory must stay bounded.
+  private var nameBytes = 0
 
   /// Ends the current statement; the diagnostic (if any) has not been reported yet.
   struct Stop: Error {
@@ -470,6 +472,16 @@ struct Expander {
         diagnostic: Diagnostic(
           .duplicateName, "layer name '\(layer.name)' is already used\(other)", at: range,
           hint: "labels must be unique; unlabelled layers are named TYPE_N"))
+    }
+    nameBytes += layer.name.utf8.count
+    guard nameBytes <= limits.maximumNameBytes else {
+      stopped = true
+      throw Stop(
+        diagnostic: Diagnostic(
+          .tooLarge,
+          "the network's layer names take more than \(Grouping.integer(limits.maximumNameBytes)) bytes (the last "
+            + "one is \(layer.name.utf8.count) bytes long)",
+          at: range, hint: "check for a block that calls itself, or repetitions nested deeply"))
     }
     guard layers.count < limits.maximumLayers else {
       stopped = true

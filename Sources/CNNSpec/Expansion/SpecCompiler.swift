@@ -4,11 +4,14 @@ public struct ExpansionLimits: Sendable {
   public var maximumLayers: Int
   /// Deepest nesting of block calls (a block that calls itself hits this).
   public var maximumCallDepth: Int
+  /// Most bytes all layer names together may take: a block calling itself makes long names.
+  public var maximumNameBytes: Int
 
   /// Creates limits.
-  public init(maximumLayers: Int = 1_000_000, maximumCallDepth: Int = 64) {
+  public init(maximumLayers: Int = 1_000_000, maximumCallDepth: Int = 64, maximumNameBytes: Int = 1 << 26) {
     self.maximumLayers = maximumLayers
     self.maximumCallDepth = maximumCallDepth
+    self.maximumNameBytes = maximumNameBytes
   }
 }
 
