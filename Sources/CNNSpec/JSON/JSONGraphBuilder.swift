@@ -191,8 +191,7 @@ struct JSONGraphBuilder {
       }
       return values.isEmpty ? nil : values.count == 1 ? .integer(values[0]) : .dimensions(values)
     case .string(let text, _):
-      let bytes = Array(text.utf8)
-      if let first = bytes.first, Lexer.isWordStart(first), bytes.allSatisfy(Lexer.isWordByte) { return .word(text) }
+      if Lexer.isWord(text) { return .word(text) }
       return ArgumentValue.literal(Substring(text))
     default:
       return nil
@@ -318,8 +317,7 @@ struct JSONGraphBuilder {
   /// A name as the spec language writes them, so that `expect` entries and exports can name it.
   private func name(_ node: JSONNode?, _ what: String, in parent: JSONNode) throws(Problem) -> Located<String> {
     let text = try string(node, what, in: parent)
-    let bytes = Array(text.utf8)
-    guard let first = bytes.first, Lexer.isWordStart(first), bytes.allSatisfy(Lexer.isWordByte) else {
+    guard Lexer.isWord(text) else {
       throw problem(
         "'\(text)' is not a valid name", node!, hint: "names are a letter or '_', then letters, digits, '_' and '.'")
     }

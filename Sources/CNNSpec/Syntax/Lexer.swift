@@ -142,6 +142,13 @@ struct Lexer {
 
   static func isDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
   static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 97 && (byte | 0x20) <= 122 }
+  /// Whether all of `text` is one `WORD` token: a name the spec language can write.
+  static func isWord(_ text: String) -> Bool {
+    let bytes = Array(text.utf8)
+    guard let first = bytes.first else { return false }
+    return isWordStart(first) && bytes.allSatisfy(isWordByte)
+  }
+
   static func isWordStart(_ byte: UInt8) -> Bool { isLetter(byte) || byte == UInt8(ascii: "_") }
   static func isWordByte(_ byte: UInt8) -> Bool {
     isWordStart(byte) || isDigit(byte) || byte == UInt8(ascii: ".")
