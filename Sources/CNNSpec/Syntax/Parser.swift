@@ -3,11 +3,11 @@
 /// After an error the parser reports it, skips to the end of the line and goes on, so one run
 /// reports every syntax error in a file.
 public struct Parser {
-  private let source: SourceFile
+  let source: SourceFile
   private let tokens: [Token]
   private var index = 0
   private var nesting = 0
-  private var diagnostics: [Diagnostic]
+  var diagnostics: [Diagnostic]
 
   /// How deeply parentheses and groups may nest before the parser refuses (keeps recursion bounded).
   public static let maximumNesting = 64
@@ -27,25 +27,25 @@ public struct Parser {
     return (syntax, parser.diagnostics)
   }
 
-  private init(source: SourceFile, tokens: [Token], diagnostics: [Diagnostic]) {
+  init(source: SourceFile, tokens: [Token], diagnostics: [Diagnostic]) {
     self.source = source
     self.tokens = tokens
     self.diagnostics = diagnostics
   }
 
-  private struct Failure: Error {}
+  struct Failure: Error {}
 
   // MARK: - Token access
 
-  private var current: Token { tokens[index] }
+  var current: Token { tokens[index] }
   private func peek(_ ahead: Int) -> Token { tokens[min(index + ahead, tokens.count - 1)] }
-  private func at(_ kind: TokenKind) -> Bool { current.kind == kind }
-  private func text(_ token: Token) -> String { source.text(token.range) }
-  private func atWord(_ word: String) -> Bool { at(.word) && text(current) == word }
-  private var atEndOfLine: Bool { at(.newline) || at(.endOfFile) }
+  func at(_ kind: TokenKind) -> Bool { current.kind == kind }
+  func text(_ token: Token) -> String { source.text(token.range) }
+  func atWord(_ word: String) -> Bool { at(.word) && text(current) == word }
+  var atEndOfLine: Bool { at(.newline) || at(.endOfFile) }
 
   @discardableResult
-  private mutating func advance() -> Token {
+  mutating func advance() -> Token {
     let token = current
     if token.kind != .endOfFile { index += 1 }
     return token
@@ -55,12 +55,12 @@ public struct Parser {
     while at(.newline) { advance() }
   }
 
-  private mutating func fail(_ message: String, hint: String? = nil, at range: SourceRange? = nil) -> Failure {
+  mutating func fail(_ message: String, hint: String? = nil, at range: SourceRange? = nil) -> Failure {
     diagnostics.append(Diagnostic(.syntax, message, at: range ?? current.range, hint: hint))
     return Failure()
   }
 
-  private var describeCurrent: String {
+  var describeCurrent: String {
     switch current.kind {
     case .newline: "end of line"
     case .endOfFile: "end of file"
@@ -68,17 +68,17 @@ public struct Parser {
     }
   }
 
-  private mutating func expect(_ kind: TokenKind, _ what: String, hint: String? = nil) throws(Failure) -> Token {
+  mutating func expect(_ kind: TokenKind, _ what: String, hint: String? = nil) throws(Failure) -> Token {
     guard at(kind) else { throw fail("expected \(what), found \(describeCurrent)", hint: hint) }
     return advance()
   }
 
-  private mutating func expectWord(_ what: String, hint: String? = nil) throws(Failure) -> Located<String> {
+  mutating func expectWord(_ what: String, hint: String? = nil) throws(Failure) -> Located<String> {
     let token = try expect(.word, what, hint: hint)
     return Located(value: text(token), range: token.range)
   }
 
-  private mutating func expectEndOfLine() throws(Failure) {
+  mutating func expectEndOfLine() throws(Failure) {
     guard atEndOfLine else {
       throw fail("expected end of line, found \(describeCurrent)", hint: "one statement per line; join stages with '|'")
     }
@@ -466,102 +466,5 @@ public struct Parser {
     default:
       throw fail("expected a value, found \(describeCurrent)")
     }
-  }
-
-  // MARK: - expect
-
-  private mutating func parseExpect() throws(Failure) -> ExpectSyntax {
-    try parseClaim(start: advance().range)
-  }
-
-  /// Parses `source` as exactly one claim of an `expect` line, without the keyword: the JSON form's
-  /// `expect` entries. Anything after the claim (a second line, a comment) is an error, so that no
-  /// string can add statements.
-  public static func parseExpectation(_ source: SourceFile) -> (syntax: ExpectSyntax?, diagnostics: [Diagnostic]) {
-    var lexer = Lexer(source)
-    let tokens = lexer.tokenize()
-    var parser = Parser(source: source, tokens: tokens, diagnostics: lexer.diagnostics)
-    guard parser.diagnostics.isEmpty else { return (nil, parser.diagnostics) }
-    do {
-      let claim = try parser.parseClaim(start: SourceRange(0, 0))
-      guard parser.at(.endOfFile) else {
-        _ = parser.fail("an expect entry is one claim; found more after it", at: parser.current.range)
-        return (nil, parser.diagnostics)
-      }
-      return (claim, parser.diagnostics)
-    } catch {
-      return (nil, parser.diagnostics)
-    }
-  }
-
-  private mutating func parseClaim(start: SourceRange) throws(Failure) -> ExpectSyntax {
-    var layer: Located<String>?
-    var metric: Located<String>?
-    let first = try expectWord("a total (params, macs, peak, …) or a layer name")
-    if Self.metricWords.contains(first.value) {
-      metric = first
-    } else {
-      layer = first
-      if at(.word), Self.metricWords.contains(text(current)) {
-        metric = try expectWord("a quantity")
-      }
-    }
-    let claim: ClaimSyntax
-    if metric == nil, atWord("rf") {
-      advance()
-      let size = try expect(.number, "a receptive-field size").range
-      var jump: SourceRange?
-      var centre: SourceRange?
-      while at(.word) {
-        let key = try expectWord("'jump' or 'start'")
-        switch key.value {
-        case "jump": jump = try expect(.number, "a jump").range
-        case "start":
-          let minus = at(.minus) ? advance().range : nil
-          let number = try expect(.number, "a start").range
-          centre = minus.map { $0.union(number) } ?? number
-        default: throw fail("expected 'jump' or 'start', found '\(key.value)'", at: key.range)
-        }
-      }
-      claim = .receptiveField(size: size, jump: jump, start: centre)
-    } else if metric == nil {
-      let shape = try expect(
-        .number, "a shape such as 96x55x55, 'rf', or a quantity",
-        hint: "quantities: \(Self.metricWords.sorted().joined(separator: ", "))")
-      claim = .shape(shape.range)
-    } else {
-      claim = try parseValueClaim()
-    }
-    let end = current.range.start
-    try expectEndOfLine()
-    return ExpectSyntax(layer: layer, metric: metric, claim: claim, range: SourceRange(start.start, end))
-  }
-
-  /// A number followed by a unit written apart (`8 MiB`) reads as one quantity.
-  private mutating func withUnit(_ number: SourceRange) -> SourceRange {
-    guard at(.word), Literals.suffixes[text(current)] != nil,
-      source.text(number).allSatisfy({ $0.isNumber || $0 == "." || $0 == "_" })
-    else { return number }
-    return number.union(advance().range)
-  }
-
-  private mutating func parseValueClaim() throws(Failure) -> ClaimSyntax {
-    var comparison = Located(value: Comparison.equal, range: current.range)
-    let operators: [TokenKind: Comparison] = [
-      .equals: .equal, .lessEqual: .lessOrEqual, .greaterEqual: .greaterOrEqual, .less: .less, .greater: .greater,
-    ]
-    if let op = operators[current.kind] {
-      comparison = Located(value: op, range: advance().range)
-    }
-    let value = withUnit(try expect(.number, "a number such as 25M, 4.2G or 200MiB").range)
-    var tolerance: ToleranceSyntax?
-    if at(.plusMinus) {
-      advance()
-      let amount = withUnit(try expect(.number, "a tolerance such as 1% or 0.5M").range)
-      let isPercent = at(.percent)
-      if isPercent { advance() }
-      tolerance = ToleranceSyntax(value: amount, isPercent: isPercent)
-    }
-    return .value(comparison: comparison, value: value, tolerance: tolerance)
   }
 }
