@@ -78,10 +78,10 @@ enum LayerCalculator {
         shape: input.shape, receptiveField: input.receptiveField,
         params: affine ? try Checked.multiply(2, channels) : 0,
         buffers: try Checked.multiply(2, channels), otherOps: try Checked.multiply(2, try Checked.product(input.shape)))
-    case .localResponseNorm(let size):
+    case .localResponseNorm(let lrn):
       return LayerResult(
         shape: input.shape, receptiveField: input.receptiveField,
-        otherOps: try Checked.multiply(size, try Checked.product(input.shape)))
+        otherOps: try Checked.multiply(lrn.size, try Checked.product(input.shape)))
     case .dropout, .identity:
       return LayerResult(shape: input.shape, receptiveField: input.receptiveField)
     case .activation(let activation):

@@ -8,11 +8,6 @@ import CNNSpec
 /// outputs live to the end. The peak is the largest sum of live buffers at any step, the producing
 /// layer's inputs and output both counted.
 enum MemoryPlanner {
-  /// Which layers may run in place, per the rule in docs/conventions.md.
-  static let inPlaceKeywords: Set<String> = [
-    "relu", "relu6", "leakyrelu", "elu", "hardswish", "hardsigmoid", "silu", "dropout",
-  ]
-
   /// Where each layer's output lives: a view, in place over its only-read input, or a new buffer.
   static func storage(for network: Network) -> [Storage] {
     var readers = [TensorID: Int]()
@@ -21,11 +16,9 @@ enum MemoryPlanner {
     }
     let outputs = Set(network.outputs)
     return network.layers.map { layer in
-      switch layer.op {
-      case .flatten, .reshape, .identity: return .view
-      default: break
-      }
-      guard inPlaceKeywords.contains(layer.op.keyword), let input = layer.inputs.first, case .layer = input,
+      let storage = layer.op.kind.declaration.storage
+      if storage == .view { return .view }
+      guard storage == .inPlace, let input = layer.inputs.first, case .layer = input,
         readers[input] == 1, !outputs.contains(input)
       else { return .allocated }
       return .inPlace

@@ -47,11 +47,6 @@ public struct EngineResult: Sendable {
 /// The reference forward pass: runs a network on seeded random weights and inputs, freeing each
 /// tensor after its last reader and recording the live activation memory.
 public struct Engine: Sendable {
-  /// Layers whose output may overwrite their only input (the policy of docs/conventions.md).
-  static let inPlaceKeywords: Set<String> = [
-    "relu", "relu6", "leakyrelu", "elu", "hardswish", "hardsigmoid", "silu", "dropout",
-  ]
-
   public let network: Network
   public let options: EngineOptions
 
@@ -115,12 +110,10 @@ public struct Engine: Sendable {
       let source = layer.inputs[0]
       // Views share their input's buffer; an in-place layer takes its input out of `values`, so
       // that the kernel owns the only reference and writes over it without a copy.
-      var isView = false
-      if case .flatten = layer.op { isView = true }
-      if case .reshape = layer.op { isView = true }
-      if case .identity = layer.op { isView = true }
+      let storage = layer.op.kind.declaration.storage
+      let isView = storage == .view
       var writesInPlace = false
-      if !isView, Self.inPlaceKeywords.contains(layer.op.keyword), case .layer = source, remaining[source] == 1,
+      if storage == .inPlace, case .layer = source, remaining[source] == 1,
         !outputs.contains(source)
       {
         writesInPlace = true

@@ -141,8 +141,8 @@ struct LayerRunner {
       let scale = (0..<input.channels).map { gamma[$0] / (variance[$0] + 1e-5).squareRoot() }
       let shift = (0..<input.channels).map { beta[$0] - mean[$0] * scale[$0] }
       return PointwiseKernel.batchNorm(input, scale: scale, shift: shift, threads: threads)
-    case .localResponseNorm(let size):
-      return PointwiseKernel.localResponseNorm(input, size: size)
+    case .localResponseNorm(let lrn):
+      return PointwiseKernel.localResponseNorm(input, lrn)
     case .dropout, .identity:
       return input
     case .activation(let activation):

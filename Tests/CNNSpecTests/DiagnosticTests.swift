@@ -49,7 +49,7 @@ import Testing
     Case(text: header + "expect params 3Q\n", code: .badNumber, at: "2:15"),
     Case(text: "conv 8 k3\n", code: .missingInput, at: "1:1"),
     Case(text: "input x 3x0x4\n", code: .nonpositiveSize, at: "1:9"),
-    Case(text: header + "maxpool k3 ceil floor\n", code: .badArgument, at: "2:1"),
+    Case(text: header + "maxpool k3 ceil floor\n", code: .badArgument, at: "2:17"),
     // Issue 9, item 7: misspelt statement words, every unknown layer of a chain, shorthands with a sign.
     Case(text: "netwrk n\n" + header, code: .unknownLayer, at: "1:1", hintContains: "'network'"),
     Case(text: header + "inptu y 3x4x4\n", code: .unknownLayer, at: "2:1", hintContains: "'input'"),

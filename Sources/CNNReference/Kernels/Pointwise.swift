@@ -92,14 +92,15 @@ enum PointwiseKernel {
     return Tensor(shape: input.shape, data: data)
   }
 
-  /// Cross-channel LRN as in Caffe and AlexNet: x / (1 + α/n · Σ x²)^β over `size` channels
-  /// centred on the channel, α = 1e-4, β = 0.75.
-  static func localResponseNorm(_ input: Tensor, size: Int) -> Tensor {
+  /// Cross-channel LRN as in Caffe and AlexNet: x / (k + α/n · Σ x²)^β over `size` channels
+  /// centred on the channel.
+  static func localResponseNorm(_ input: Tensor, _ lrn: LocalResponseNorm) -> Tensor {
+    let size = lrn.size
     var output = input
     let plane = input.plane
     let channels = input.channels
     let batch = input.batch
-    let (alpha, beta): (Float, Float) = (1e-4, 0.75)
+    let (alpha, beta, k) = (Float(lrn.alpha.doubleValue), Float(lrn.beta.doubleValue), Float(lrn.k.doubleValue))
     var squares = [Float](repeating: 0, count: plane)
     input.data.withUnsafeBufferPointer { source in
       output.data.withUnsafeMutableBufferPointer { target in
@@ -114,7 +115,7 @@ enum PointwiseKernel {
             }
             let row = base + c * plane
             for i in 0..<plane {
-              target[row + i] = source[row + i] / pow(1 + alpha / Float(size) * squares[i], beta)
+              target[row + i] = source[row + i] / pow(k + alpha / Float(size) * squares[i], beta)
             }
           }
         }

@@ -51,17 +51,6 @@ struct ArgumentReader {
     return nil
   }
 
-  /// Whether the bare word `name` was given; consumes it.
-  mutating func flag(_ name: String) -> Bool {
-    for (index, argument) in positional.enumerated() where !usedPositional.contains(index) {
-      if case .word(name) = argument.value {
-        usedPositional.insert(index)
-        return true
-      }
-    }
-    return false
-  }
-
   /// Consumes every remaining positional word (operand names of merges).
   mutating func remainingWords() -> [(String, SourceRange)] {
     var words: [(String, SourceRange)] = []
@@ -74,11 +63,12 @@ struct ArgumentReader {
     return words
   }
 
-  /// Reports the first argument nobody read.
-  func finish(known: [String]) throws(Failure) {
+  /// Reports the first argument nobody read; `known` are the canonical names (listed in hints),
+  /// `aliases` further spellings a misspelling may have meant.
+  func finish(known: [String], aliases: [String] = []) throws(Failure) {
     for (index, argument) in keyed.enumerated() where !usedKeys.contains(index) {
       let hint =
-        Suggestions.didYouMean(argument.key, in: known)
+        Suggestions.didYouMean(argument.key, in: known + aliases)
         ?? (known.isEmpty ? "'\(op)' takes no arguments" : "'\(op)' takes: \(known.joined(separator: ", "))")
       let repeated = keyed[..<index].contains { $0.key == argument.key }
       throw failure(
@@ -98,20 +88,87 @@ struct ArgumentReader {
     }
   }
 
-  // MARK: - Typed access
+  // MARK: - Reading a declaration
+
+  /// Reads every parameter of `declaration`: flags first, then the rest in order (positional
+  /// values fill positional parameters in that order), defaults filled in. Leftovers stay unread
+  /// for `finish`.
+  mutating func read(_ declaration: OperatorDeclaration) throws(Failure) -> ReadArguments {
+    var result = ReadArguments(op: op, whole: whole)
+    for parameter in declaration.parameters where parameter.type == .flag {
+      let range = flagRange(parameter.name)
+      result.values[parameter.name] = (.flag(range != nil), range ?? whole)
+    }
+    for parameter in declaration.parameters where parameter.type != .flag {
+      if let (value, range) = value(parameter.names) ?? (parameter.positional ? nextPositional() : nil) {
+        result.values[parameter.name] = (try convert(value, range, parameter), range)
+        continue
+      }
+      switch parameter.fallback {
+      case .required:
+        throw failure(
+          .missingArgument, "'\(op)' needs \(parameter.what)", whole,
+          hint: "for example " + (parameter.positional ? "\(op) " : "") + parameter.example)
+      case .value(let value): result.values[parameter.name] = (value, whole)
+      case .sameAs, .absent: break
+      }
+    }
+    for parameter in declaration.parameters {
+      if case .sameAs(let other) = parameter.fallback, result.values[parameter.name] == nil {
+        result.values[parameter.name] = result.values[other]
+      }
+    }
+    return result
+  }
+
+  /// Where the bare word `name` was given, if it was; consumes it.
+  private mutating func flagRange(_ name: String) -> SourceRange? {
+    for (index, argument) in positional.enumerated() where !usedPositional.contains(index) {
+      if case .word(name) = argument.value {
+        usedPositional.insert(index)
+        return argument.range
+      }
+    }
+    return nil
+  }
+
+  private func convert(_ value: ArgumentValue, _ range: SourceRange, _ parameter: ParameterDeclaration)
+    throws(Failure) -> OperatorArgument
+  {
+    let what = parameter.what
+    switch parameter.type {
+    case .integer(let minimum): return .integer(try integer(value, range, minimum: minimum, what: what))
+    case .axes(let minimum): return .axes(try axisValues(value, range, minimum: minimum, what: what))
+    case .padding(let words): return .padding(try padding(value, range, allowWords: words))
+    case .extents: return .axes(try extents(value, range, what: what))
+    case .decimal:
+      switch value {
+      case .integer(let number): return .decimal(Rational(number))
+      case .decimal(let number): return .decimal(number)
+      default: throw failure(.badArgument, "\(what) must be a number, found \(value.description)", range)
+      }
+    case .boolean:
+      switch value {
+      case .word("on"), .word("true"), .word("yes"), .integer(1): return .boolean(true)
+      case .word("off"), .word("false"), .word("no"), .integer(0): return .boolean(false)
+      default: throw failure(.badArgument, "expected on or off, found \(value.description)", range)
+      }
+    case .flag: return .flag(true)
+    case .choice(let options):
+      guard case .word(let word) = value, options.contains(word) else {
+        throw failure(
+          .badArgument, "expected one of \(options.joined(separator: ", ")), found \(value.description)", range)
+      }
+      return .word(word)
+    }
+  }
+
+  // MARK: - Typed values
 
   /// A positive (or, with `minimum: 0`, non-negative) integer.
-  mutating func integer(
-    _ names: [String], positional allowPositional: Bool = false, default fallback: Int? = nil,
-    minimum: Int = 1, what: String
-  ) throws(Failure) -> Int {
-    let found = value(names) ?? (allowPositional ? nextPositional() : nil)
-    guard let (value, range) = found else {
-      if let fallback { return fallback }
-      throw failure(
-        .missingArgument, "'\(op)' needs \(what)", whole,
-        hint: "for example \(op) \(allowPositional ? "64" : "\(names[0])=3")")
-    }
+  private func integer(_ value: ArgumentValue, _ range: SourceRange, minimum: Int, what: String) throws(Failure)
+    -> Int
+  {
     guard case .integer(let number) = value else {
       if case .word(let word) = value {
         let hint =
@@ -140,15 +197,9 @@ struct ArgumentReader {
   }
 
   /// One value for all axes or one per axis, each at least `minimum`.
-  mutating func axisValues(
-    _ names: [String], default fallback: AxisValues?, minimum: Int = 1,
-    what: String
-  ) throws(Failure) -> AxisValues {
-    guard let (value, range) = value(names) else {
-      if let fallback { return fallback }
-      throw failure(
-        .missingArgument, "'\(op)' needs \(what)", whole, hint: "for example \(names[0])3 or \(names[0])=3x3")
-    }
+  private func axisValues(_ value: ArgumentValue, _ range: SourceRange, minimum: Int, what: String) throws(Failure)
+    -> AxisValues
+  {
     let values: [Int]
     switch value {
     case .integer(let number): values = [number]
@@ -165,9 +216,22 @@ struct ArgumentReader {
     return AxisValues(values)
   }
 
+  /// Positive extents written as one number or per axis (`6x6`).
+  private func extents(_ value: ArgumentValue, _ range: SourceRange, what: String) throws(Failure) -> AxisValues {
+    switch value {
+    case .integer(let number) where number >= 1 && number <= SizeLimits.maximumValue: return .all(number)
+    case .dimensions(let numbers) where numbers.allSatisfy({ $0 >= 1 && $0 <= SizeLimits.maximumValue }):
+      return AxisValues(numbers)
+    default:
+      throw failure(
+        .badArgument,
+        "\(what) must be positive extents like 6x6 (at most \(SizeLimits.maximumText)), found \(value.description)",
+        range)
+    }
+  }
+
   /// Padding: `p1`, `p=1x2` (per axis), `p=1:2` or `p=0:1x1:0` (per side), `p=same`, `p=valid`.
-  mutating func padding(_ names: [String], allowWords: Bool = true) throws(Failure) -> Padding {
-    guard let (value, range) = value(names) else { return .symmetric(0) }
+  private func padding(_ value: ArgumentValue, _ range: SourceRange, allowWords: Bool) throws(Failure) -> Padding {
     let amounts: [Int]
     switch value {
     case .integer(let amount): amounts = [amount]
@@ -199,38 +263,54 @@ struct ArgumentReader {
           + "amounts (1:2)\(allowWords ? ", 'same' or 'valid'" : ""); found \(value.description)", range)
     }
   }
+}
 
-  /// An on/off switch (`on off true false yes no 1 0`).
-  mutating func boolean(_ names: [String], default fallback: Bool) throws(Failure) -> Bool {
-    guard let (value, range) = value(names) else { return fallback }
-    switch value {
-    case .word("on"), .word("true"), .word("yes"), .integer(1): return true
-    case .word("off"), .word("false"), .word("no"), .integer(0): return false
-    default: throw failure(.badArgument, "expected on or off, found \(value.description)", range)
+/// The arguments of one layer after reading, by canonical parameter name, with where each was
+/// written (the whole layer for defaults). Asking for a name the declaration lacks, or with the
+/// wrong type, is a programming error caught by the round-trip test over every kind.
+struct ReadArguments {
+  let op: String
+  let whole: SourceRange
+  var values: [String: (value: OperatorArgument, range: SourceRange)] = [:]
+
+  init(op: String, whole: SourceRange) {
+    self.op = op
+    self.whole = whole
+  }
+
+  func range(_ name: String) -> SourceRange { values[name]?.range ?? whole }
+
+  func given(_ name: String) -> OperatorArgument? { values[name]?.value }
+
+  func integer(_ name: String) -> Int {
+    guard case .integer(let value) = given(name) else { preconditionFailure("no integer '\(name)' for \(op)") }
+    return value
+  }
+
+  func axes(_ name: String) -> AxisValues {
+    guard case .axes(let value) = given(name) else { preconditionFailure("no axes '\(name)' for \(op)") }
+    return value
+  }
+
+  func padding(_ name: String) -> Padding {
+    guard case .padding(let value) = given(name) else { preconditionFailure("no padding '\(name)' for \(op)") }
+    return value
+  }
+
+  func decimal(_ name: String) -> Rational {
+    guard case .decimal(let value) = given(name) else { preconditionFailure("no decimal '\(name)' for \(op)") }
+    return value
+  }
+
+  func boolean(_ name: String) -> Bool {
+    switch given(name) {
+    case .boolean(let on), .flag(let on): return on
+    default: preconditionFailure("no switch '\(name)' for \(op)")
     }
   }
 
-  /// A decimal number (integers accepted), positional or keyed.
-  mutating func decimal(
-    _ names: [String], positional allowPositional: Bool = false, default fallback: Rational,
-    what: String
-  ) throws(Failure) -> Rational {
-    let found = value(names) ?? (allowPositional ? nextPositional() : nil)
-    guard let (value, range) = found else { return fallback }
-    switch value {
-    case .integer(let number): return Rational(number)
-    case .decimal(let number): return number
-    default: throw failure(.badArgument, "\(what) must be a number, found \(value.description)", range)
-    }
-  }
-
-  /// One of a fixed set of words.
-  mutating func choice(_ names: [String], among options: [String], default fallback: String) throws(Failure) -> String {
-    guard let (value, range) = value(names) else { return fallback }
-    guard case .word(let word) = value, options.contains(word) else {
-      throw failure(
-        .badArgument, "expected one of \(options.joined(separator: ", ")), found \(value.description)", range)
-    }
-    return word
+  func word(_ name: String) -> String {
+    guard case .word(let value) = given(name) else { preconditionFailure("no word '\(name)' for \(op)") }
+    return value
   }
 }

@@ -50,6 +50,12 @@ struct Evaluator {
       return .word(name.value)
     case .sides(let before, let after):
       return .sides([(try integer(before), try integer(after))])
+    case .negate(.literal(let range), _):
+      // `-0.125`: a negative decimal (slopes); integers keep their checked negation below.
+      if case .decimal(let value) = try literal(range) {
+        do { return .decimal(try Rational(0 - value.numerator, value.denominator)) } catch { throw overflow(range) }
+      }
+      return .integer(try integer(expression))
     default:
       return .integer(try integer(expression))
     }

@@ -7,7 +7,7 @@ extension Expander {
     try countWork(range)
     guard let definition = blocks[block.value] else {
       var hint = Suggestions.didYouMean(block.value, in: blocks.keys)
-      if LayerFactory.keywords[block.value] != nil {
+      if OperatorKind.named(block.value) != nil {
         hint = "'\(block.value)' is a layer: write its arguments without parentheses, e.g. conv 64 k3"
       }
       throw Stop(diagnostic: Diagnostic(.unknownBlock, "unknown block '\(block.value)'", at: block.range, hint: hint))

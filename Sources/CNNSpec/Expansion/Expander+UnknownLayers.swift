@@ -6,7 +6,7 @@ extension Expander {
   /// "unknown layer type", with a did-you-mean among layers, blocks and, for the first word of a
   /// statement, the statement keywords.
   func unknownLayer(_ op: Located<String>, startsStatement: Bool) -> Diagnostic {
-    var candidates = Array(LayerFactory.keywords.keys)
+    var candidates = Array(OperatorKind.allNames)
     if startsStatement { candidates += Self.statementKeywords }
     var hint = Suggestions.didYouMean(op.value, in: candidates + blocks.keys)
     if blocks[op.value] != nil { hint = "'\(op.value)' is a block: call it with parentheses, \(op.value)(…)" }
@@ -20,7 +20,7 @@ extension Expander {
     var found = false
     func visit(_ stage: StageSyntax, first: Bool, _ expander: inout Expander) {
       switch stage {
-      case .layer(let op, _) where LayerFactory.keywords[op.value] == nil:
+      case .layer(let op, _) where OperatorKind.named(op.value) == nil:
         expander.report(expander.unknownLayer(op, startsStatement: first), in: scope)
         found = true
       case .group(let inner, _, _):

@@ -121,7 +121,7 @@ struct Expander {
             at: block.name.range))
         continue
       }
-      if LayerFactory.keywords[name] != nil {
+      if OperatorKind.named(name) != nil {
         report(
           Diagnostic(
             .duplicateName, "block '\(name)' has the name of a layer type", at: block.name.range,
@@ -211,7 +211,7 @@ struct Expander {
   private func autoNameStem(_ stage: StageSyntax) -> String? {
     switch stage {
     case .from: nil
-    case .layer(let op, _): LayerFactory.keywords[op.value] ?? op.value
+    case .layer(let op, _): OperatorKind.named(op.value)?.rawValue ?? op.value
     case .call(let block, _, _, _): block.value
     case .group: "group"
     case .conditional(let inner, _, _): autoNameStem(inner)
@@ -258,7 +258,7 @@ struct Expander {
       case .layer(let op, let arguments):
         var name = base
         if namedBase {
-          let keyword = LayerFactory.keywords[op.value] ?? op.value
+          let keyword = OperatorKind.named(op.value)?.rawValue ?? op.value
           let count = (opCounts[keyword] ?? 0) + 1
           opCounts[keyword] = count
           name = count == 1 ? "\(base).\(keyword)" : "\(base).\(keyword)_\(count)"
@@ -360,9 +360,10 @@ struct Expander {
   private mutating func addLayer(
     _ op: Located<String>, _ arguments: [ArgumentSyntax], name: String, input: TensorID?, isFirst: Bool, scope: Scope
   ) throws(Stop) -> Int {
-    guard let keyword = LayerFactory.keywords[op.value] else {
+    guard let kind = OperatorKind.named(op.value) else {
       throw Stop(diagnostic: unknownLayer(op, startsStatement: isFirst))
     }
+    let keyword = kind.rawValue
     let evaluator = Evaluator(parameters: scope.parameters, source: source)
     var positional: [(value: ArgumentValue, range: SourceRange)] = []
     var keyed: [ArgumentReader.Keyed] = []
@@ -372,7 +373,7 @@ struct Expander {
     do {
       for argument in arguments {
         // A merge operand labelled like a shorthand (`add r s1`) names a tensor, not `s=1`.
-        if LayerFactory.merges.contains(keyword), case .keyed(let key, .literal(let value)) = argument,
+        if kind.declaration.isMerge, case .keyed(let key, .literal(let value)) = argument,
           key.range.end == value.start, key.range.end - key.range.start == 1
         {
           let word = source.text(SourceRange(key.range.start, value.end))
@@ -392,12 +393,12 @@ struct Expander {
       }
       reader = ArgumentReader(op: keyword, positional: positional, keyed: keyed, whole: whole)
       reader.parameterNames = Array(scope.parameters.keys)
-      made = try LayerFactory.make(keyword, &reader)
+      made = try OperatorBuilder.make(kind, &reader)
     } catch {
       throw Stop(diagnostic: error.carriedDiagnostic)
     }
     var inputs: [TensorID] = []
-    if LayerFactory.merges.contains(keyword) {
+    if kind.declaration.isMerge {
       if !isFirst, let input { inputs.append(input) }
       for (operand, range) in reader.remainingWords() {
         inputs.append(try resolve(Located(value: operand, range: range), scope: scope))

@@ -1,6 +1,6 @@
 /// Builds a `Network` straight from the structure of a JSON spec (docs/json-spec.md).
 ///
-/// Each layer's arguments become evaluated values for the same `LayerFactory` the spec language
+/// Each layer's arguments become evaluated values for the same `OperatorBuilder` the spec language
 /// uses, so both forms accept and refuse the same things; each `expect` entry is parsed as exactly
 /// one claim. No JSON value is ever read as spec syntax beyond that one claim, so no string can add
 /// a layer. Every diagnostic points into the JSON file.
@@ -100,8 +100,8 @@ struct JSONGraphBuilder {
     }
     var depth = 0
     if let depthNode = node["depth"] { depth = min(try integer(depthNode), 64) }
-    guard let keyword = LayerFactory.keywords[opText] else {
-      var hint = Suggestions.didYouMean(opText, in: LayerFactory.keywords.keys)
+    guard let kind = OperatorKind.named(opText) else {
+      var hint = Suggestions.didYouMean(opText, in: OperatorKind.allNames)
       if opText == "from" { hint = "a JSON layer names what it reads in \"inputs\"; 'from' is spec-language syntax" }
       fail(
         name,
@@ -110,12 +110,13 @@ struct JSONGraphBuilder {
           hint: hint ?? "see docs/spec-format.md for the layer catalogue"))
       return
     }
+    let keyword = kind.rawValue
     var reader = ArgumentReader(op: keyword, positional: [], keyed: [], whole: opNode.range)
     if let args = node["args"] {
       guard case .object(let members, _) = args else { throw problem("args must be an object", args) }
       for member in members {
         switch member.value {
-        case .bool(let on, let range) where LayerFactory.flagWords.contains(member.key):
+        case .bool(let on, let range) where kind.declaration.parameter(member.key)?.type == .flag:
           if on { reader.positional.append((.word(member.key), range)) }
         case .bool(let on, let range):
           reader.keyed.append(
@@ -137,8 +138,8 @@ struct JSONGraphBuilder {
     }
     let op: Operator
     do {
-      op = try LayerFactory.make(keyword, &reader)
-      if LayerFactory.merges.contains(keyword) { try reader.finish(known: []) }
+      op = try OperatorBuilder.make(kind, &reader)
+      if kind.declaration.isMerge { try reader.finish(known: []) }
     } catch {
       fail(name, error.diagnostic)
       return
@@ -156,7 +157,7 @@ struct JSONGraphBuilder {
     } else if let previous = layers.indices.last.map(TensorID.layer) ?? (inputs.isEmpty ? nil : .input(0)) {
       readsFrom = [previous]
     }
-    let isMerge = LayerFactory.merges.contains(keyword)
+    let isMerge = kind.declaration.isMerge
     if isMerge, readsFrom.count < 2 {
       fail(
         name,

@@ -28,6 +28,9 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
   }
 
   public static let zero = Rational(0)
+
+  /// The nearest double (for the reference engine's constants).
+  public var doubleValue: Double { Double(numerator) / Double(denominator) }
   public static let one = Rational(1)
 
   /// Whether the value is an integer.

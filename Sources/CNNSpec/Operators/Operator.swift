@@ -18,10 +18,10 @@ public enum Operator: Sendable, Equatable {
   case reshape([Int])
   /// Batch normalisation; `affine` adds a trainable scale and shift per channel.
   case batchNorm(affine: Bool)
-  /// Local response normalisation across `size` channels.
-  case localResponseNorm(size: Int)
-  /// Dropout (identity at inference).
-  case dropout
+  /// Local response normalisation across channels.
+  case localResponseNorm(LocalResponseNorm)
+  /// Dropout with the given rate (identity at inference).
+  case dropout(rate: Rational)
   /// A pointwise activation.
   case activation(Activation)
   /// Channel concatenation.
@@ -40,32 +40,6 @@ public enum Operator: Sendable, Equatable {
   case crop(Padding)
   /// Passes its input through.
   case identity
-
-  /// The spec-language keyword of the operator, as shown in reports.
-  public var keyword: String {
-    switch self {
-    case .convolution(let conv): conv.isDepthwise ? "dwconv" : "conv"
-    case .transposedConvolution: "deconv"
-    case .pooling(let pool): pool.kind == .max ? "maxpool" : "avgpool"
-    case .globalPooling(let kind): kind == .max ? "globalmaxpool" : "globalavgpool"
-    case .adaptivePooling(let kind, _): kind == .max ? "adaptivemaxpool" : "adaptiveavgpool"
-    case .fullyConnected: "fc"
-    case .flatten: "flatten"
-    case .reshape: "reshape"
-    case .batchNorm: "bn"
-    case .localResponseNorm: "lrn"
-    case .dropout: "dropout"
-    case .activation(let activation): activation.keyword
-    case .concat: "concat"
-    case .add: "add"
-    case .mul: "mul"
-    case .channelShuffle: "shuffle"
-    case .upsample: "upsample"
-    case .pad: "pad"
-    case .crop: "crop"
-    case .identity: "identity"
-    }
-  }
 }
 
 /// Values given once for every spatial axis (`k3`) or once per axis (`k3x5`).
@@ -171,6 +145,22 @@ public struct Pooling: Sendable, Equatable {
   }
 }
 
+/// Cross-channel local response normalisation: x / (k + α/n · Σ x²)^β over `size` channels
+/// centred on each channel (AlexNet, Caffe `LRN`, PyTorch `LocalResponseNorm`).
+public struct LocalResponseNorm: Sendable, Equatable {
+  public var size: Int
+  public var alpha: Rational
+  public var beta: Rational
+  public var k: Rational
+
+  public init(size: Int, alpha: Rational = .lrnAlpha, beta: Rational = .lrnBeta, k: Rational = Rational(1)) {
+    self.size = size
+    self.alpha = alpha
+    self.beta = beta
+    self.k = k
+  }
+}
+
 /// Pointwise activations (softmax normalises over channels, or over the only axis when flat).
 public enum Activation: Sendable, Equatable {
   case relu, relu6, sigmoid, tanh, gelu, silu, hardswish, hardsigmoid, softmax, elu
@@ -178,24 +168,6 @@ public enum Activation: Sendable, Equatable {
   case leakyRelu(slope: Rational)
   /// PReLU with a learned slope per channel, or one shared slope.
   case prelu(shared: Bool)
-
-  /// The spec-language keyword.
-  public var keyword: String {
-    switch self {
-    case .relu: "relu"
-    case .relu6: "relu6"
-    case .sigmoid: "sigmoid"
-    case .tanh: "tanh"
-    case .gelu: "gelu"
-    case .silu: "silu"
-    case .hardswish: "hardswish"
-    case .hardsigmoid: "hardsigmoid"
-    case .softmax: "softmax"
-    case .elu: "elu"
-    case .leakyRelu: "leakyrelu"
-    case .prelu: "prelu"
-    }
-  }
 }
 
 /// Resampling mode of `upsample`.

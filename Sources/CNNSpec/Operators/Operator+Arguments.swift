@@ -1,0 +1,116 @@
+extension Operator {
+  /// The keyword that writes this operator back (a pointwise convolution reads back as `conv k1`).
+  public var kind: OperatorKind {
+    switch self {
+    case .convolution(let conv): conv.isDepthwise ? .dwconv : .conv
+    case .transposedConvolution: .deconv
+    case .pooling(let pool): pool.kind == .max ? .maxpool : .avgpool
+    case .globalPooling(let kind): kind == .max ? .globalmaxpool : .globalavgpool
+    case .adaptivePooling(let kind, _): kind == .max ? .adaptivemaxpool : .adaptiveavgpool
+    case .fullyConnected: .fc
+    case .flatten: .flatten
+    case .reshape: .reshape
+    case .batchNorm: .bn
+    case .localResponseNorm: .lrn
+    case .dropout: .dropout
+    case .activation(let activation): activation.kind
+    case .concat: .concat
+    case .add: .add
+    case .mul: .mul
+    case .channelShuffle: .shuffle
+    case .upsample: .upsample
+    case .pad: .pad
+    case .crop: .crop
+    case .identity: .identity
+    }
+  }
+
+  /// The spec-language keyword, as reports show it.
+  public var keyword: String { kind.rawValue }
+
+  /// Every argument by canonical parameter name, in declaration order, such that building
+  /// `kind` from them gives this operator back (`OperatorBuilder`).
+  public var arguments: [(name: String, value: OperatorArgument)] {
+    switch self {
+    case .convolution(let conv), .transposedConvolution(let conv):
+      var args = conv.outputs.map { [("out", OperatorArgument.integer($0))] } ?? []
+      args += Self.window(conv.window)
+      if let groups = conv.groups {
+        args.append(("g", .integer(groups)))
+      } else {
+        args.append(("mult", .integer(conv.depthMultiplier)))
+      }
+      if case .transposedConvolution = self { args.append(("op", .axes(conv.outputPadding))) }
+      return args + [("bias", .boolean(conv.bias))]
+    case .pooling(let pool):
+      var args = Self.window(pool.window)
+      if pool.kind == .average { args.removeAll { $0.0 == "d" } }
+      return args + [("ceil", .flag(pool.ceilMode))]
+    case .globalPooling, .flatten, .concat, .add, .mul, .identity: return []
+    case .adaptivePooling(_, let size): return [("size", .axes(size))]
+    case .fullyConnected(let outputs, let bias): return [("out", .integer(outputs)), ("bias", .boolean(bias))]
+    case .reshape(let shape): return [("shape", .axes(AxisValues(shape)))]
+    case .batchNorm(let affine): return [("affine", .boolean(affine))]
+    case .localResponseNorm(let lrn):
+      return [
+        ("size", .integer(lrn.size)), ("alpha", .decimal(lrn.alpha)), ("beta", .decimal(lrn.beta)),
+        ("k", .decimal(lrn.k)),
+      ]
+    case .dropout(let rate): return [("p", .decimal(rate))]
+    case .activation(let activation):
+      switch activation {
+      case .leakyRelu(let slope): return [("slope", .decimal(slope))]
+      case .prelu(let shared): return [("shared", .flag(shared))]
+      case .relu, .relu6, .sigmoid, .tanh, .gelu, .silu, .hardswish, .hardsigmoid, .softmax, .elu: return []
+      }
+    case .channelShuffle(let groups): return [("g", .integer(groups))]
+    case .upsample(let upsample):
+      let mode: (String, OperatorArgument) = ("mode", .word(upsample.mode.rawValue))
+      switch upsample.target {
+      case .scale(let values): return [mode, ("scale", .axes(values))]
+      case .size(let values): return [mode, ("size", .axes(values))]
+      }
+    case .pad(let amounts), .crop(let amounts): return [("p", .padding(amounts))]
+    }
+  }
+
+  /// The operator as spec text that reads back to it: the keyword, then every argument that
+  /// differs from its default as `name=value` (flags as their word), e.g. `conv out=64 k=3 p=1`.
+  public var specText: String {
+    let arguments = self.arguments
+    let declaration = kind.declaration
+    var parts = [keyword]
+    for (name, value) in arguments {
+      guard let parameter = declaration.parameter(name), !parameter.isDefault(value, among: arguments) else { continue }
+      if case .flag = value { parts.append(name) } else { parts.append("\(name)=\(value.specText)") }
+    }
+    return parts.joined(separator: " ")
+  }
+
+  private static func window(_ window: Window) -> [(String, OperatorArgument)] {
+    [
+      ("k", .axes(window.kernel)), ("s", .axes(window.stride)), ("p", .padding(window.padding)),
+      ("d", .axes(window.dilation)),
+    ]
+  }
+}
+
+extension Activation {
+  /// The keyword of the activation.
+  public var kind: OperatorKind {
+    switch self {
+    case .relu: .relu
+    case .relu6: .relu6
+    case .sigmoid: .sigmoid
+    case .tanh: .tanh
+    case .gelu: .gelu
+    case .silu: .silu
+    case .hardswish: .hardswish
+    case .hardsigmoid: .hardsigmoid
+    case .softmax: .softmax
+    case .elu: .elu
+    case .leakyRelu: .leakyrelu
+    case .prelu: .prelu
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import CNNReport
+import CNNSpec
+import Testing
+
+/// Every layer keyword reads, writes and reads back through its one declaration: spec text with
+/// non-default arguments → operator → `specText` and JSON export → the same operator.
+@Suite struct OperatorDeclarationTests {
+  /// A layer of `kind` with arguments away from their defaults where it has any, and the input
+  /// shape it needs. The switch has no default: a new keyword fails to compile here until it has
+  /// a sample.
+  static func sample(_ kind: OperatorKind) -> (input: String, layer: String) {
+    switch kind {
+    case .conv: ("4x9x9", "conv 8 k3x1 s2 p=0:1x1:0 d2 g2 bias=off")
+    case .dwconv: ("4x9x9", "dwconv k3 s2 p1 mult=2")
+    case .pwconv: ("4x9x9", "pwconv 6 s2 bias=off")
+    case .deconv: ("4x9x9", "deconv 6 k4 s2 p1 op=1 g2")
+    case .maxpool: ("4x9x9", "maxpool k3 s2 p1 d2 ceil")
+    case .avgpool: ("4x9x9", "avgpool k3 s1 p=same")
+    case .globalavgpool: ("4x9x9", "globalavgpool")
+    case .globalmaxpool: ("4x9x9", "gmp")
+    case .adaptiveavgpool: ("4x9x9", "adaptiveavgpool 3x2")
+    case .adaptivemaxpool: ("4x9x9", "adaptivemaxpool size=2")
+    case .fc: ("12", "fc 5 bias=off")
+    case .flatten: ("4x3x3", "flatten")
+    case .reshape: ("4x3x3", "reshape 12x3")
+    case .bn: ("4x9x9", "bn affine=off")
+    case .lrn: ("4x9x9", "lrn 3 alpha=0.001 beta=0.5 k=2")
+    case .dropout: ("4x9x9", "dropout 0.25")
+    case .relu, .relu6, .sigmoid, .tanh, .gelu, .silu, .hardswish, .hardsigmoid, .softmax, .elu, .identity:
+      ("4x9x9", kind.rawValue)
+    case .leakyrelu: ("4x9x9", "leakyrelu -0.125")
+    case .prelu: ("4x9x9", "prelu shared")
+    case .concat, .add, .mul: ("4x9x9", "r = identity\n\(kind.rawValue) x r")
+    case .shuffle: ("4x9x9", "shuffle 2")
+    case .upsample: ("4x9x9", "upsample size=5x7 bilinear")
+    case .pad: ("4x9x9", "pad p=1:2")
+    case .crop: ("4x9x9", "crop p1x2")
+    }
+  }
+
+  static func lastOperator(_ text: String) throws -> Operator {
+    let compilation = SpecCompiler.compile(SourceFile(path: "op.cnn", text: text))
+    let network = try #require(compilation.network, "\(text): \(compilation.diagnostics.map(\.message))")
+    return try #require(network.layers.last?.op)
+  }
+
+  @Test(arguments: OperatorKind.allCases)
+  func readsWritesAndReadsBack(kind: OperatorKind) throws {
+    let (input, layer) = Self.sample(kind)
+    let op = try Self.lastOperator("input x \(input)\n\(layer)\n")
+    #expect(op.kind == (kind == .pwconv ? .conv : kind))
+    // The full spec text reads back to the same operator.
+    let written = kind.declaration.isMerge ? op.specText + " x r" : op.specText
+    let prefix = kind.declaration.isMerge ? "r = identity\n" : ""
+    #expect(try Self.lastOperator("input x \(input)\n\(prefix)\(written)\n") == op, "\(written)")
+    // The JSON form carries the same arguments.
+    let network = try #require(
+      SpecCompiler.compile(SourceFile(path: "op.cnn", text: "input x \(input)\n\(layer)\n")).network)
+    let imported = JSONSpecImporter.compile(SourceFile(path: "op.json", text: SpecExport.json(network).serialized()))
+    #expect(imported.network?.layers.last?.op == op, "\(imported.diagnostics.map(\.message))")
+  }
+
+  /// Hand-written expectations for the report's short form: defaults hidden, glued prefixes.
+  @Test func shortDescriptions() throws {
+    let cases: [(String, String)] = [
+      ("conv 8 k3 p1", "conv k3 p1"),
+      ("conv 8 k3 s1 p=0:1", "conv k3 p=0:1"),
+      ("maxpool k2", "maxpool k2"),
+      ("maxpool k3 s2 ceil", "maxpool k3 s2 ceil"),
+      ("avgpool k3 s1 p=same", "avgpool k3 s1 p=same"),
+      ("dwconv k3 mult=2 bias=off", "dwconv k3 mult=2 bias=off"),
+      ("upsample 2", "upsample ×2"),
+      ("upsample size=4x6 bilinear", "upsample bilinear 4x6"),
+      ("leakyrelu 0.2", "leakyrelu 0.2"),
+      ("lrn 3", "lrn 3"),
+      ("pad p=0:1", "pad p=0:1"),
+    ]
+    for (layer, expected) in cases {
+      let op = try Self.lastOperator("input x 4x8x8\n\(layer)\n")
+      #expect(OperatorText.describe(op) == expected)
+    }
+  }
+}
