@@ -72,18 +72,26 @@ enum LayerCalculator {
     case .flatten:
       return LayerResult(shape: [try Checked.product(input.shape)], receptiveField: flattened(input.receptiveField))
     case .reshape(let shape): return try reshape(shape, input)
-    case .batchNorm(let affine):
-      let channels = input.shape[0]
-      return LayerResult(
-        shape: input.shape, receptiveField: input.receptiveField,
-        params: affine ? try Checked.multiply(2, channels) : 0,
-        buffers: try Checked.multiply(2, channels), otherOps: try Checked.multiply(2, try Checked.product(input.shape)))
+    case .batchNorm(let norm): return try batchNorm(norm, input)
+    case .layerNorm(let norm, _), .groupNorm(_, let norm), .instanceNorm(let norm):
+      return try sampleNorm(norm, op, input)
     case .localResponseNorm(let lrn):
       return LayerResult(
         shape: input.shape, receptiveField: input.receptiveField,
         otherOps: try Checked.multiply(lrn.size, try Checked.product(input.shape)))
-    case .dropout, .identity:
+    case .dropout, .stochasticDepth, .identity:
       return LayerResult(shape: input.shape, receptiveField: input.receptiveField)
+    case .layerScale:
+      return LayerResult(
+        shape: input.shape, receptiveField: input.receptiveField, params: input.shape[0],
+        otherOps: try Checked.product(input.shape))
+    case .slice(let start, let end): return try slice(start, end, input)
+    case .pixelShuffle(let factor): return try pixelShuffle(factor, input)
+    case .pixelUnshuffle(let factor): return try pixelUnshuffle(factor, input)
+    case .opaque(let opaque):
+      return LayerResult(
+        shape: opaque.shape, receptiveField: .unknown("an opaque layer declares no field"), params: opaque.params,
+        macs: opaque.macs)
     case .activation(let activation):
       var params = 0
       if case .prelu(let shared) = activation { params = shared ? 1 : input.shape[0] }

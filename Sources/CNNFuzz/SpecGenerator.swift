@@ -112,11 +112,28 @@ public struct SpecGenerator {
     case 7:
       return "maxpool k3 s1 p1"
     case 8:
-      return pick(["bn", "relu", "relu6", "sigmoid", "tanh", "gelu", "silu", "hardswish", "hardsigmoid", "elu"])
+      return pick([
+        "bn", "relu", "relu6", "sigmoid", "tanh", "gelu", "silu", "hardswish", "hardsigmoid", "elu", "mish", "selu",
+        "softplus", "bn eps=1e-3 momentum=0.01", "layernorm", "layernorm over=all", "instancenorm affine=on",
+        "layerscale", "droppath 0.1",
+      ])
     case 9:
       return pick(["leakyrelu 0.1", "leakyrelu -1", "prelu", "prelu shared", "dropout 0.5", "identity", "softmax"])
     case 10:
       guard trunk[0] % 2 == 0 else { return "bn affine=off" }
+      if trunk.count == 3, trunk[0] % 4 == 0, trunk[1] <= 32, chance(0.2) {
+        trunk = [trunk[0] / 4, trunk[1] * 2, trunk[2] * 2]
+        return "pixelshuffle 2"
+      }
+      if trunk.count == 3, trunk[1] % 2 == 0, trunk[2] % 2 == 0, chance(0.2) {
+        trunk = [trunk[0] * 4, trunk[1] / 2, trunk[2] / 2]
+        return "pixelunshuffle 2"
+      }
+      if chance(0.3) {
+        let half = trunk[0] / 2
+        trunk = [half] + spatial
+        return pick(["slice 0 \(half)", "slice \(half) \(2 * half)", "groupnorm 2 | slice 0 \(half)"])
+      }
       return "shuffle 2"
     case 11:
       guard trunk.count == 3 else { return "lrn 3" }

@@ -180,8 +180,27 @@ public enum DependencyProbe {
             return i >= 0 && i < spatial[axis] ? axes[axis][i] : .empty
           }
         })
-    case .batchNorm, .localResponseNorm, .dropout, .activation, .channelShuffle, .identity:
+    case .batchNorm, .localResponseNorm, .dropout, .activation, .channelShuffle, .identity, .layerNorm(_, .channels),
+      .stochasticDepth, .layerScale, .slice:
       return input
+    case .layerNorm(_, .all), .groupNorm, .instanceNorm:
+      // Statistics over every position of the sample.
+      let box = input.box
+      return .spatial(axes.indices.map { Array(repeating: box[$0], count: axes[$0].count) })
+    case .pixelShuffle(let r):
+      return .spatial(axes.map { spans in (0..<spans.count * r).map { spans[$0 / r] } })
+    case .pixelUnshuffle(let r):
+      return .spatial(
+        axes.map { spans in
+          (0..<spans.count / r).map { o in spans[o * r..<(o + 1) * r].reduce(Span.empty) { $0.union($1) } }
+        })
+    case .opaque(let opaque):
+      let box = input.box
+      guard opaque.shape.count > 1 else { return .flat(box) }
+      return .spatial(
+        opaque.shape.dropFirst().enumerated().map { axis, extent in
+          Array(repeating: axis < box.count ? box[axis] : .empty, count: extent)
+        })
     }
   }
 

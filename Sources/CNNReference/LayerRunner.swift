@@ -46,6 +46,38 @@ struct LayerRunner {
     return random.uniform(shared ? 1 : channels, scale: 0.25).map { abs($0) }
   }
 
+  /// Layer, group or instance norm with seeded scale and shift.
+  private func sampleNorm(_ op: Operator, _ norm: Normalization, _ input: Tensor, _ random: inout ParameterSource)
+    throws(EngineError) -> Tensor
+  {
+    let (channels, plane) = (input.channels, input.plane)
+    var sets = channels
+    var members: (Int) -> [Int] = { c in Array(c * plane..<(c + 1) * plane) }
+    var parameterIndex: (Int) -> Int = { $0 / plane }
+    var entries = channels
+    switch op {
+    case .layerNorm(_, over: .channels):
+      sets = plane
+      members = { p in (0..<channels).map { $0 * plane + p } }
+    case .layerNorm(_, over: .all):
+      sets = 1
+      members = { _ in Array(0..<channels * plane) }
+      parameterIndex = { $0 }
+      entries = channels * plane
+    case .groupNorm(let groups, _):
+      guard channels % groups == 0 else { throw EngineError.unsupported("groups do not divide channels") }
+      let width = channels / groups * plane
+      sets = groups
+      members = { g in Array(g * width..<(g + 1) * width) }
+    default: break
+    }
+    let scale = norm.affine ? random.uniform(entries, scale: 0.5).map { 1 + $0 } : nil
+    let shift = norm.affine ? random.uniform(entries, scale: 0.1) : nil
+    return NormalizationKernel.normalize(
+      input, sets: sets, members: members, epsilon: Float(norm.epsilon.doubleValue), scale: scale, shift: shift,
+      parameterIndex: parameterIndex)
+  }
+
   func run(_ layer: Layer, index: Int, inputs: inout [Tensor], inPlace: Bool) throws(EngineError) -> Tensor {
     var random = ParameterSource(random: SeededRandom(seed: seed, stream: UInt64(index)), cached: store.arrays[index])
     defer { if store.arrays[index] == nil, !random.drawn.isEmpty { store.arrays[index] = random.drawn } }
@@ -132,19 +164,44 @@ struct LayerRunner {
         throw EngineError.unsupported("reshape changes the element count")
       }
       return Tensor(shape: [input.batch] + shape, data: input.data)
-    case .batchNorm(let affine):
+    case .batchNorm(let norm):
+      let affine = norm.affine
       let mean = random.uniform(input.channels, scale: 0.1)
       let variance = random.uniform(input.channels, scale: 0.5).map { 1 + $0 }
       let gamma =
         affine ? random.uniform(input.channels, scale: 0.5).map { 1 + $0 } : Array(repeating: 1, count: input.channels)
       let beta = affine ? random.uniform(input.channels, scale: 0.1) : Array(repeating: 0, count: input.channels)
-      let scale = (0..<input.channels).map { gamma[$0] / (variance[$0] + 1e-5).squareRoot() }
+      let epsilon = Float(norm.epsilon.doubleValue)
+      let scale = (0..<input.channels).map { gamma[$0] / (variance[$0] + epsilon).squareRoot() }
       let shift = (0..<input.channels).map { beta[$0] - mean[$0] * scale[$0] }
       return PointwiseKernel.batchNorm(input, scale: scale, shift: shift, threads: threads)
     case .localResponseNorm(let lrn):
       return PointwiseKernel.localResponseNorm(input, lrn)
-    case .dropout, .identity:
+    case .layerNorm(let norm, _), .groupNorm(_, let norm), .instanceNorm(let norm):
+      return try sampleNorm(layer.op, norm, input, &random)
+    case .dropout, .stochasticDepth, .identity:
       return input
+    case .layerScale:
+      let gamma = random.uniform(input.channels, scale: 0.5)
+      return PointwiseKernel.batchNorm(
+        input, scale: gamma, shift: Array(repeating: 0, count: input.channels), threads: threads)
+    case .slice(let start, let end):
+      guard end <= input.channels else { throw EngineError.unsupported("slice past the channels") }
+      return StructuralKernel.slice(input, channels: start..<end)
+    case .pixelShuffle(let factor), .pixelUnshuffle(let factor):
+      guard input.spatial.count == 2 else { throw EngineError.unsupported("pixel shuffle needs C×H×W") }
+      if case .pixelShuffle = layer.op {
+        guard input.channels % (factor * factor) == 0 else { throw EngineError.unsupported("channels not divisible") }
+        return StructuralKernel.pixelShuffle(input, factor: factor)
+      }
+      guard input.spatial.allSatisfy({ $0 % factor == 0 }) else {
+        throw EngineError.unsupported("extents not divisible")
+      }
+      return StructuralKernel.pixelUnshuffle(input, factor: factor)
+    case .opaque(let opaque):
+      // No formulas: a seeded tensor of the declared shape, so later layers can run.
+      let values = random.uniform(opaque.shape.reduce(input.batch, *), scale: 1)
+      return Tensor(shape: [input.batch] + opaque.shape, data: values)
     case .activation(let activation):
       var output = input
       PointwiseKernel.activation(activation, &output, slopes: try slopes(activation, channels: input.channels, &random))

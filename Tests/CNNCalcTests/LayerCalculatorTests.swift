@@ -44,6 +44,26 @@ import Testing
     Case(input: "4x2x2", layer: "fc 10", shape: [10], params: 170, macs: 160),
     // Batch norm: scale and shift are params, running mean and variance are buffers.
     Case(input: "4x8x8", layer: "bn", shape: [4, 8, 8], params: 8, macs: 0, buffers: 8),
+    Case(input: "4x8x8", layer: "bn eps=0.001 momentum=0.01", shape: [4, 8, 8], params: 8, macs: 0, buffers: 8),
+    // PyTorch: sum(p.numel() for p in nn.GroupNorm(2, 4).parameters()) = 8 (weight and bias of 4);
+    // no buffers. nn.InstanceNorm2d(4) has affine=False and no running stats: 0 and 0.
+    Case(input: "4x8x8", layer: "groupnorm 2", shape: [4, 8, 8], params: 8, macs: 0),
+    Case(input: "4x8x8", layer: "instancenorm", shape: [4, 8, 8], params: 0, macs: 0),
+    Case(input: "4x8x8", layer: "instancenorm affine=on", shape: [4, 8, 8], params: 8, macs: 0),
+    // ConvNeXt's LayerNorm2d(4) normalises channels: weight and bias of 4. nn.LayerNorm([4, 8, 8])
+    // has weight and bias of 4·8·8 = 256 each: 512.
+    Case(input: "4x8x8", layer: "layernorm", shape: [4, 8, 8], params: 8, macs: 0),
+    Case(input: "4x8x8", layer: "layernorm over=all", shape: [4, 8, 8], params: 512, macs: 0),
+    // Layer scale: one γ per channel (ConvNeXt: gamma of shape (C,)).
+    Case(input: "4x8x8", layer: "layerscale", shape: [4, 8, 8], params: 4, macs: 0),
+    Case(input: "4x8x8", layer: "droppath 0.1", shape: [4, 8, 8], params: 0, macs: 0),
+    // torch.chunk(x, 2, dim=1)[1] of 4 channels: channels 2 and 3.
+    Case(input: "4x8x8", layer: "slice 2 4", shape: [2, 8, 8], params: 0, macs: 0),
+    // nn.PixelShuffle(2) on (8, 3, 5): (8 / 2², 3·2, 5·2); PixelUnshuffle(2) on (2, 6, 4): (2·4, 3, 2).
+    Case(input: "8x3x5", layer: "pixelshuffle 2", shape: [2, 6, 10], params: 0, macs: 0),
+    Case(input: "2x6x4", layer: "pixelunshuffle 2", shape: [8, 3, 2], params: 0, macs: 0),
+    Case(
+      input: "4x8x8", layer: "opaque shape=16x2x2 params=123 macs=4567", shape: [16, 2, 2], params: 123, macs: 4567),
     Case(input: "4x8x8", layer: "prelu", shape: [4, 8, 8], params: 4, macs: 0),
     Case(input: "4x8x8", layer: "prelu shared", shape: [4, 8, 8], params: 1, macs: 0),
     Case(input: "4x10x10", layer: "adaptiveavgpool 3x3", shape: [4, 3, 3], params: 0, macs: 0),

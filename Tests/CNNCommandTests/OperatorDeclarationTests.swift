@@ -1,5 +1,6 @@
 import CNNReport
 import CNNSpec
+import Foundation
 import Testing
 
 /// Every layer keyword reads, writes and reads back through its one declaration: spec text with
@@ -23,7 +24,16 @@ import Testing
     case .fc: ("12", "fc 5 bias=off")
     case .flatten: ("4x3x3", "flatten")
     case .reshape: ("4x3x3", "reshape 12x3")
-    case .bn: ("4x9x9", "bn affine=off")
+    case .bn: ("4x9x9", "bn affine=off eps=1e-3 momentum=0.01")
+    case .layernorm: ("4x9x9", "layernorm over=all affine=off eps=0.000001")
+    case .groupnorm: ("4x9x9", "groupnorm 2 eps=0.001")
+    case .instancenorm: ("4x9x9", "instancenorm affine=on")
+    case .droppath: ("4x9x9", "droppath 0.125")
+    case .layerscale, .mish, .selu, .softplus: ("4x9x9", kind.rawValue)
+    case .slice: ("4x9x9", "slice 1 3")
+    case .pixelshuffle: ("8x3x5", "pixelshuffle 2")
+    case .pixelunshuffle: ("2x6x4", "pixelunshuffle 2")
+    case .opaque: ("4x9x9", "opaque shape=7x2 params=10 macs=99")
     case .lrn: ("4x9x9", "lrn 3 alpha=0.001 beta=0.5 k=2")
     case .dropout: ("4x9x9", "dropout 0.25")
     case .relu, .relu6, .sigmoid, .tanh, .gelu, .silu, .hardswish, .hardsigmoid, .softmax, .elu, .identity:
@@ -78,6 +88,25 @@ import Testing
     for (layer, expected) in cases {
       let op = try Self.lastOperator("input x 4x8x8\n\(layer)\n")
       #expect(OperatorText.describe(op) == expected)
+    }
+  }
+
+  /// docs/spec-format.md's layer table names every keyword, alias and parameter.
+  @Test func everyKeywordIsDocumented() throws {
+    let text = try String(contentsOf: packageRoot.appendingPathComponent("docs/spec-format.md"), encoding: .utf8)
+    let start = try #require(text.range(of: "## Layers"))
+    let end = try #require(text.range(of: "\n## ", range: start.upperBound..<text.endIndex))
+    let table = text[start.upperBound..<end.lowerBound]
+    for kind in OperatorKind.allCases {
+      for name in [kind.rawValue] + kind.declaration.aliases {
+        #expect(table.contains("`\(name)`"), "docs/spec-format.md does not list `\(name)`")
+      }
+      let row = table.split(separator: "\n").first { $0.contains("`\(kind.rawValue)`") } ?? ""
+      for parameter in kind.declaration.parameters where !parameter.positional && parameter.display != .hidden {
+        #expect(
+          row.contains(parameter.name) || table.contains("`\(parameter.name)`"),
+          "the row of `\(kind.rawValue)` does not mention `\(parameter.name)`")
+      }
     }
   }
 }

@@ -26,63 +26,54 @@ import Testing
       let k = int(1...4)
       let span = k
       let p = "p=\(int(0...span / 2)):\(int(0...span / 2))"
-      switch int(0...24) {
+      let kinds = OperatorKind.allCases
+      let choice = int(0...(kinds.count + 9))
+      if choice < kinds.count {
+        let layer = line(kinds[choice], k: k, p: p, rank: rank, int: int, pick: pick)
+        lines.append("\(name): \(layer)")
+        continue
+      }
+      switch choice - kinds.count {
       case 0, 1:
         lines.append("\(name): conv \(int(1...6)) k\(k) s\(int(1...3)) \(p) d\(int(1...2))\(pick(["", " bias=off"]))")
-      case 2: lines.append("\(name): conv 4 k\(k) g\(pick([1, 2])) p=same")
-      case 3: lines.append("\(name): dwconv k\(k) s\(int(1...2)) \(p)\(pick(["", " mult=2"]))")
-      case 4: lines.append("\(name): deconv \(int(1...4)) k\(k) s\(int(1...2)) p\(int(0...(k - 1) / 2))")
-      case 5, 6:
-        lines.append(
-          "\(name): \(pick(["maxpool", "avgpool"])) k\(max(k, 2)) s\(int(1...3)) p\(int(0...max(k, 2) / 2))\(pick(["", " ceil"]))"
-        )
-      case 7: lines.append("\(name): adaptiveavgpool \(int(1...4))")
-      case 8:
-        lines.append(
-          "\(name): bn | \(pick(["relu", "relu6", "leakyrelu 0.1", "prelu", "sigmoid", "tanh", "gelu", "silu", "hardswish", "elu"]))"
-        )
-      case 9: lines.append("\(name): lrn 3 | softmax")
-      case 10:
+      case 2:
         lines.append("\(name)a = conv 3 k1")
         lines.append("\(name)b = \(pick(["conv 2 k3 p1", "maxpool k3 s1 p1 | conv 2 k1", "conv 2 k3 d2 p2"]))")
         lines.append("\(name): concat \(name)a \(name)b")
-      case 11:
+      case 3:
         lines.append("\(name)a = conv 4 k3 p1")
         lines.append("\(name)b = \(pick(["conv 4 k1", "avgpool k3 s1 p1 ceil | conv 4 k1", "conv 4 k5 p2"]))")
         lines.append("\(name): add \(name)a \(name)b | relu")
-      case 12:
-        lines.append("\(name)a = conv 4 k3 p1")
-        lines.append("\(name)s = from \(name)a | globalavgpool | conv 4 k1 | sigmoid")
-        lines.append("\(name): mul \(name)a \(name)s")
-      case 13: lines.append("\(name): upsample scale=2\(pick(["", " mode=bilinear"]))")
-      case 14:
-        lines.append(
-          "\(name): upsample size=\(Array(repeating: String(int(3...12)), count: rank).joined(separator: "x"))\(pick(["", " mode=bilinear"]))"
-        )
-      case 15: lines.append("\(name): pad \(p)")
-      case 16: lines.append("\(name): crop p=\(int(0...1)):\(int(0...1))")
-      case 17: lines.append("\(name): conv 4 k1 | shuffle 2")
-      case 18: lines.append("\(name): identity | dropout 0.2")
-      case 19: lines.append("\(name): conv \(int(2...6)) k\(k) s\(int(1...2)) \(p) g\(pick([1, 2]))")
-      case 20: lines.append("\(name): relu")
-      case 21:
+      case 4:
         // Squeeze-and-excitation with each spelling of "global": its mul covers the whole input.
         lines.append("\(name)a = conv 4 k3 p1")
         lines.append(
-          "\(name)s = from \(name)a | \(pick(["adaptiveavgpool 1", "adaptivemaxpool 1", "globalmaxpool"])) "
+          "\(name)s = from \(name)a | \(pick(["globalavgpool", "adaptiveavgpool 1", "adaptivemaxpool 1", "globalmaxpool"])) "
             + "| conv 2 k1 | relu | conv 4 k1 | sigmoid")
         lines.append("\(name): mul \(name)a \(name)s")
-      case 22:
+      case 5:
         // A causal dilated residual: padding only before, so both paths end at the same pixel.
         let d = int(1...3)
         lines.append("\(name)a = conv 4 k1")
         lines.append("\(name)b = conv 4 k2 d\(d) p=\(d):0")
         lines.append("\(name): add \(name)a \(name)b")
-      case 23:
+      case 6:
         // A transposed-convolution decoder step concatenated with a skip path.
         lines.append("\(name)d = maxpool k2 s2 | conv 3 k3 p1 | deconv 2 k2 s2")
         lines.append("\(name)c = conv 2 k1 | \(pick(["identity", "upsample scale=2 | maxpool k2 s2"]))")
         lines.append("\(name): concat \(name)c \(name)d")
+      case 7:
+        // ShuffleNetV2's unit: a channel split, one half transformed, concatenated and shuffled.
+        lines.append("\(name)x = conv 4 k1")
+        lines.append("\(name)a = slice 0 2")
+        lines.append("\(name)b = from \(name)x | slice 2 4 | conv 2 k1 | dwconv k3 p1 | conv 2 k1")
+        lines.append("\(name): concat \(name)a \(name)b | shuffle 2")
+      case 8:
+        // A ConvNeXt block: depthwise 7x7, layer norm over channels, MLP, layer scale, residual.
+        lines.append("\(name)x = conv 4 k1")
+        lines.append(
+          "\(name)r = dwconv k\(k) p=same | layernorm | pwconv 8 | gelu | pwconv 4 | layerscale | droppath 0.1")
+        lines.append("\(name): add \(name)x \(name)r")
       default: lines.append("\(name): maxpool k2 s2 ceil")
       }
     }
@@ -94,8 +85,57 @@ import Testing
     return lines.joined(separator: "\n") + "\n"
   }
 
-  /// Runs `count` valid random networks; returns how many receptive fields were compared.
-  static func runCampaign(count: Int, firstSeed: UInt64) throws -> Int {
+  /// One layer of `kind` for an input of unknown channels and `rank` spatial axes (a channel
+  /// count is set first where the layer needs one). The switch has no default: a new keyword
+  /// fails to compile here until the differential test generates it.
+  static func line(
+    _ kind: OperatorKind, k: Int, p: String, rank: Int, int: (ClosedRange<Int>) -> Int, pick: ([String]) -> String
+  ) -> String {
+    switch kind {
+    case .conv: "conv \(int(2...6)) k\(k) s\(int(1...2)) \(p) g\(pick(["1", "2"])) | relu"
+    case .dwconv: "dwconv k\(k) s\(int(1...2)) \(p)\(pick(["", " mult=2"]))"
+    case .pwconv: "pwconv \(int(1...6)) s\(int(1...2))"
+    case .deconv: "deconv \(int(1...4)) k\(k) s\(int(1...2)) p\(int(0...(k - 1) / 2))"
+    case .maxpool, .avgpool:
+      "\(kind.rawValue) k\(max(k, 2)) s\(int(1...3)) p\(int(0...max(k, 2) / 2))\(pick(["", " ceil"]))"
+    case .globalavgpool, .globalmaxpool:
+      "conv 4 k3 p1 | \(kind.rawValue) | upsample size=\(Array(repeating: "5", count: rank).joined(separator: "x"))"
+    case .adaptiveavgpool, .adaptivemaxpool: "\(kind.rawValue) \(int(1...4))"
+    case .fc: "conv 2 k1 | fc 8 | relu | reshape 2x\(Array(repeating: "2", count: rank).joined(separator: "x"))"
+    case .flatten: "conv 2 k1 | flatten | softmax | fc 4"
+    case .reshape: "conv 4 k1 | globalavgpool | reshape 4"
+    case .bn: "bn\(pick(["", " affine=off", " eps=1e-3"]))"
+    case .layernorm: "layernorm\(pick(["", " over=all", " affine=off"]))"
+    case .groupnorm: "conv 4 k1 | groupnorm \(pick(["1", "2", "4"]))"
+    case .instancenorm: "instancenorm\(pick(["", " affine=on"]))"
+    case .lrn: "lrn 3 | softmax"
+    case .dropout: "dropout 0.2"
+    case .droppath: "droppath 0.2"
+    case .layerscale: "layerscale"
+    case .relu, .relu6, .sigmoid, .tanh, .gelu, .silu, .hardswish, .hardsigmoid, .softmax, .elu, .mish, .selu,
+      .softplus, .prelu, .identity:
+      "bn | \(kind.rawValue)"
+    case .leakyrelu: "leakyrelu \(pick(["0.1", "-0.5", "1e-2"]))"
+    case .concat, .add, .mul: "identity"  // merges: generated as structures
+    case .slice: "conv 5 k1 | slice \(int(0...2)) \(int(3...5))"
+    case .shuffle: "conv 4 k1 | shuffle 2"
+    case .pixelshuffle: rank == 2 ? "conv 8 k1 | pixelshuffle 2" : "relu"
+    case .pixelunshuffle: rank == 2 ? "upsample scale=2 | pixelunshuffle 2" : "relu"
+    case .upsample:
+      pick([
+        "upsample scale=2\(pick(["", " mode=bilinear"]))",
+        "upsample size=\(Array(repeating: String(int(3...12)), count: rank).joined(separator: "x"))\(pick(["", " bilinear"]))",
+      ])
+    case .pad: "pad \(p)"
+    case .crop: "crop p=\(int(0...1)):\(int(0...1))"
+    case .opaque: "opaque shape=3x\(Array(repeating: "6", count: rank).joined(separator: "x")) params=5 macs=7"
+    }
+  }
+
+  /// Runs `count` valid random networks; returns how many receptive fields were compared and
+  /// which layer kinds the compared networks contained.
+  static func runCampaign(count: Int, firstSeed: UInt64) throws -> (fields: Int, kinds: Set<OperatorKind>) {
+    var kinds = Set<OperatorKind>()
     var valid = 0
     var seed = firstSeed
     var comparedFields = 0
@@ -109,6 +149,7 @@ import Testing
         analysis.totals.peakActivationBytes < 8 << 20
       else { continue }
       valid += 1
+      kinds.formUnion(network.layers.map(\.op.kind))
       let verification: Verification
       do {
         verification = try Verifier.verify(analysis, options: EngineOptions(threads: 2, seed: seed))
@@ -127,14 +168,17 @@ import Testing
       }
       comparedFields += verification.layers.filter { $0.field.wasCompared }.count
     }
-    return comparedFields
+    return (comparedFields, kinds)
   }
 
   /// 1,000 networks in every `swift test`; CNNCALC_DIFFERENTIAL_NETWORKS=100000 runs a long campaign.
   @Test func calculatorAgreesWithEngine() throws {
     let count = ProcessInfo.processInfo.environment["CNNCALC_DIFFERENTIAL_NETWORKS"].flatMap { Int($0) } ?? 1000
-    let compared = try Self.runCampaign(count: count, firstSeed: 0)
+    let (compared, kinds) = try Self.runCampaign(count: count, firstSeed: 0)
     #expect(compared > count, "most networks should have comparable receptive fields")
+    // Every keyword ran (a pointwise convolution reads back as conv).
+    let missing = Set(OperatorKind.allCases).subtracting(kinds).subtracting([.pwconv])
+    #expect(missing.isEmpty, "never generated in a valid network: \(missing.map(\.rawValue).sorted())")
   }
 
   /// `--threads 1` and `--threads 2` give bit-identical outputs.

@@ -216,4 +216,58 @@ import Testing
     #expect(AxisPlan.sliding(input: 5, kernel: 2, stride: 2, dilation: 1, before: 1, after: 1, ceil: true).count == 3)
     #expect(AxisPlan.same(input: 7, kernel: 3, stride: 2, dilation: 1).plan.count == 4)
   }
+
+  /// PyTorch's documented layout: pixel_shuffle of channels c·r² + i·r + j at (y, x) lands at
+  /// (y·r + i, x·r + j); pixel_unshuffle undoes it exactly.
+  @Test func pixelShuffleLayoutAndInverse() {
+    // One channel group of 4 single pixels valued 0, 1, 2, 3 → the 2x2 map [[0, 1], [2, 3]].
+    let four = Tensor(shape: [1, 4, 1, 1], data: [0, 1, 2, 3])
+    #expect(StructuralKernel.pixelShuffle(four, factor: 2).data == [0, 1, 2, 3])
+    #expect(StructuralKernel.pixelShuffle(four, factor: 2).shape == [1, 1, 2, 2])
+    var generator = SeededGenerator(state: 5)
+    let input = Tensor(shape: [2, 8, 3, 5], data: Self.randomValues(2 * 8 * 15, &generator))
+    let shuffled = StructuralKernel.pixelShuffle(input, factor: 2)
+    #expect(shuffled.shape == [2, 2, 6, 10])
+    // Channel 1·4 + 1·2 + 0 = 6 of sample 1 at (2, 3) moves to channel 1, (2·2 + 1, 3·2 + 0).
+    let to: Int = ((1 * 2 + 1) * 6 + 5) * 10 + 6
+    let from: Int = ((1 * 8 + 6) * 3 + 2) * 5 + 3
+    #expect(shuffled.data[to] == input.data[from])
+    #expect(StructuralKernel.pixelUnshuffle(shuffled, factor: 2).data == input.data)
+  }
+
+  /// After instance, group and layer norm without affine, every normalised set has mean 0 and
+  /// variance 1 (up to ε and rounding); a channel slice keeps the channels' values.
+  @Test func normalisedSetsHaveZeroMeanUnitVariance() throws {
+    var generator = SeededGenerator(state: 6)
+    let input = Tensor(shape: [2, 4, 3, 3], data: Self.randomValues(72, &generator).map { $0 * 5 + 2 })
+    func moments(_ values: [Float]) -> (Double, Double) {
+      let mean = values.reduce(0) { $0 + Double($1) } / Double(values.count)
+      return (mean, values.reduce(0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / Double(values.count))
+    }
+    let norm = Normalization(affine: false)
+    let runner = LayerRunner(seed: 1, threads: 1, store: ParameterStore())
+    let perChannel: [[Int]] = (0..<8).map { Array($0 * 9..<($0 + 1) * 9) }
+    let perGroup: [[Int]] = (0..<4).map { Array($0 * 18..<($0 + 1) * 18) }
+    let perSample: [[Int]] = (0..<2).map { Array($0 * 36..<($0 + 1) * 36) }
+    var perPosition: [[Int]] = []
+    for sample in 0..<2 {
+      for position in 0..<9 { perPosition.append((0..<4).map { sample * 36 + $0 * 9 + position }) }
+    }
+    let cases: [(Operator, [[Int]])] = [
+      (.instanceNorm(norm), perChannel), (.groupNorm(groups: 2, norm), perGroup),
+      (.layerNorm(norm, over: .all), perSample), (.layerNorm(norm, over: .channels), perPosition),
+    ]
+    for (op, sets) in cases {
+      var operands = [input]
+      let layer = Layer(name: "n", op: op, inputs: [.input(0)], range: nil)
+      let output = try runner.run(layer, index: 0, inputs: &operands, inPlace: false)
+      for set in sets {
+        let (mean, variance) = moments(set.map { output.data[$0] })
+        #expect(abs(mean) < 1e-5, "\(op)")
+        #expect(abs(variance - 1) < 1e-3, "\(op)")
+      }
+    }
+    let sliced = StructuralKernel.slice(input, channels: 1..<3)
+    #expect(sliced.data == Array(input.data[9..<27] + input.data[45..<63]))
+  }
 }

@@ -15,6 +15,11 @@ enum PointwiseKernel {
     case .hardswish: map(&tensor) { $0 * min(max($0 + 3, 0), 6) / 6 }
     case .hardsigmoid: map(&tensor) { min(max($0 + 3, 0), 6) / 6 }
     case .elu: map(&tensor) { $0 > 0 ? $0 : exp($0) - 1 }
+    case .mish: map(&tensor) { $0 * Foundation.tanh(softplus($0)) }
+    case .selu:
+      // Klambauer et al. 2017: λ = 1.0507009873554805, α = 1.6732632423543772.
+      map(&tensor) { 1.0507009873554805 * ($0 > 0 ? $0 : 1.6732632423543772 * (exp($0) - 1)) }
+    case .softplus: map(&tensor) { softplus($0) }
     case .leakyRelu(let slope):
       let s = Float(slope.numerator) / Float(slope.denominator)
       map(&tensor) { $0 > 0 ? $0 : s * $0 }
@@ -42,6 +47,9 @@ enum PointwiseKernel {
       }
     }
   }
+
+  /// log(1 + eˣ), linear above 20 as PyTorch's `Softplus(threshold=20)`.
+  static func softplus(_ x: Float) -> Float { x > 20 ? x : log1p(exp(x)) }
 
   /// max(x, 0), sixteen lanes at a time.
   static func relu(_ tensor: inout Tensor) {

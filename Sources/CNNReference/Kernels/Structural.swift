@@ -185,4 +185,62 @@ enum StructuralKernel {
     }
     return output
   }
+
+  /// Channels `range` of every sample.
+  static func slice(_ input: Tensor, channels range: Range<Int>) -> Tensor {
+    let plane = input.plane
+    var data: [Float] = []
+    data.reserveCapacity(input.batch * range.count * plane)
+    for sample in 0..<input.batch {
+      let base = sample * input.channels * plane
+      data += input.data[(base + range.lowerBound * plane)..<(base + range.upperBound * plane)]
+    }
+    return Tensor(shape: [input.batch, range.count] + input.spatial, data: data)
+  }
+
+  /// `nn.PixelShuffle(r)`: out[c][y·r + i][x·r + j] = in[c·r² + i·r + j][y][x].
+  static func pixelShuffle(_ input: Tensor, factor r: Int) -> Tensor {
+    let (h, w) = (input.spatial[0], input.spatial[1])
+    let channels = input.channels / (r * r)
+    var output = Tensor(zeros: [input.batch, channels, h * r, w * r])
+    for n in 0..<input.batch {
+      for c in 0..<channels {
+        for i in 0..<r {
+          for j in 0..<r {
+            for y in 0..<h {
+              for x in 0..<w {
+                let from = ((n * input.channels + c * r * r + i * r + j) * h + y) * w + x
+                let to = ((n * channels + c) * h * r + y * r + i) * w * r + x * r + j
+                output.data[to] = input.data[from]
+              }
+            }
+          }
+        }
+      }
+    }
+    return output
+  }
+
+  /// `nn.PixelUnshuffle(r)`: the inverse of `pixelShuffle`.
+  static func pixelUnshuffle(_ input: Tensor, factor r: Int) -> Tensor {
+    let (h, w) = (input.spatial[0] / r, input.spatial[1] / r)
+    let channels = input.channels * r * r
+    var output = Tensor(zeros: [input.batch, channels, h, w])
+    for n in 0..<input.batch {
+      for c in 0..<input.channels {
+        for i in 0..<r {
+          for j in 0..<r {
+            for y in 0..<h {
+              for x in 0..<w {
+                let from = ((n * input.channels + c) * h * r + y * r + i) * w * r + x * r + j
+                let to = ((n * channels + c * r * r + i * r + j) * h + y) * w + x
+                output.data[to] = input.data[from]
+              }
+            }
+          }
+        }
+      }
+    }
+    return output
+  }
 }

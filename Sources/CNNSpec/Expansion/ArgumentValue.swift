@@ -16,7 +16,9 @@ enum ArgumentValue {
     if let value = Literals.integer(text) { return .integer(value) }
     if text.contains(":"), let sides = Literals.sides(text) { return .sides(sides) }
     if text.contains("x"), let values = Literals.dimensions(text) { return .dimensions(values) }
-    if text.contains("."), let value = Literals.decimal(text) { return .decimal(value) }
+    if text.contains(".") || text.contains("e") || text.contains("E"), let value = Literals.decimal(text) {
+      return .decimal(value)
+    }
     return nil
   }
 

@@ -47,20 +47,33 @@ enum OperatorBuilder {
     case .fc: return .fullyConnected(outputs: args.integer("out"), bias: args.boolean("bias"))
     case .flatten: return .flatten
     case .reshape: return .reshape(args.axes("shape").values)
-    case .bn: return .batchNorm(affine: args.boolean("affine"))
+    case .bn:
+      return .batchNorm(
+        Normalization(affine: args.boolean("affine"), epsilon: args.decimal("eps"), momentum: args.decimal("momentum")))
+    case .layernorm: return .layerNorm(norm(args), over: LayerNormExtent(rawValue: args.word("over"))!)
+    case .groupnorm: return .groupNorm(groups: args.integer("g"), norm(args))
+    case .instancenorm: return .instanceNorm(norm(args))
+    case .droppath: return .stochasticDepth(rate: try rate(args))
+    case .layerscale: return .layerScale
+    case .slice:
+      let (start, end) = (args.integer("start"), args.integer("end"))
+      guard start < end else {
+        throw Failure(
+          diagnostic: Diagnostic(
+            .badArgument, "a slice needs start < end; \(start) ..< \(end) is empty", at: args.range("end"),
+            hint: "slice START END takes channels START up to END − 1, as x[:, START:END]"))
+      }
+      return .slice(start: start, end: end)
+    case .pixelshuffle: return .pixelShuffle(factor: args.integer("r"))
+    case .pixelunshuffle: return .pixelUnshuffle(factor: args.integer("r"))
+    case .opaque:
+      return .opaque(
+        Opaque(shape: args.axes("shape").values, params: args.integer("params"), macs: args.integer("macs")))
     case .lrn:
       return .localResponseNorm(
         LocalResponseNorm(
           size: args.integer("size"), alpha: args.decimal("alpha"), beta: args.decimal("beta"), k: args.decimal("k")))
-    case .dropout:
-      let rate = args.decimal("p")
-      guard rate >= .zero, rate < Rational(1) else {
-        throw Failure(
-          diagnostic: Diagnostic(
-            .badArgument, "dropout rate must be at least 0 and below 1, found \(rate.exactDecimal)",
-            at: args.range("p")))
-      }
-      return .dropout(rate: rate)
+    case .dropout: return .dropout(rate: try rate(args))
     case .relu: return .activation(.relu)
     case .relu6: return .activation(.relu6)
     case .leakyrelu: return .activation(.leakyRelu(slope: args.decimal("slope")))
@@ -73,6 +86,9 @@ enum OperatorBuilder {
     case .hardsigmoid: return .activation(.hardsigmoid)
     case .softmax: return .activation(.softmax)
     case .elu: return .activation(.elu)
+    case .mish: return .activation(.mish)
+    case .selu: return .activation(.selu)
+    case .softplus: return .activation(.softplus)
     case .concat: return .concat
     case .add: return .add
     case .mul: return .mul
@@ -82,6 +98,21 @@ enum OperatorBuilder {
     case .crop: return .crop(args.padding("p"))
     case .identity: return .identity
     }
+  }
+
+  private static func norm(_ args: ReadArguments) -> Normalization {
+    Normalization(affine: args.boolean("affine"), epsilon: args.decimal("eps"))
+  }
+
+  /// A drop rate in [0, 1).
+  private static func rate(_ args: ReadArguments) throws(Failure) -> Rational {
+    let rate = args.decimal("p")
+    guard rate >= .zero, rate < Rational(1) else {
+      throw Failure(
+        diagnostic: Diagnostic(
+          .badArgument, "a drop rate must be at least 0 and below 1, found \(rate.exactDecimal)", at: args.range("p")))
+    }
+    return rate
   }
 
   private static func window(_ args: ReadArguments) -> Window {

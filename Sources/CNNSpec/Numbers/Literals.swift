@@ -60,6 +60,18 @@ public enum Literals {
 
   /// A decimal number such as `0.75` or `12`, exactly.
   public static func decimal(_ text: Substring) -> Rational? {
+    if let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+      // Scientific notation: mantissa × 10^exponent, exactly, for exponents within ±18.
+      var exponentText = text[text.index(after: e)...]
+      let negative = exponentText.first == "-"
+      if negative || exponentText.first == "+" { exponentText = exponentText.dropFirst() }
+      guard let mantissa = decimal(text[..<e]), let exponent = integer(exponentText), exponent <= 18 else { return nil }
+      var power = 1
+      for _ in 0..<exponent { power *= 10 }
+      return negative
+        ? try? mantissa / Rational(power)
+        : try? mantissa * Rational(power)
+    }
     let parts = text.split(separator: ".", omittingEmptySubsequences: false)
     guard parts.count <= 2, let whole = integer(parts[0]) else { return nil }
     guard parts.count == 2 else { return Rational(whole) }

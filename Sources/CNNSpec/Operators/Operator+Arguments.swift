@@ -11,6 +11,15 @@ extension Operator {
     case .flatten: .flatten
     case .reshape: .reshape
     case .batchNorm: .bn
+    case .layerNorm: .layernorm
+    case .groupNorm: .groupnorm
+    case .instanceNorm: .instancenorm
+    case .stochasticDepth: .droppath
+    case .layerScale: .layerscale
+    case .slice: .slice
+    case .pixelShuffle: .pixelshuffle
+    case .pixelUnshuffle: .pixelunshuffle
+    case .opaque: .opaque
     case .localResponseNorm: .lrn
     case .dropout: .dropout
     case .activation(let activation): activation.kind
@@ -50,7 +59,19 @@ extension Operator {
     case .adaptivePooling(_, let size): return [("size", .axes(size))]
     case .fullyConnected(let outputs, let bias): return [("out", .integer(outputs)), ("bias", .boolean(bias))]
     case .reshape(let shape): return [("shape", .axes(AxisValues(shape)))]
-    case .batchNorm(let affine): return [("affine", .boolean(affine))]
+    case .batchNorm(let norm): return Self.norm(norm) + [("momentum", .decimal(norm.momentum))]
+    case .layerNorm(let norm, let over): return [("over", .word(over.rawValue))] + Self.norm(norm)
+    case .groupNorm(let groups, let norm): return [("g", .integer(groups))] + Self.norm(norm)
+    case .instanceNorm(let norm): return Self.norm(norm)
+    case .stochasticDepth(let rate): return [("p", .decimal(rate))]
+    case .layerScale: return []
+    case .slice(let start, let end): return [("start", .integer(start)), ("end", .integer(end))]
+    case .pixelShuffle(let factor), .pixelUnshuffle(let factor): return [("r", .integer(factor))]
+    case .opaque(let opaque):
+      return [
+        ("shape", .axes(AxisValues(opaque.shape))), ("params", .integer(opaque.params)),
+        ("macs", .integer(opaque.macs)),
+      ]
     case .localResponseNorm(let lrn):
       return [
         ("size", .integer(lrn.size)), ("alpha", .decimal(lrn.alpha)), ("beta", .decimal(lrn.beta)),
@@ -61,7 +82,9 @@ extension Operator {
       switch activation {
       case .leakyRelu(let slope): return [("slope", .decimal(slope))]
       case .prelu(let shared): return [("shared", .flag(shared))]
-      case .relu, .relu6, .sigmoid, .tanh, .gelu, .silu, .hardswish, .hardsigmoid, .softmax, .elu: return []
+      case .relu, .relu6, .sigmoid, .tanh, .gelu, .silu, .hardswish, .hardsigmoid, .softmax, .elu, .mish, .selu,
+        .softplus:
+        return []
       }
     case .channelShuffle(let groups): return [("g", .integer(groups))]
     case .upsample(let upsample):
@@ -87,6 +110,10 @@ extension Operator {
     return parts.joined(separator: " ")
   }
 
+  private static func norm(_ norm: Normalization) -> [(String, OperatorArgument)] {
+    [("affine", .boolean(norm.affine)), ("eps", .decimal(norm.epsilon))]
+  }
+
   private static func window(_ window: Window) -> [(String, OperatorArgument)] {
     [
       ("k", .axes(window.kernel)), ("s", .axes(window.stride)), ("p", .padding(window.padding)),
@@ -109,6 +136,9 @@ extension Activation {
     case .hardsigmoid: .hardsigmoid
     case .softmax: .softmax
     case .elu: .elu
+    case .mish: .mish
+    case .selu: .selu
+    case .softplus: .softplus
     case .leakyRelu: .leakyrelu
     case .prelu: .prelu
     }

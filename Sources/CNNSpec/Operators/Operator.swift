@@ -16,8 +16,16 @@ public enum Operator: Sendable, Equatable {
   case flatten
   /// A new shape with the same element count (without batch; one entry may be -1).
   case reshape([Int])
-  /// Batch normalisation; `affine` adds a trainable scale and shift per channel.
-  case batchNorm(affine: Bool)
+  /// Batch normalisation with running statistics; `affine` adds a trainable scale and shift per
+  /// channel.
+  case batchNorm(Normalization)
+  /// Layer normalisation over the channels at each position (ConvNeXt's `LayerNorm2d`) or over
+  /// all of a sample's elements (`nn.LayerNorm([C, H, W])`), statistics computed per sample.
+  case layerNorm(Normalization, over: LayerNormExtent)
+  /// Group normalisation: statistics over each group of channels and all positions, per sample.
+  case groupNorm(groups: Int, Normalization)
+  /// Instance normalisation: statistics over each channel's positions, per sample.
+  case instanceNorm(Normalization)
   /// Local response normalisation across channels.
   case localResponseNorm(LocalResponseNorm)
   /// Dropout with the given rate (identity at inference).
@@ -30,6 +38,18 @@ public enum Operator: Sendable, Equatable {
   case add
   /// Elementwise product; a 1×1 map broadcasts over space (squeeze-and-excitation).
   case mul
+  /// Stochastic depth with the given drop rate (identity at inference).
+  case stochasticDepth(rate: Rational)
+  /// A learned scale per channel (ConvNeXt's layer scale, CaiT).
+  case layerScale
+  /// Channels `start ..< end` of the input (a view; ShuffleNetV2's channel split).
+  case slice(start: Int, end: Int)
+  /// C·r² × H × W → C × rH × rW (`nn.PixelShuffle`).
+  case pixelShuffle(factor: Int)
+  /// C × rH × rW → C·r² × H × W (`nn.PixelUnshuffle`).
+  case pixelUnshuffle(factor: Int)
+  /// A layer cnncalc has no formulas for, declared by its output shape and counts.
+  case opaque(Opaque)
   /// ShuffleNet channel shuffle with the given group count.
   case channelShuffle(groups: Int)
   /// Nearest or bilinear resampling by a scale or to a size.
@@ -161,9 +181,48 @@ public struct LocalResponseNorm: Sendable, Equatable {
   }
 }
 
+/// The constants of a normalisation layer.
+public struct Normalization: Sendable, Equatable {
+  /// Whether a trainable scale and shift (per channel, or per element for layer norm over all)
+  /// follow the normalisation.
+  public var affine: Bool
+  /// ε added to the variance.
+  public var epsilon: Rational
+  /// The running statistics' momentum (batch norm; shown, no effect at inference).
+  public var momentum: Rational
+
+  public init(affine: Bool = true, epsilon: Rational = .normEpsilon, momentum: Rational = .normMomentum) {
+    self.affine = affine
+    self.epsilon = epsilon
+    self.momentum = momentum
+  }
+}
+
+/// What layer normalisation normalises over.
+public enum LayerNormExtent: String, Sendable, Equatable {
+  /// The channels at each position.
+  case channels
+  /// Every element of a sample.
+  case all
+}
+
+/// The declared facts of an opaque layer.
+public struct Opaque: Sendable, Equatable {
+  /// Output shape without the batch.
+  public var shape: [Int]
+  public var params: Int
+  public var macs: Int
+
+  public init(shape: [Int], params: Int, macs: Int) {
+    self.shape = shape
+    self.params = params
+    self.macs = macs
+  }
+}
+
 /// Pointwise activations (softmax normalises over channels, or over the only axis when flat).
 public enum Activation: Sendable, Equatable {
-  case relu, relu6, sigmoid, tanh, gelu, silu, hardswish, hardsigmoid, softmax, elu
+  case relu, relu6, sigmoid, tanh, gelu, silu, hardswish, hardsigmoid, softmax, elu, mish, selu, softplus
   /// Leaky ReLU with a fixed negative slope.
   case leakyRelu(slope: Rational)
   /// PReLU with a learned slope per channel, or one shared slope.

@@ -4,10 +4,11 @@ public enum OperatorKind: String, CaseIterable, Sendable {
   case conv, dwconv, pwconv, deconv
   case maxpool, avgpool, globalavgpool, globalmaxpool, adaptiveavgpool, adaptivemaxpool
   case fc, flatten, reshape
-  case bn, lrn, dropout
+  case bn, layernorm, groupnorm, instancenorm, lrn, dropout, droppath, layerscale
   case relu, relu6, leakyrelu, prelu, sigmoid, tanh, gelu, silu, hardswish, hardsigmoid, softmax, elu
+  case mish, selu, softplus
   case concat, add, mul
-  case shuffle, upsample, pad, crop, identity
+  case slice, shuffle, pixelshuffle, pixelunshuffle, upsample, pad, crop, identity, opaque
 
   /// The kind a keyword or alias names, if any.
   public static func named(_ word: String) -> OperatorKind? { byName[word] }
@@ -71,8 +72,62 @@ public enum OperatorKind: String, CaseIterable, Sendable {
         ], storage: .view)
     case .bn:
       return OperatorDeclaration(
-        aliases: ["batchnorm"],
-        [P(["affine"], .boolean, fallback: .value(.boolean(true)), what: "the affine switch", example: "affine=off")])
+        aliases: ["batchnorm"], [P.affine(true), P.epsilon, P.decimal("momentum", .normMomentum)])
+    case .layernorm:
+      return OperatorDeclaration(
+        aliases: ["ln"],
+        [
+          P(
+            ["over"], .choice(["channels", "all"]), fallback: .value(.word("channels")),
+            what: "what it normalises over",
+            example: "over=all"),
+          P.affine(true), P.epsilon,
+        ])
+    case .groupnorm:
+      return OperatorDeclaration(
+        aliases: ["gn"],
+        [
+          P(
+            ["g", "groups"], .integer(minimum: 1), positional: true, fallback: .required, display: .bare,
+            what: "the group count", example: "32"),
+          P.affine(true), P.epsilon,
+        ])
+    case .instancenorm: return OperatorDeclaration([P.affine(false), P.epsilon])
+    case .droppath:
+      return OperatorDeclaration(
+        aliases: ["stochasticdepth"],
+        [
+          P(
+            ["p", "rate"], .decimal, positional: true, fallback: .value(.decimal(.zero)), display: .bare,
+            what: "the drop rate", example: "0.1")
+        ], storage: .view)
+    case .layerscale: return OperatorDeclaration()
+    case .slice:
+      return OperatorDeclaration(
+        [
+          P(
+            ["start"], .integer(minimum: 0), positional: true, fallback: .required, display: .bare,
+            what: "the first channel", example: "0 32"),
+          P(
+            ["end"], .integer(minimum: 1), positional: true, fallback: .required, display: .bare,
+            what: "the end channel (exclusive)", example: "0 32"),
+        ], storage: .view)
+    case .pixelshuffle, .pixelunshuffle:
+      return OperatorDeclaration([
+        P(
+          ["r", "factor"], .integer(minimum: 1), positional: true, fallback: .required, display: .bare,
+          what: "the factor", example: "2")
+      ])
+    case .opaque:
+      return OperatorDeclaration([
+        P(
+          ["shape"], .extents, fallback: .required, display: .hidden, what: "an output shape", example: "shape=64x28x28"
+        ),
+        P(
+          ["params"], .integer(minimum: 0), fallback: .value(.integer(0)), what: "the parameter count",
+          example: "params=1000"),
+        P(["macs"], .integer(minimum: 0), fallback: .value(.integer(0)), what: "the MAC count", example: "macs=5000"),
+      ])
     case .lrn:
       return OperatorDeclaration([
         P(
@@ -100,9 +155,9 @@ public enum OperatorKind: String, CaseIterable, Sendable {
           ["shared"], .flag, fallback: .value(.flag(false)), display: .bare, what: "one shared slope", example: "shared"
         )
       ])
-    case .relu, .relu6, .elu, .hardswish, .hardsigmoid: return OperatorDeclaration(storage: .inPlace)
+    case .relu, .relu6, .elu, .hardswish, .hardsigmoid, .mish, .selu: return OperatorDeclaration(storage: .inPlace)
     case .silu: return OperatorDeclaration(aliases: ["swish"], storage: .inPlace)
-    case .sigmoid, .tanh, .gelu, .softmax: return OperatorDeclaration()
+    case .sigmoid, .tanh, .gelu, .softmax, .softplus: return OperatorDeclaration()
     case .concat: return OperatorDeclaration(aliases: ["cat"], isMerge: true)
     case .add: return OperatorDeclaration(aliases: ["sum"], isMerge: true)
     case .mul: return OperatorDeclaration(isMerge: true)
@@ -165,6 +220,14 @@ extension ParameterDeclaration {
   /// Kernel, stride 1, padding and dilation of a convolution.
   static let window = [kernel, stride(.value(.axes(.all(1)))), padding(words: true), dilation]
 
+  static let epsilon = decimal("eps", .normEpsilon)
+
+  static func affine(_ on: Bool) -> P {
+    P(
+      ["affine"], .boolean, fallback: .value(.boolean(on)), what: "the affine switch",
+      example: "affine=\(on ? "off" : "on")")
+  }
+
   static func stride(_ fallback: Fallback) -> P {
     P(["s", "stride"], .axes(minimum: 1), fallback: fallback, display: .glued("s"), what: "the stride", example: "s2")
   }
@@ -186,6 +249,9 @@ extension Rational {
   /// LRN's α, β (AlexNet, Caffe and PyTorch defaults: 1e-4, 0.75).
   public static let lrnAlpha = try! Rational(1, 10_000)
   public static let lrnBeta = try! Rational(3, 4)
+  /// Normalisation ε and batch norm's momentum (PyTorch defaults: 1e-5, 0.1).
+  public static let normEpsilon = try! Rational(1, 100_000)
+  public static let normMomentum = try! Rational(1, 10)
   /// Leaky ReLU's default negative slope (PyTorch: 0.01).
   static let leakySlope = try! Rational(1, 100)
 }

@@ -84,7 +84,16 @@ struct Lexer {
       return make(.plusMinus)
     default:
       if Self.isDigit(byte) {
-        while let next = peek(), Self.isNumberByte(next) { position += 1 }
+        while let next = peek(), Self.isNumberByte(next) {
+          position += 1
+          // An exponent's sign (`1e-5`, `2.5E+3`) belongs to the number.
+          if next | 0x20 == UInt8(ascii: "e"), let sign = peek(),
+            sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+"),
+            position + 1 < bytes.count, Self.isDigit(bytes[position + 1])
+          {
+            position += 1
+          }
+        }
         return make(.number)
       }
       if Self.isWordStart(byte) {
