@@ -59,7 +59,7 @@ struct SpecRun {
   static func compile(_ source: SourceFile, options: Options) -> Compilation {
     source.path.hasSuffix(".json")
       ? JSONSpecImporter.compile(source, inputShapes: options.inputShapes)
-      : SpecCompiler.compile(source, inputShapes: options.inputShapes)
+      : SpecCompiler.compile(source, inputShapes: options.inputShapes, shapes: CalculatedShapes())
   }
 
   /// Errors that leave the network undefined or unanalysable: every error except failed `expect`

@@ -1,3 +1,4 @@
+import CNNCalc
 import CNNReport
 import CNNSpec
 import CNNZoo
@@ -55,7 +56,9 @@ public struct FuzzCase: Sendable {
 
   /// The JSON export of a spec that compiles.
   static func json(of text: String) -> String? {
-    guard let network = SpecCompiler.compile(SourceFile(path: "case.cnn", text: text)).network else { return nil }
+    guard
+      let network = SpecCompiler.compile(SourceFile(path: "case.cnn", text: text), shapes: CalculatedShapes()).network
+    else { return nil }
     return SpecExport.json(network).serialized() + "\n"
   }
 }

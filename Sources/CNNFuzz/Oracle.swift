@@ -119,7 +119,8 @@ public struct Oracle {
   func roundTrip(_ fuzzCase: FuzzCase, path: String) -> [Finding] {
     let source = SourceFile(path: path, bytes: fuzzCase.bytes)
     let compilation =
-      fuzzCase.fileExtension == "json" ? JSONSpecImporter.compile(source) : SpecCompiler.compile(source)
+      fuzzCase.fileExtension == "json"
+      ? JSONSpecImporter.compile(source) : SpecCompiler.compile(source, shapes: CalculatedShapes())
     guard let network = compilation.network else { return [] }
     let exported = SpecExport.json(network).serialized()
     let reimported = JSONSpecImporter.compile(SourceFile(path: "export.json", text: exported))

@@ -47,7 +47,8 @@ if CommandLine.arguments.dropFirst().first == "gemm" {
 if CommandLine.arguments.dropFirst().first == "layers", CommandLine.arguments.count > 2 {
   // Per-layer profile of one zoo network: median of 7 runs after a warm-up.
   let name = CommandLine.arguments[2]
-  guard let text = Zoo.text(named: name), let network = SpecCompiler.compile(SourceFile(path: name, text: text)).network
+  guard let text = Zoo.text(named: name),
+    let network = SpecCompiler.compile(SourceFile(path: name, text: text), shapes: CalculatedShapes()).network
   else {
     print("no zoo spec \(name)")
     exit(2)
@@ -79,7 +80,9 @@ for (name, text) in workloads {
   let source = SourceFile(path: "\(name).cnn", text: text)
   let runs = text.count > 1_000_000 ? 5 : 11
   var network: Network?
-  let compile = medianMilliseconds(runs: runs) { network = SpecCompiler.compile(source).network }
+  let compile = medianMilliseconds(runs: runs) {
+    network = SpecCompiler.compile(source, shapes: CalculatedShapes()).network
+  }
   guard let network else { fatalError("\(name) does not compile") }
   var analysis: Analysis?
   let analyse = medianMilliseconds(runs: runs) { analysis = Analyzer.analyze(network) }

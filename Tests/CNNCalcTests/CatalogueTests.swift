@@ -47,7 +47,7 @@ import Testing
   func produced(code: String) throws {
     let (expected, text) = try #require(Self.examples.first { $0.0.rawValue == code })
     let source = SourceFile(path: "t.cnn", text: text)
-    let compilation = SpecCompiler.compile(source)
+    let compilation = SpecCompiler.compile(source, shapes: CalculatedShapes())
     var diagnostics = compilation.diagnostics
     if let network = compilation.network { diagnostics += Analyzer.analyze(network).diagnostics }
     let found = try #require(

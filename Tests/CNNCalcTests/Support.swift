@@ -8,7 +8,7 @@ func analyze(
 )
   throws -> Analysis
 {
-  let compilation = SpecCompiler.compile(SourceFile(path: "test.cnn", text: text))
+  let compilation = SpecCompiler.compile(SourceFile(path: "test.cnn", text: text), shapes: CalculatedShapes())
   let errors = compilation.diagnostics.filter { $0.severity == .error }
   #expect(errors.isEmpty, "\(errors.map(\.message))", sourceLocation: sourceLocation)
   let network = try #require(compilation.network, sourceLocation: sourceLocation)

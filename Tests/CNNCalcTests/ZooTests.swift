@@ -12,7 +12,7 @@ import Testing
 
   static func zooAnalysis(_ name: String) throws -> Analysis {
     let text = try #require(Zoo.text(named: name))
-    let compilation = SpecCompiler.compile(SourceFile(path: "\(name).cnn", text: text))
+    let compilation = SpecCompiler.compile(SourceFile(path: "\(name).cnn", text: text), shapes: CalculatedShapes())
     return Analyzer.analyze(try #require(compilation.network, "\(compilation.diagnostics.map(\.message))"))
   }
 

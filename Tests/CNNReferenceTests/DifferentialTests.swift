@@ -142,7 +142,8 @@ import Testing
     while valid < count {
       seed += 1
       let spec = randomSpec(seed: seed)
-      let compilation = SpecCompiler.compile(SourceFile(path: "random-\(seed).cnn", text: spec))
+      let compilation = SpecCompiler.compile(
+        SourceFile(path: "random-\(seed).cnn", text: spec), shapes: CalculatedShapes())
       guard let network = compilation.network else { continue }
       let analysis = Analyzer.analyze(network, suggestFits: false)
       guard analysis.isComplete, !analysis.diagnostics.contains(where: { $0.severity == .error }),

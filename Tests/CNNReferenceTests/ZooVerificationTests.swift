@@ -15,7 +15,7 @@ import Testing
     var verified = false
     for size in [32, 48, 64, 67, 96, 112, 128, 224] {
       let compilation = SpecCompiler.compile(
-        SourceFile(path: name, text: text), inputShapes: ["": reducedShape(text, size)])
+        SourceFile(path: name, text: text), inputShapes: ["": reducedShape(text, size)], shapes: CalculatedShapes())
       guard var network = compilation.network else { continue }
       network.expectations = []
       let analysis = Analyzer.analyze(network, suggestFits: false)
@@ -43,7 +43,7 @@ import Testing
 
   /// The first input's channels at `size` on every spatial axis.
   func reducedShape(_ text: String, _ size: Int) -> [Int] {
-    let compilation = SpecCompiler.compile(SourceFile(path: "spec", text: text))
+    let compilation = SpecCompiler.compile(SourceFile(path: "spec", text: text), shapes: CalculatedShapes())
     guard let input = compilation.network?.inputs.first else { return [] }
     return [input.shape[0]] + Array(repeating: size, count: input.shape.count - 1)
   }

@@ -23,7 +23,7 @@ extension Expander {
       throw Stop(diagnostic: Diagnostic(.missingInput, "block '\(block.value)' has no input", at: block.range))
     }
     var inner = Scope(prefix: instance + ".")
-    inner.parameters = try bind(arguments, to: definition, call: block, scope: scope)
+    inner.parameters = try bind(arguments, to: definition, call: block, scope: scope, input: input)
     inner.names["in"] = input
     inner.trunk = input
     inner.depth = scope.depth + 1
@@ -42,10 +42,11 @@ extension Expander {
   }
 
   /// Evaluates call arguments in the caller's scope and binds them to the block's parameters.
-  private func bind(
-    _ arguments: [CallArgumentSyntax], to block: BlockSyntax, call: Located<String>, scope: Scope
+  private mutating func bind(
+    _ arguments: [CallArgumentSyntax], to block: BlockSyntax, call: Located<String>, scope: Scope, input: TensorID
   ) throws(Stop) -> [String: Int] {
-    let evaluator = Evaluator(parameters: scope.parameters, source: source)
+    let evaluator = Evaluator(
+      parameters: try parameters(with: arguments.map(\.value), scope: scope, stageInput: input), source: source)
     let names = block.parameters.map(\.name.value)
     var values: [String: Int] = [:]
     var position = 0
@@ -89,8 +90,14 @@ extension Expander {
             .wrongArity, "block '\(block.name.value)' needs a value for '\(parameter.name.value)'",
             at: call.range, hint: signature))
       }
+      // A default reads the block's own scope: its parameters so far, and `in` is the call's input.
+      var blockScope = Scope(prefix: "")
+      blockScope.parameters = values
+      blockScope.names["in"] = input
+      blockScope.frames = scope.frames + [ExpansionFrame(block: block.name.value, instance: "", call: call.range)]
+      let parameters = try parameters(with: [fallback], scope: blockScope, stageInput: input)
       do {
-        values[parameter.name.value] = try Evaluator(parameters: values, source: source).integer(fallback)
+        values[parameter.name.value] = try Evaluator(parameters: parameters, source: source).integer(fallback)
       } catch {
         throw Stop(diagnostic: error.diagnostic)
       }

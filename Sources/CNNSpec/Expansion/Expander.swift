@@ -19,6 +19,12 @@ struct Expander {
   private var work = 0
   /// Bytes of layer names so far: recursive blocks make long names, and memory must stay bounded.
   private var nameBytes = 0
+  /// Computes output shapes for `in.c` and the like; nil: such reads are errors.
+  var shapeOracle: (any ShapeOracle)?
+  /// The network's inputs, once bound.
+  var networkInputs: [NetworkInput] = []
+  /// Output shapes of `layers[0..<count]`, computed on demand.
+  var layerShapes: [Result<[Int], ShapeFailure>] = []
 
   /// Ends the current statement; the diagnostic (if any) has not been reported yet.
   struct Stop: Error {
@@ -87,6 +93,7 @@ struct Expander {
     let inputs = InputBinding.bind(declared, overrides: inputShapes, diagnostics: &bindingDiagnostics)
     bindingDiagnostics.forEach { report($0) }
     inputNames = Set(inputs.map(\.name))
+    networkInputs = inputs
     for (index, input) in inputs.enumerated() where scope.names[input.name] == nil {
       scope.names[input.name] = .input(index)
     }
@@ -247,7 +254,7 @@ struct Expander {
       var stage = written
       // A stage whose condition is 0 is left out: its input passes through.
       while case .conditional(let inner, let condition, _) = stage {
-        guard try holds(condition, scope: scope) else { continue stages }
+        guard try holds(condition, scope: scope, stageInput: current) else { continue stages }
         stage = inner
       }
       switch stage {
@@ -266,7 +273,7 @@ struct Expander {
         namedBase = true
         current = .layer(try addLayer(op, arguments, name: name, input: current, isFirst: position == 0, scope: scope))
       case .call(let block, let arguments, let repeatCount, let range):
-        let count = try repetitions(repeatCount, scope: scope)
+        let count = try repetitions(repeatCount, scope: scope, stageInput: current)
         namedBase = true
         if single && repeatCount == nil {
           current = try expandCall(block, arguments, range: range, instance: base, input: current, scope: scope)
@@ -278,7 +285,7 @@ struct Expander {
           }
         }
       case .group(let inner, let repeatCount, _):
-        let count = try repetitions(repeatCount, scope: scope)
+        let count = try repetitions(repeatCount, scope: scope, stageInput: current)
         namedBase = true
         for _ in 0..<count {
           let name = single && repeatCount == nil ? base : "\(base).\(instance)"
@@ -314,16 +321,19 @@ struct Expander {
   }
 
   /// Whether a stage's condition holds (is not 0).
-  private func holds(_ condition: Expression, scope: Scope) throws(Stop) -> Bool {
-    do { return try Evaluator(parameters: scope.parameters, source: source).integer(condition) != 0 } catch {
+  private mutating func holds(_ condition: Expression, scope: Scope, stageInput: TensorID?) throws(Stop) -> Bool {
+    let parameters = try parameters(with: [condition], scope: scope, stageInput: stageInput)
+    do { return try Evaluator(parameters: parameters, source: source).integer(condition) != 0 } catch {
       throw Stop(diagnostic: error.diagnostic)
     }
   }
 
-  private func repetitions(_ expression: Expression?, scope: Scope) throws(Stop) -> Int {
+  private mutating func repetitions(_ expression: Expression?, scope: Scope, stageInput: TensorID?) throws(Stop) -> Int
+  {
     guard let expression else { return 1 }
     let count: Int
-    do { count = try Evaluator(parameters: scope.parameters, source: source).integer(expression) } catch {
+    let parameters = try parameters(with: [expression], scope: scope, stageInput: stageInput)
+    do { count = try Evaluator(parameters: parameters, source: source).integer(expression) } catch {
       throw Stop(diagnostic: error.diagnostic)
     }
     guard count >= 0 else {
@@ -364,7 +374,13 @@ struct Expander {
       throw Stop(diagnostic: unknownLayer(op, startsStatement: isFirst))
     }
     let keyword = kind.rawValue
-    let evaluator = Evaluator(parameters: scope.parameters, source: source)
+    let expressions = arguments.map { argument -> Expression in
+      switch argument {
+      case .positional(let expression), .keyed(_, let expression): expression
+      }
+    }
+    let evaluator = Evaluator(
+      parameters: try parameters(with: expressions, scope: scope, stageInput: input), source: source)
     var positional: [(value: ArgumentValue, range: SourceRange)] = []
     var keyed: [ArgumentReader.Keyed] = []
     let whole = arguments.reduce(op.range) { $0.union($1.range) }

@@ -30,11 +30,15 @@ public struct Compilation: Sendable {
 public enum SpecCompiler {
   /// Lexes, parses and expands `source`. `inputShapes` overrides declared input shapes by name
   /// (or, with the key `""`, the first input's).
+  /// `shapes` computes layer output shapes for expressions that read them (`in.c`); pass
+  /// CNNCalc's `CalculatedShapes()`.
   public static func compile(
-    _ source: SourceFile, inputShapes: [String: [Int]] = [:], limits: ExpansionLimits = ExpansionLimits()
+    _ source: SourceFile, inputShapes: [String: [Int]] = [:], limits: ExpansionLimits = ExpansionLimits(),
+    shapes: (any ShapeOracle)? = nil
   ) -> Compilation {
     let (syntax, syntaxDiagnostics) = Parser.parse(source)
     var expander = Expander(source: source, syntax: syntax, limits: limits)
+    expander.shapeOracle = shapes
     let network = expander.expand(inputShapes: inputShapes)
     var diagnostics = syntaxDiagnostics + expander.diagnostics
     diagnostics.sort { ($0.range?.start ?? -1) < ($1.range?.start ?? -1) }
