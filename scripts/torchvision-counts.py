@@ -16,7 +16,8 @@ import torchvision
 
 
 def count(name, size=224):
-    model = torchvision.models.get_model(name, weights=None).eval()
+    options = {"aux_logits": False, "init_weights": False} if name in ("googlenet", "inception_v3") else {}
+    model = torchvision.models.get_model(name, weights=None, **options).eval()
     params = sum(p.numel() for p in model.parameters())
     macs = 0
 
@@ -26,12 +27,13 @@ def count(name, size=224):
             kernel = module.kernel_size[0] * module.kernel_size[1]
             macs += output.numel() * (module.in_channels // module.groups) * kernel
         elif isinstance(module, torch.nn.Linear):
-            macs += module.in_features * module.out_features
+            # Per row of the input: ConvNeXt applies its Linear layers at every position.
+            macs += output.numel() * module.in_features
 
     for module in model.modules():
         module.register_forward_hook(hook)
     with torch.no_grad():
-        model(torch.zeros(1, 3, size, size))
+        model(torch.zeros(1, 3, size if name != "inception_v3" else 299, size if name != "inception_v3" else 299))
     return params, macs
 
 

@@ -17,7 +17,8 @@ import Testing
   @Test(arguments: Zoo.names)
   func roundTrip(name: String) throws {
     let text = try #require(Zoo.text(named: name))
-    let original = try #require(SpecCompiler.compile(SourceFile(path: "\(name).cnn", text: text)).network)
+    let original = try #require(
+      SpecCompiler.compile(SourceFile(path: "\(name).cnn", text: text), shapes: CalculatedShapes()).network)
     let exported = SpecExport.json(original).serialized()
     let reimported = JSONSpecImporter.compile(SourceFile(path: "\(name).json", text: exported))
     #expect(reimported.diagnostics.filter { $0.severity == .error }.isEmpty, "\(reimported.diagnostics.map(\.message))")
