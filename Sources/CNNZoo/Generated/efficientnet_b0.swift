@@ -18,32 +18,32 @@ block se(c, squeeze)
 end
 
 # MBConv with torchvision's MBConvConfig(expand_ratio, kernel, stride, input_channels,
-# out_channels): a 1x1 expansion to _make_divisible(inp * ratio, 8) channels (none for ratio 1), a
-# k x k depthwise convolution with stride s, squeeze-and-excitation to max(1, inp // 4) channels,
+# out_channels), input_channels read from the input (in.c): a 1x1 expansion to _make_divisible(in.c * ratio, 8) channels (none for ratio 1), a
+# k x k depthwise convolution with stride s, squeeze-and-excitation to max(1, in.c // 4) channels,
 # a linear 1x1 projection, and the residual when stride is 1 and the width is kept.
-block mbconv(ratio, k, s, inp, out)
-  expand: (conv make_divisible(inp * ratio, 8) k1 bias=off | bn | silu) if ratio != 1
+block mbconv(ratio, k, s, out)
+  expand: (conv make_divisible(in.c * ratio, 8) k1 bias=off | bn | silu) if ratio != 1
   dw: dwconv k=k s=s p=(k-1)/2 bias=off | bn | silu
-  se: se(make_divisible(inp * ratio, 8), max(1, inp / 4))
+  se: se(make_divisible(in.c * ratio, 8), max(1, in.c / 4))
   project: conv out k1 bias=off | bn
-  out: add project in if s == 1 and inp == out
+  out: add project in if s == 1 and in.c == out
 end
 
 # One row of torchvision's table: `layers` blocks, the first with the stride and the width change.
-block stage(ratio, k, s, inp, out, layers)
-  first: mbconv(ratio, k, s, inp, out)
-  rest: mbconv(ratio, k, 1, out, out) * (layers - 1)
+block stage(ratio, k, s, out, layers)
+  first: mbconv(ratio, k, s, out)
+  rest: mbconv(ratio, k, 1, out) * (layers - 1)
 end
 
 stem: conv 32 k3 s2 p1 bias=off | bn | silu
 # torchvision's bneck_conf rows for B0 (width and depth 1.0).
-stage1: stage(1, 3, 1, 32, 16, 1)
-stage2: stage(6, 3, 2, 16, 24, 2)
-stage3: stage(6, 5, 2, 24, 40, 2)
-stage4: stage(6, 3, 2, 40, 80, 3)
-stage5: stage(6, 5, 1, 80, 112, 3)
-stage6: stage(6, 5, 2, 112, 192, 4)
-stage7: stage(6, 3, 1, 192, 320, 1)
+stage1: stage(1, 3, 1, 16, 1)
+stage2: stage(6, 3, 2, 24, 2)
+stage3: stage(6, 5, 2, 40, 2)
+stage4: stage(6, 3, 2, 80, 3)
+stage5: stage(6, 5, 1, 112, 3)
+stage6: stage(6, 5, 2, 192, 4)
+stage7: stage(6, 3, 1, 320, 1)
 head: conv 1280 k1 bias=off | bn | silu
 avgpool: adaptiveavgpool 1x1
 classifier: flatten | dropout 0.2 | fc 1000

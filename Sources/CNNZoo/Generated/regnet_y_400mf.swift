@@ -18,29 +18,29 @@ block se(c, squeeze)
 end
 
 # ResBottleneckBlock (bottleneck ratio 1): 1x1, grouped 3x3 (groups of 8 channels) with stride s,
-# SE to round(inp / 4) channels of the block's input, 1x1; the shortcut is a strided 1x1
+# SE to round(in.c / 4) channels (in.c: the block's input channels, torchvision's width_in), 1x1; the shortcut is a strided 1x1
 # projection when the width or the resolution changes, as torchvision decides it.
-block yblock(inp, w, s=1)
+block yblock(w, s=1)
   a: conv w k1 bias=off | bn | relu
   b: conv w k3 s=s p1 g=w/8 bias=off | bn | relu
-  se: se(w, div_round(inp, 4))
+  se: se(w, div_round(in.c, 4))
   c: conv w k1 bias=off | bn
-  shortcut = from in | (conv w k1 s=s bias=off | bn) if inp != w or s != 1
+  shortcut = from in | (conv w k1 s=s bias=off | bn) if in.c != w or s != 1
   out: add c shortcut | relu
 end
 
 # AnyStage: `depth` blocks, the first with stride 2 and the width change.
-block stage(inp, w, depth)
-  first: yblock(inp, w, 2)
-  rest: yblock(w, w) * (depth - 1)
+block stage(w, depth)
+  first: yblock(w, 2)
+  rest: yblock(w) * (depth - 1)
 end
 
 stem: conv 32 k3 s2 p1 bias=off | bn | relu
 # Widths 48, 104, 208, 440 and depths 1, 3, 6, 6 (torchvision's BlockParams for RegNetY-400MF).
-stage1: stage(32, 48, 1)
-stage2: stage(48, 104, 3)
-stage3: stage(104, 208, 6)
-stage4: stage(208, 440, 6)
+stage1: stage(48, 1)
+stage2: stage(104, 3)
+stage3: stage(208, 6)
+stage4: stage(440, 6)
 avgpool: adaptiveavgpool 1x1
 fc: flatten | fc 1000
 
