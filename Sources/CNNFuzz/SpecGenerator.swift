@@ -213,9 +213,10 @@ public struct SpecGenerator {
     lines.append("  conv c k=k p=k/2 | bn")
     lines.append(pick(["  (relu) * act", "  relu if act", "  (relu | identity) if act != 0 and k >= 1"]))
     lines.append("end")
-    lines.append("block res(c)")
-    lines.append("  r = conv max(c, 1) k3 p1 | relu | conv min(c, make_divisible(c, 1)) k3 p1")
-    lines.append("  out: add in r if c == div_round(2 * c, 2) or not 1")
+    lines.append(pick(["block res(c)", "block res(c=in.c)"]))
+    lines.append(
+      "  r = conv max(c, 1) k3 p1 | relu | conv min(in.c, make_divisible(c, 1)) k=1+2*min(1, in.w/3) p=min(1, in.w/3)")
+    lines.append("  out: add in r if c == div_round(2 * c, 2) and in.c == c or not 1")
     lines.append("end")
     blocks = ["unit", "res"]
   }
@@ -229,7 +230,7 @@ public struct SpecGenerator {
       if count > 0 { trunk = [c] + trunk.dropFirst() }
       lines.append(label(":") + "unit(\(c), k=\(pick([1, 3])), act=\(int(0...1)))" + (repeated ? " * \(count)" : ""))
     } else {
-      lines.append(label(":") + "res(\(trunk[0])) * \(int(0...2))")
+      lines.append(label(":") + pick(["res(\(trunk[0]))", "res(in.c)", "res()"]) + " * \(int(0...2))")
     }
   }
 

@@ -96,6 +96,9 @@ import Testing
     // The layer before has no shape (5 channels cannot be sliced to 9).
     let broken = errors("input x 5x4x4\nslice 0 9\nconv in.c k1\n")
     #expect(broken.contains { $0.message.contains("the shape of 'in' is not known") })
+    // Found by the fuzzer: an input whose shape was refused has no shape to read (it crashed).
+    let refused = errors("input x 0x4x4\nblock b()\n  relu if in.c > 1\nend\nb()\nr: relu\nconv r.c k1\n")
+    #expect(refused.contains { $0.message.contains("input 'x' has no usable shape") })
     // Without a shape calculator, the read is refused with the reason.
     let none = errors("input x 5x4x4\nrelu\nconv in.c k1\n", shapes: nil)
     #expect(none.first?.message.contains("no shape calculator") == true)

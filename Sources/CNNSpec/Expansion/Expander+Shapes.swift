@@ -51,7 +51,7 @@ extension Expander {
       throw Stop(
         diagnostic: Diagnostic(
           .unknownName, "the shape of '\(name)' is not known: \(failure.message)", at: range,
-          hint: "fix the error in the layers before it"))
+          hint: "fix the error reported for it first"))
     }
     let spatial = Array(shape.dropFirst())
     let axes: [Character] = Array(["d", "h", "w"].suffix(spatial.count))
@@ -71,7 +71,11 @@ extension Expander {
   /// The shape of a tensor, computing the shapes of layers in order as far as needed.
   mutating func shapeOf(_ tensor: TensorID) -> Result<[Int], ShapeFailure> {
     switch tensor {
-    case .input(let index): return .success(networkInputs[index].shape)
+    case .input(let index):
+      // An input whose declared shape was refused has an empty shape; its error is reported.
+      let input = networkInputs[index]
+      return input.shape.isEmpty
+        ? .failure(ShapeFailure("input '\(input.name)' has no usable shape")) : .success(input.shape)
     case .layer(let index):
       guard let oracle = shapeOracle else {
         return .failure(ShapeFailure("shapes are not computed here (no shape calculator was given)"))
@@ -82,7 +86,11 @@ extension Expander {
         var failure: ShapeFailure?
         for input in layer.inputs {
           switch input {
-          case .input(let i): inputs.append(networkInputs[i].shape)
+          case .input(let i):
+            if networkInputs[i].shape.isEmpty {
+              failure = ShapeFailure("input '\(networkInputs[i].name)' has no usable shape")
+            }
+            inputs.append(networkInputs[i].shape)
           case .layer(let i):
             switch layerShapes[i] {
             case .success(let shape): inputs.append(shape)

@@ -19,11 +19,16 @@ extension Zoo {
     ("resnet18", spec_resnet18),
     ("resnet34", spec_resnet34),
     ("resnet50", spec_resnet50),
+    ("resnext50_32x4d", spec_resnext50_32x4d),
     ("shufflenet_v2_x1_0", spec_shufflenet_v2_x1_0),
+    ("squeezenet1_0", spec_squeezenet1_0),
+    ("squeezenet1_1", spec_squeezenet1_1),
     ("vgg11", spec_vgg11),
     ("vgg13", spec_vgg13),
     ("vgg16", spec_vgg16),
+    ("vgg16_bn", spec_vgg16_bn),
     ("vgg19", spec_vgg19),
+    ("wide_resnet50_2", spec_wide_resnet50_2),
     ("zfnet", spec_zfnet),
   ]
 }

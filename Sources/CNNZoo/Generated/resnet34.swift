@@ -9,21 +9,22 @@ extension Zoo {
 network resnet34
 input image 3x224x224
 
-# Two 3x3 convolutions and a shortcut. With down=1 the shortcut is a strided 1x1 projection;
-# with down=0 the group repeats zero times and the shortcut is the block input itself.
-block basic(c, stride=1, down=0)
+# BasicBlock(inplanes, planes, stride): two 3x3 convolutions and a shortcut, a strided 1x1
+# projection where torchvision's _make_layer adds one (stride != 1 or inplanes != planes), else
+# the block input itself.
+block basic(c, stride=1)
   conv1: conv c k3 s=stride p1 bias=off | bn | relu
   conv2: conv c k3 p1 bias=off | bn
-  downsample = from in | (conv c k1 s=stride bias=off | bn) * down
+  downsample = from in | (conv c k1 s=stride bias=off | bn) if stride != 1 or in.c != c
   out: add conv2 downsample | relu
 end
 
 conv1: conv 64 k7 s2 p3 bias=off | bn | relu
 maxpool: maxpool k3 s2 p1
 layer1: basic(64) * 3
-layer2: basic(128, 2, 1) | basic(128) * 3
-layer3: basic(256, 2, 1) | basic(256) * 5
-layer4: basic(512, 2, 1) | basic(512) * 2
+layer2: basic(128, 2) | basic(128) * 3
+layer3: basic(256, 2) | basic(256) * 5
+layer4: basic(512, 2) | basic(512) * 2
 avgpool: adaptiveavgpool 1x1
 fc: flatten | fc 1000
 

@@ -10,22 +10,23 @@ extension Zoo {
 network resnet50
 input image 3x224x224
 
-# 1x1 reduce, 3x3, 1x1 expand (x4) and a shortcut. With down=1 the shortcut is a strided 1x1
-# projection; with down=0 the group repeats zero times and the shortcut is the block input itself.
-block bottleneck(width, stride=1, down=0)
+# Bottleneck(inplanes, planes, stride): 1x1 reduce, 3x3, 1x1 expand (x4) and a shortcut, a strided
+# 1x1 projection where torchvision's _make_layer adds one (stride != 1 or inplanes != planes * 4),
+# else the block input itself.
+block bottleneck(width, stride=1)
   conv1: conv width k1 bias=off | bn | relu
   conv2: conv width k3 s=stride p1 bias=off | bn | relu
   conv3: conv width*4 k1 bias=off | bn
-  downsample = from in | (conv width*4 k1 s=stride bias=off | bn) * down
+  downsample = from in | (conv width*4 k1 s=stride bias=off | bn) if stride != 1 or in.c != width*4
   out: add conv3 downsample | relu
 end
 
 conv1: conv 64 k7 s2 p3 bias=off | bn | relu
 maxpool: maxpool k3 s2 p1
-layer1: bottleneck(64, 1, 1) | bottleneck(64) * 2
-layer2: bottleneck(128, 2, 1) | bottleneck(128) * 3
-layer3: bottleneck(256, 2, 1) | bottleneck(256) * 5
-layer4: bottleneck(512, 2, 1) | bottleneck(512) * 2
+layer1: bottleneck(64) * 3
+layer2: bottleneck(128, 2) | bottleneck(128) * 3
+layer3: bottleneck(256, 2) | bottleneck(256) * 5
+layer4: bottleneck(512, 2) | bottleneck(512) * 2
 avgpool: adaptiveavgpool 1x1
 fc: flatten | fc 1000
 
