@@ -14,6 +14,14 @@ enum ExpectationChecker {
             layer: expectation.layer))
         continue
       }
+      if let group = expectation.group, let missing = group.members.first(where: { byName[$0] == nil }) {
+        diagnostics.append(
+          Diagnostic(
+            .expectNotEvaluated,
+            "this expect line is not evaluated: '\(missing)' of group '\(group.name)' was not computed",
+            at: expectation.range, layer: expectation.layer))
+        continue
+      }
       if let message = failure(expectation, analysis: analysis, layers: byName) {
         var code = DiagnosticCode.expectFailed
         if case .value(let comparison, _, _) = expectation.claim, comparison == .lessOrEqual || comparison == .less {
@@ -50,19 +58,25 @@ enum ExpectationChecker {
     switch expectation.claim {
     case .value(let comparison, let claimed, let tolerance):
       guard let metric = expectation.metric else { return nil }
-      let subject = (expectation.layer.map { "\($0) " } ?? "") + metric.rawValue
-      guard let actual = value(metric, totals: analysis.totals, layer: layer, analysis: analysis).map(Rational.init)
+      let subject = (expectation.subject.map { "\($0) " } ?? "") + metric.rawValue
+      let measured =
+        if let group = expectation.group {
+          groupValue(metric, group.members.compactMap { layers[$0] })
+        } else {
+          value(metric, totals: analysis.totals, layer: layer, analysis: analysis)
+        }
+      guard let actual = measured.map(Rational.init)
       else { return "\(subject) cannot be compared: it exceeds the 64-bit integer range" }
       return compare(subject, actual: actual, comparison: comparison, claimed: claimed, tolerance: tolerance)
     case .shape(let shape):
       guard let tensor, tensor.shape != shape else { return nil }
       return
-        "expected \(expectation.layer ?? "") to have shape \(ExtentText.of(shape)), actual \(ExtentText.of(tensor.shape))"
+        "expected \(expectation.subject ?? "") to have shape \(ExtentText.of(shape)), actual \(ExtentText.of(tensor.shape))"
     case .receptiveField(let size, let jump, let start):
       guard let tensor else { return nil }
       guard case .regular(let field) = tensor.receptiveField else {
         return
-          "expected \(expectation.layer ?? "") to have a regular receptive field, actual: \(FindingReporter.fieldText(tensor.receptiveField))"
+          "expected \(expectation.subject ?? "") to have a regular receptive field, actual: \(FindingReporter.fieldText(tensor.receptiveField))"
       }
       let claims: [(String, [Rational]?, [Rational])] = [
         ("size", size, field.size), ("jump", jump, field.jump), ("start", start, field.start),
@@ -72,24 +86,39 @@ enum ExpectationChecker {
         let expanded = claimed.count == 1 ? Array(repeating: claimed[0], count: actual.count) : claimed
         if expanded != actual {
           return
-            "expected \(expectation.layer ?? "") receptive-field \(name) \(ExtentText.of(claimed)), actual \(ExtentText.of(actual))"
+            "expected \(expectation.subject ?? "") receptive-field \(name) \(ExtentText.of(claimed)), actual \(ExtentText.of(actual))"
         }
       }
       return nil
     }
   }
 
-  static func value(_ metric: Metric, totals: Totals, layer: LayerFacts?, analysis: Analysis) -> Int? {
-    if let layer {
-      switch metric {
-      case .params, .trainableParams: return layer.params
-      case .buffers: return layer.buffers
-      case .macs: return layer.macs
-      case .flops: return try? Checked.multiply(layer.macs, 2)
-      case .otherOps: return layer.otherOps
-      default: return 0
-      }
+  /// A count summed over a group's members; nil when the sum leaves the 64-bit range.
+  static func groupValue(_ metric: Metric, _ members: [LayerFacts]) -> Int? {
+    var total = 0
+    for member in members {
+      guard let value = layerValue(metric, member),
+        let sum = try? Checked.add(total, value)
+      else { return nil }
+      total = sum
     }
+    return total
+  }
+
+  /// A per-layer count (the reader refuses network totals on a layer).
+  static func layerValue(_ metric: Metric, _ layer: LayerFacts) -> Int? {
+    switch metric {
+    case .params, .trainableParams: return layer.params
+    case .buffers: return layer.buffers
+    case .macs: return layer.macs
+    case .flops: return try? Checked.multiply(layer.macs, 2)
+    case .otherOps: return layer.otherOps
+    case .activations, .peak, .memory, .paramBytes, .layers: return nil
+    }
+  }
+
+  static func value(_ metric: Metric, totals: Totals, layer: LayerFacts?, analysis: Analysis) -> Int? {
+    if let layer { return layerValue(metric, layer) }
     switch metric {
     case .params: return totals.params
     case .trainableParams: return totals.trainableParams

@@ -16,7 +16,22 @@ public enum SpecExport {
           })
       ),
       ("layers", .array(network.layers.map { layer(network, $0) })),
-      ("outputs", .array(network.outputs.map { .string(network.name(of: $0)) })),
+    ]
+    if !network.groups.isEmpty {
+      members.append(
+        (
+          "groups",
+          .array(
+            network.groups.map { group in
+              .object([
+                ("name", .string(group.name)),
+                ("layers", .array(group.layers.map { .string(network.layers[$0].name) })),
+              ])
+            })
+        ))
+    }
+    members += [
+      ("outputs", .array(network.outputs.map { .string(network.name(of: $0)) }))
     ]
     if !network.expectations.isEmpty {
       members.append(("expect", .array(network.expectations.compactMap { expectText($0).map(JSONValue.string) })))
@@ -59,7 +74,7 @@ public enum SpecExport {
 
   /// The `expect` line (without the keyword) of an expectation.
   static func expectText(_ expectation: Expectation) -> String? {
-    let subject = expectation.layer.map { $0 + " " } ?? ""
+    let subject = expectation.subject.map { $0 + " " } ?? ""
     switch expectation.claim {
     case .shape(let shape):
       return subject + ExtentText.of(shape)

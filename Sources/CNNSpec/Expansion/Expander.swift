@@ -7,6 +7,8 @@ struct Expander {
   var blocks: [String: BlockSyntax] = [:]
   var layers: [Layer] = []
   var layerIndex: [String: Int] = [:]
+  /// Labelled statements that made several layers.
+  var groups: [LayerGroup] = []
   private(set) var diagnostics: [Diagnostic] = []
   /// How many `expect` lines could not be read: their errors do not stop the analysis, so that
   /// every other `expect` line is still judged.
@@ -107,7 +109,7 @@ struct Expander {
       do {
         expectations.append(
           try ExpectationReader(source: source).read(
-            expect, scope: scope, inputs: inputs, layers: layers, layerIndex: layerIndex))
+            expect, scope: scope, inputs: inputs, layers: layers, layerIndex: layerIndex, groups: groups))
       } catch {
         if let diagnostic = error.carriedDiagnostic {
           report(diagnostic)
@@ -115,7 +117,9 @@ struct Expander {
         }
       }
     }
-    return Network(name: name, inputs: inputs, layers: layers, outputs: outputs, expectations: expectations)
+    var network = Network(name: name, inputs: inputs, layers: layers, outputs: outputs, expectations: expectations)
+    network.groups = groups
+    return network
   }
 
   private mutating func registerBlocks() {
@@ -198,8 +202,14 @@ struct Expander {
             hint: "give the layer another name"))
       }
       let base = label?.value ?? autoName(chain, scope: &scope)
+      let first = layers.count
       let result = try expandChain(chain, base: scope.prefix + base, start: scope.trunk, scope: &scope)
-      if let label { scope.names[label.value] = result }
+      if let label {
+        scope.names[label.value] = result
+        if layers.count - first > 1, result == .layer(layers.count - 1) {
+          groups.append(LayerGroup(name: scope.prefix + label.value, layers: first..<layers.count))
+        }
+      }
       if !isBranch { scope.trunk = result }
     } catch {
       if let diagnostic = error.carriedDiagnostic { report(diagnostic, in: scope) }

@@ -3,11 +3,24 @@ struct ExpectationReader {
   let source: SourceFile
 
   func read(
-    _ syntax: ExpectSyntax, scope: Expander.Scope, inputs: [NetworkInput], layers: [Layer], layerIndex: [String: Int]
+    _ syntax: ExpectSyntax, scope: Expander.Scope, inputs: [NetworkInput], layers: [Layer], layerIndex: [String: Int],
+    groups: [LayerGroup]
   ) throws(Expander.Stop) -> Expectation {
     var layerName: String?
+    var group: (name: String, members: [String])?
     if let layer = syntax.layer {
-      if let tensor = scope.names[layer.value] {
+      let named = groups.first { $0.name == layer.value }
+      let first = groups.first { "\($0.name).\(layers[$0.layers.lowerBound].op.keyword)" == layer.value }
+      if let named {
+        // A label over several layers names them as a group.
+        layerName = layers[named.layers.upperBound - 1].name
+        group = (named.name, named.layers.map { layers[$0].name })
+      } else if let first, layerIndex[layer.value] == nil, scope.names[layer.value] == nil,
+        layers[first.layers.lowerBound].name == first.name
+      {
+        // `conv1.conv`: the first member of group `conv1`, which carries the group's own name.
+        layerName = first.name
+      } else if let tensor = scope.names[layer.value] {
         // A label may name an input (`a = from x`): the claim is about that input.
         switch tensor {
         case .layer(let index): layerName = layers[index].name
@@ -69,7 +82,9 @@ struct ExpectationReader {
         size: try rationals(size), jump: try jump.map { r throws(Expander.Stop) in try rationals(r) },
         start: try start.map { r throws(Expander.Stop) in try rationals(r) })
     }
-    return Expectation(layer: layerName, metric: metric, claim: claim, range: syntax.range)
+    var expectation = Expectation(layer: layerName, metric: metric, claim: claim, range: syntax.range)
+    expectation.group = group
+    return expectation
   }
 
   /// A value written with a unit suffix claims only the digits written: `15.47G` holds for

@@ -1,7 +1,13 @@
 /// A checked claim from an `expect` line, with its literals already read.
 public struct Expectation: Sendable {
-  /// The layer (or input) the claim is about; nil for network totals.
+  /// The layer (or input) the claim is about; nil for network totals. For a group, its output.
   public var layer: String?
+  /// When the subject is a group (a label over several layers): its name and members. Counts
+  /// are the members' sums; shape and field are the output's.
+  public var group: (name: String, members: [String])?
+
+  /// The subject as written: the group's name, else the layer's.
+  public var subject: String? { group?.name ?? layer }
   /// The quantity for value claims.
   public var metric: Metric?
   /// What is claimed.

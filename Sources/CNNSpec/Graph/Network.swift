@@ -12,6 +12,9 @@ public struct Network: Sendable {
   public var layers: [Layer]
   /// The tensors the network produces: declared with `output`, else the last trunk tensor.
   public var outputs: [TensorID]
+  /// Labelled statements that made more than one layer, each named by its label: `expect` on the
+  /// label sums the members' counts (docs/spec-format.md, "Layer names").
+  public var groups: [LayerGroup] = []
   /// The `expect` lines, in order.
   public var expectations: [Expectation]
 
@@ -32,6 +35,19 @@ public struct Network: Sendable {
     case .input(let index): inputs[index].name
     case .layer(let index): layers[index].name
     }
+  }
+}
+
+/// The layers one labelled statement made (a chain, or a block call with everything in it).
+public struct LayerGroup: Sendable, Equatable {
+  /// The label with its block-instance prefix (`conv1`, `layer1.0.conv1`).
+  public var name: String
+  /// Indices into `Network.layers`, in order; the last is the group's output.
+  public var layers: Range<Int>
+
+  public init(name: String, layers: Range<Int>) {
+    self.name = name
+    self.layers = layers
   }
 }
 

@@ -14,6 +14,8 @@ struct JSONGraphBuilder {
   private var layers: [Layer] = []
   /// Inputs and layers by name.
   private var names: [String: TensorID] = [:]
+  /// Groups from "groups": labels over several layers.
+  private var groups: [LayerGroup] = []
   /// Layers whose entry had an error: readers of them are skipped without a second error.
   private var failed = Set<String>()
 
@@ -27,7 +29,7 @@ struct JSONGraphBuilder {
     self.limits = limits
   }
 
-  static let rootMembers = ["schema", "network", "inputs", "layers", "outputs", "expect"]
+  static let rootMembers = ["schema", "network", "inputs", "layers", "groups", "outputs", "expect"]
   static let layerMembers = ["name", "op", "inputs", "args", "depth"]
   static let inputMembers = ["name", "shape"]
 
@@ -73,13 +75,19 @@ struct JSONGraphBuilder {
       }
       if !named.isEmpty { outputs = named }
     }
+    if let list = root["groups"] {
+      for node in try array(list, "groups", in: root) { try addGroup(node) }
+    }
     var expectations: [Expectation] = []
     if let list = root["expect"] {
       for claim in try array(list, "expect", in: root) {
         if let expectation = try expectation(claim, in: list) { expectations.append(expectation) }
       }
     }
-    return Network(name: networkName, inputs: inputs, layers: layers, outputs: outputs, expectations: expectations)
+    var network = Network(
+      name: networkName, inputs: inputs, layers: layers, outputs: outputs, expectations: expectations)
+    network.groups = groups
+    return network
   }
 
   // MARK: - Layers
@@ -243,7 +251,8 @@ struct JSONGraphBuilder {
       do {
         result = try ExpectationReader(source: claim).read(
           syntax, scope: scope, inputs: inputs, layers: layers,
-          layerIndex: Dictionary(layers.indices.map { (layers[$0].name, $0) }, uniquingKeysWith: { a, _ in a }))
+          layerIndex: Dictionary(layers.indices.map { (layers[$0].name, $0) }, uniquingKeysWith: { a, _ in a }),
+          groups: groups)
         result?.range = node.range
       } catch {
         if let diagnostic = error.diagnostic { errors.append(diagnostic) }
@@ -255,6 +264,31 @@ struct JSONGraphBuilder {
     }
     if result == nil { unreadableExpectations += 1 }
     return result
+  }
+
+  /// One group: a name and the consecutive layers it spans, named in order.
+  private mutating func addGroup(_ node: JSONNode) throws(Problem) {
+    guard case .object = node else { throw problem("a group is an object with a name and its layers", node) }
+    try checkMembers(node, allowed: ["name", "layers"], what: "a group")
+    let name = try self.name(node["name"], "group name", in: node)
+    let list = try present(node["layers"], "group layers", in: node)
+    var indices: [Int] = []
+    for member in try array(list, "group layers", in: node) {
+      let memberName = try self.name(member, "layer name", in: list)
+      guard case .layer(let index)? = names[memberName.value] else {
+        throw problem("'\(memberName.value)' is not a layer", member, code: .unknownName)
+      }
+      indices.append(index)
+    }
+    guard let first = indices.first, indices.count > 1, indices == Array(first..<first + indices.count) else {
+      throw problem(
+        "a group lists two or more consecutive layers, in order", list,
+        hint: "groups are what a labelled chain made; export writes them")
+    }
+    guard !groups.contains(where: { $0.name == name.value }) else {
+      throw problem("group '\(name.value)' is given twice", node["name"]!, code: .duplicateName)
+    }
+    groups.append(LayerGroup(name: name.value, layers: first..<first + indices.count))
   }
 
   // MARK: - Names and values
