@@ -33,10 +33,11 @@ enum ArgumentValue {
   }
 }
 
-/// Evaluates argument expressions against block parameters, with checked integer arithmetic.
+/// Evaluates argument expressions against block parameters, with checked integer arithmetic, and
+/// exact rational arithmetic where a decimal takes part (`0.2 * i / 16`).
 struct Evaluator {
-  /// Parameter values in scope.
-  var parameters: [String: Int]
+  /// Parameter values in scope: integers, and also extents, sides, decimals and words.
+  var parameters: [String: ArgumentValue]
   let source: SourceFile
 
   struct Failure: Error {
@@ -48,7 +49,7 @@ struct Evaluator {
     case .literal(let range):
       return try literal(range)
     case .name(let name):
-      if let value = parameters[name.value] { return .integer(value) }
+      if let value = parameters[name.value] { return value }
       return .word(name.value)
     case .sides(let before, let after):
       return .sides([(try integer(before), try integer(after))])
@@ -57,10 +58,69 @@ struct Evaluator {
       if case .decimal(let value) = try literal(range) {
         do { return .decimal(try Rational(0 - value.numerator, value.denominator)) } catch { throw overflow(range) }
       }
-      return .integer(try integer(expression))
+      return isDecimal(expression) ? .decimal(try rational(expression)) : .integer(try integer(expression))
     default:
-      return .integer(try integer(expression))
+      return isDecimal(expression) ? .decimal(try rational(expression)) : .integer(try integer(expression))
     }
+  }
+
+  /// Whether a decimal takes part in the arithmetic (a decimal literal or a parameter holding one),
+  /// so that it is exact rational arithmetic rather than integer arithmetic.
+  func isDecimal(_ expression: Expression) -> Bool {
+    switch expression {
+    case .literal(let range):
+      if case .decimal = ArgumentValue.literal(Substring(source.text(range))) { return true }
+      return false
+    case .name(let name):
+      if case .decimal = parameters[name.value] { return true }
+      return false
+    case .negate(let inner, _): return isDecimal(inner)
+    case .binary(let op, let lhs, let rhs):
+      return [.add, .subtract, .multiply, .divide].contains(op) && (isDecimal(lhs) || isDecimal(rhs))
+    case .not, .call, .sides: return false
+    }
+  }
+
+  /// An exact value of an expression with decimals: `+ − ×` and exact `/` (a decimal divided by
+  /// an integer stays exact); comparisons, functions and `%` read their operands as integers.
+  func rational(_ expression: Expression) throws(Failure) -> Rational {
+    let range = expression.range
+    do {
+      switch expression {
+      case .literal(let literalRange):
+        switch try literal(literalRange) {
+        case .integer(let value): return Rational(value)
+        case .decimal(let value): return value
+        default: break
+        }
+      case .name(let name):
+        switch parameters[name.value] {
+        case .integer(let value)?: return Rational(value)
+        case .decimal(let value)?: return value
+        default: return Rational(try integer(expression))
+        }
+      case .negate(let inner, _): return try .zero - (try rational(inner))
+      case .binary(let op, let lhs, let rhs) where [.add, .subtract, .multiply, .divide].contains(op):
+        let (a, b) = (try rational(lhs), try rational(rhs))
+        switch op {
+        case .add: return try a + b
+        case .subtract: return try a - b
+        case .multiply: return try a * b
+        default:
+          guard b != .zero else {
+            throw Failure(diagnostic: Diagnostic(.badArgument, "division by zero", at: rhs.range))
+          }
+          return try a / b
+        }
+      default: return Rational(try integer(expression))
+      }
+    } catch let failure as Failure {
+      throw failure
+    } catch {
+      throw overflow(range)
+    }
+    throw Failure(
+      diagnostic: Diagnostic(.badArgument, "expected a number, found '\(source.text(range))'", at: range))
   }
 
   /// Evaluates an expression that must be an integer.
@@ -73,7 +133,7 @@ struct Evaluator {
       }
       return value
     case .name(let name):
-      guard let value = parameters[name.value] else {
+      guard let bound = parameters[name.value] else {
         let hint =
           Suggestions.didYouMean(name.value, in: parameters.keys)
           ?? (parameters.isEmpty
@@ -82,6 +142,12 @@ struct Evaluator {
               + parameters.keys.sorted().joined(separator: ", "))
         throw Failure(
           diagnostic: Diagnostic(.unknownName, "unknown parameter '\(name.value)'", at: name.range, hint: hint))
+      }
+      guard case .integer(let value) = bound else {
+        throw Failure(
+          diagnostic: Diagnostic(
+            .badArgument, "'\(name.value)' is \(bound.description), not an integer", at: name.range,
+            hint: "integer arithmetic, conditions and counts take integer parameters"))
       }
       return value
     case .negate(let operand, let range):
@@ -110,6 +176,19 @@ struct Evaluator {
     case .binary(.or, let lhs, let rhs):
       guard try integer(lhs) == 0 else { return 1 }
       return try integer(rhs) != 0 ? 1 : 0
+    case .binary(let op, let lhs, let rhs)
+    where [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual].contains(op)
+      && (isDecimal(lhs) || isDecimal(rhs)):
+      // Comparing decimals (`rate > 0`): exactly.
+      let (a, b) = (try rational(lhs), try rational(rhs))
+      switch op {
+      case .equal: return a == b ? 1 : 0
+      case .notEqual: return a != b ? 1 : 0
+      case .less: return a < b ? 1 : 0
+      case .lessOrEqual: return a <= b ? 1 : 0
+      case .greater: return a > b ? 1 : 0
+      default: return a >= b ? 1 : 0
+      }
     case .binary(let op, let lhs, let rhs):
       let a = try integer(lhs)
       let b = try integer(rhs)

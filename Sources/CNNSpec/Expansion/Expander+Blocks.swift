@@ -41,19 +41,36 @@ extension Expander {
     return inner.trunk
   }
 
+  /// The value of a call argument or default: a number, extents, sides, or a word that names a
+  /// layer, a block or an option (`same`, `off`, `bilinear`). Any other word is an unknown
+  /// parameter, reported here rather than where the block uses it.
+  private func parameterValue(_ expression: Expression, _ evaluator: Evaluator) throws(Stop) -> ArgumentValue {
+    let value: ArgumentValue
+    do { value = try evaluator.evaluate(expression) } catch { throw Stop(diagnostic: error.diagnostic) }
+    guard case .word(let word) = value, case .name = expression else { return value }
+    if OperatorKind.named(word) != nil || blocks[word] != nil || OperatorKind.optionWords.contains(word) {
+      return value
+    }
+    let candidates = Array(evaluator.parameters.keys) + Array(blocks.keys) + Array(OperatorKind.allNames)
+    throw Stop(
+      diagnostic: Diagnostic(
+        .unknownName, "unknown parameter '\(word)'", at: expression.range,
+        hint: Suggestions.didYouMean(word, in: candidates)
+          ?? "a block argument is a number, extents (1x7), a parameter, a layer keyword or a block name"))
+  }
+
   /// Evaluates call arguments in the caller's scope and binds them to the block's parameters.
   private mutating func bind(
     _ arguments: [CallArgumentSyntax], to block: BlockSyntax, call: Located<String>, scope: Scope, input: TensorID
-  ) throws(Stop) -> [String: Int] {
+  ) throws(Stop) -> [String: ArgumentValue] {
     let evaluator = Evaluator(
       parameters: try parameters(with: arguments.map(\.value), scope: scope, stageInput: input), source: source)
     let names = block.parameters.map(\.name.value)
-    var values: [String: Int] = [:]
+    var values: [String: ArgumentValue] = [:]
     var position = 0
     let signature = "\(block.name.value)(\(names.joined(separator: ", ")))"
     for argument in arguments {
-      let value: Int
-      do { value = try evaluator.integer(argument.value) } catch { throw Stop(diagnostic: error.diagnostic) }
+      let value = try parameterValue(argument.value, evaluator)
       if let name = argument.name {
         guard names.contains(name.value) else {
           throw Stop(
@@ -96,11 +113,7 @@ extension Expander {
       blockScope.names["in"] = input
       blockScope.frames = scope.frames + [ExpansionFrame(block: block.name.value, instance: "", call: call.range)]
       let parameters = try parameters(with: [fallback], scope: blockScope, stageInput: input)
-      do {
-        values[parameter.name.value] = try Evaluator(parameters: parameters, source: source).integer(fallback)
-      } catch {
-        throw Stop(diagnostic: error.diagnostic)
-      }
+      values[parameter.name.value] = try parameterValue(fallback, Evaluator(parameters: parameters, source: source))
     }
     return values
   }

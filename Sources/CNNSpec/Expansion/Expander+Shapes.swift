@@ -11,7 +11,7 @@ extension Expander {
   /// is the block's input.
   mutating func parameters(
     with expressions: [Expression], scope: Scope, stageInput: TensorID?
-  ) throws(Stop) -> [String: Int] {
+  ) throws(Stop) -> [String: ArgumentValue] {
     var parameters = scope.parameters
     for name in Self.names(in: expressions) where parameters[name.value] == nil {
       guard let dot = name.value.lastIndex(of: "."), name.value.index(after: dot) < name.value.endIndex,
@@ -30,7 +30,7 @@ extension Expander {
         guard let found = lookup(prefix, scope: scope) else { continue }
         tensor = found
       }
-      parameters[name.value] = try attribute(letter, of: tensor, named: prefix, at: name.range)
+      parameters[name.value] = .integer(try attribute(letter, of: tensor, named: prefix, at: name.range))
     }
     return parameters
   }

@@ -15,12 +15,18 @@ extension Expander {
       hint: hint ?? "see docs/spec-format.md for the layer catalogue")
   }
 
+  /// Whether a parameter holds a word (a layer or block passed in: `act=relu`).
+  static func isWord(_ value: ArgumentValue?) -> Bool {
+    if case .word? = value { return true }
+    return false
+  }
+
   /// Reports every unknown layer type in a chain at once (not only the first); true if any.
   mutating func reportUnknownLayers(_ chain: ChainSyntax, scope: Scope) -> Bool {
     var found = false
     func visit(_ stage: StageSyntax, first: Bool, _ expander: inout Expander) {
       switch stage {
-      case .layer(let op, _) where OperatorKind.named(op.value) == nil:
+      case .layer(let op, _) where OperatorKind.named(op.value) == nil && !Self.isWord(scope.parameters[op.value]):
         expander.report(expander.unknownLayer(op, startsStatement: first), in: scope)
         found = true
       case .group(let inner, _, _):

@@ -45,8 +45,9 @@ struct Expander {
     var allLabels: [String: SourceRange] = [:]
     /// The tensor the next sequential statement reads.
     var trunk: TensorID?
-    /// Block parameters.
-    var parameters: [String: Int] = [:]
+    /// Block parameters: integers, extents, sides, decimals, or words (layer keywords, block
+    /// names, option words such as `same`).
+    var parameters: [String: ArgumentValue] = [:]
     /// Counters for automatic names (`conv_1`, `conv_2`).
     var autoCounts: [String: Int] = [:]
     /// Nesting of block and group instances, for report indentation.
@@ -272,7 +273,19 @@ struct Expander {
         continue
       case .from(let name):
         current = try resolve(name, scope: scope)
-      case .layer(let op, let arguments):
+      case .layer(let written, let arguments):
+        // A parameter holding a layer keyword or a block name stands for it (`act=relu`, `| act`).
+        var op = written
+        if case .word(let word)? = scope.parameters[written.value] {
+          if blocks[word] != nil, arguments.isEmpty, OperatorKind.named(word) == nil {
+            namedBase = true
+            current = try expandCall(
+              Located(value: word, range: written.range), [], range: written.range, instance: "\(base).\(word)",
+              input: current, scope: scope)
+            continue
+          }
+          op = Located(value: word, range: written.range)
+        }
         var name = base
         if namedBase {
           let keyword = OperatorKind.named(op.value)?.rawValue ?? op.value

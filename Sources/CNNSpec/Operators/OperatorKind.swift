@@ -10,6 +10,21 @@ public enum OperatorKind: String, CaseIterable, Sendable {
   case concat, add, mul
   case slice, shuffle, pixelshuffle, pixelunshuffle, upsample, pad, crop, identity, opaque
 
+  /// The words arguments take besides numbers and names: choices, flags, padding and switches.
+  public static let optionWords: Set<String> = {
+    var words: Set<String> = ["same", "valid", "on", "off", "true", "false", "yes", "no"]
+    for kind in allCases {
+      for parameter in kind.declaration.parameters {
+        switch parameter.type {
+        case .choice(let options): words.formUnion(options)
+        case .flag: words.insert(parameter.name)
+        default: break
+        }
+      }
+    }
+    return words
+  }()
+
   /// The kind a keyword or alias names, if any.
   public static func named(_ word: String) -> OperatorKind? { byName[word] }
 
