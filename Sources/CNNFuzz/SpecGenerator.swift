@@ -218,12 +218,20 @@ public struct SpecGenerator {
       "  r = conv max(c, 1) k3 p1 | relu | conv min(in.c, make_divisible(c, 1)) k=1+2*min(1, in.w/3) p=min(1, in.w/3)")
     lines.append("  out: add in r if c == div_round(2 * c, 2) and in.c == c or not 1")
     lines.append("end")
-    blocks = ["unit", "res"]
+    lines.append("block cba(c, act=relu, rate=0.1)")
+    lines.append("  conv c k1 | bn | act | dropout rate * 2 if rate > 0")
+    lines.append("end")
+    blocks = ["unit", "res", "cba"]
   }
 
   private mutating func blockCall() {
     guard !blocks.isEmpty, trunk.count >= 2 else { return chain() }
-    if chance(0.5) {
+    if chance(0.2) {
+      let c = int(1...8)
+      trunk = [c] + trunk.dropFirst()
+      let act = pick(["", ", act=silu", ", act=mish", ", act=unit", ", act=identity", ", act=rleu"])
+      lines.append(label(":") + "cba(\(c)\(act), rate=\(pick(["0", "0.25", "1e-1", "0.5"])))")
+    } else if chance(0.5) {
       let c = int(1...8)
       let repeated = chance(0.5)
       let count = repeated ? int(0...3) : 1
