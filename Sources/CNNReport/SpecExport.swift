@@ -66,7 +66,7 @@ public enum SpecExport {
       } else {
         .string(padding.specText)
       }
-    case .decimal(let value): .raw(value.exactDecimal)
+    case .decimal(let value): value.hasFiniteDecimal ? .raw(value.exactDecimal) : .string(value.description)
     case .boolean(let on), .flag(let on): .bool(on)
     case .word(let word): .string(word)
     }

@@ -70,6 +70,20 @@ import Testing
     #expect(imported.network?.layers.last?.op == op, "\(imported.diagnostics.map(\.message))")
   }
 
+  /// A rate with no finite decimal (ConvNeXt's 0.1 · 1/17) is written as exact arithmetic in spec
+  /// text (`1.0/170`) and as a fraction string in JSON, and reads back exactly.
+  @Test func fractionsWithoutFiniteDecimalsRoundTrip() throws {
+    let text = "input x 4x9x9\ndroppath 0.1*1/17\n"
+    let op = try Self.lastOperator(text)
+    #expect(op == .stochasticDepth(rate: try Rational(1, 170)))
+    #expect(op.specText == "droppath p=1.0/170")
+    #expect(try Self.lastOperator("input x 4x9x9\n\(op.specText)\n") == op)
+    let network = try #require(SpecCompiler.compile(SourceFile(path: "op.cnn", text: text)).network)
+    let json = SpecExport.json(network).serialized()
+    #expect(json.contains(#""p": "1/170""#))
+    #expect(JSONSpecImporter.compile(SourceFile(path: "op.json", text: json)).network?.layers.last?.op == op)
+  }
+
   /// Hand-written expectations for the report's short form: defaults hidden, glued prefixes.
   @Test func shortDescriptions() throws {
     let cases: [(String, String)] = [

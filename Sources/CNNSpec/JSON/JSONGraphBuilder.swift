@@ -201,6 +201,11 @@ struct JSONGraphBuilder {
       return values.isEmpty ? nil : values.count == 1 ? .integer(values[0]) : .dimensions(values)
     case .string(let text, _):
       if Lexer.isWord(text) { return .word(text) }
+      // An exact fraction with no finite decimal, as export writes it: "1/170".
+      let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+      if parts.count == 2, let n = Int(parts[0]), let d = Int(parts[1]), d > 0, let value = try? Rational(n, d) {
+        return .decimal(value)
+      }
       return ArgumentValue.literal(Substring(text))
     default:
       return nil

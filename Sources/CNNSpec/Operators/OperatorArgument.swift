@@ -22,7 +22,9 @@ public enum OperatorArgument: Sendable, Equatable {
     case .integer(let value): String(value)
     case .axes(let values): ExtentText.of(values.values)
     case .padding(let padding): padding.specText
-    case .decimal(let value): value.exactDecimal
+    case .decimal(let value):
+      // A fraction with no finite decimal (0.1 · 1/17) is written as exact arithmetic: `1.0/170`.
+      value.hasFiniteDecimal ? value.exactDecimal : "\(value.numerator).0/\(value.denominator)"
     case .boolean(let on): on ? "on" : "off"
     case .flag(let on): on ? "on" : "off"
     case .word(let word): word
@@ -51,6 +53,9 @@ extension Padding {
 extension Rational {
   /// The exact decimal (`0.01`) when one with at most 18 places exists, else `p/q`. Values read
   /// from specs always have one.
+  /// Whether the value has a decimal of at most 18 places (its denominator divides 10^18).
+  public var hasFiniteDecimal: Bool { 1_000_000_000_000_000_000 % denominator == 0 }
+
   public var exactDecimal: String {
     if isInteger { return String(numerator) }
     var scale = 1

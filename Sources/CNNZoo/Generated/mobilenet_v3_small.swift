@@ -10,12 +10,6 @@ extension Zoo {
 network mobilenet_v3_small
 input image 3x224x224
 
-# The block's activation, torchvision's "RE" (hs=0, ReLU) or "HS" (hs=1, hard-swish).
-block act(hs)
-  relu if not hs
-  hardswish if hs
-end
-
 # Squeeze-and-excitation over c channels (torchvision's SqueezeExcitation): a 1x1 global average,
 # a bottleneck of `squeeze` channels and a hard-sigmoid scale.
 block se(c, squeeze)
@@ -24,12 +18,13 @@ block se(c, squeeze)
 end
 
 # InvertedResidual with torchvision's InvertedResidualConfig(input_c, kernel, expanded_c, out_c,
-# use_se, activation, stride), input_c read from the input (in.c): a 1x1 expansion (when it changes the width), a depthwise k x k
+# use_se, activation, stride), input_c read from the input (in.c) and the activation a layer
+# ("RE": relu, "HS": hardswish): a 1x1 expansion (when it changes the width), a depthwise k x k
 # convolution with stride s, squeeze-and-excitation to _make_divisible(expanded_c // 4, 8)
 # channels, a linear 1x1 projection, and the residual when stride is 1 and the width is kept.
-block bneck(k, exp, out, use_se, hs, s)
-  expand: (conv exp k1 bias=off | bn | act(hs)) if exp != in.c
-  dw: dwconv k=k s=s p=(k-1)/2 bias=off | bn | act(hs)
+block bneck(k, exp, out, use_se, act, s)
+  expand: (conv exp k1 bias=off | bn | act) if exp != in.c
+  dw: dwconv k=k s=s p=(k-1)/2 bias=off | bn | act
   se: se(exp, make_divisible(exp / 4, 8)) if use_se
   project: conv out k1 bias=off | bn
   out: add project in if s == 1 and in.c == out
@@ -37,17 +32,17 @@ end
 
 stem: conv 16 k3 s2 p1 bias=off | bn | hardswish
 # torchvision's inverted_residual_setting for "mobilenet_v3_small", row by row.
-b1: bneck(3, 16, 16, 1, 0, 2)
-b2: bneck(3, 72, 24, 0, 0, 2)
-b3: bneck(3, 88, 24, 0, 0, 1)
-b4: bneck(5, 96, 40, 1, 1, 2)
-b5: bneck(5, 240, 40, 1, 1, 1)
-b6: bneck(5, 240, 40, 1, 1, 1)
-b7: bneck(5, 120, 48, 1, 1, 1)
-b8: bneck(5, 144, 48, 1, 1, 1)
-b9: bneck(5, 288, 96, 1, 1, 2)
-b10: bneck(5, 576, 96, 1, 1, 1)
-b11: bneck(5, 576, 96, 1, 1, 1)
+b1: bneck(3, 16, 16, 1, relu, 2)
+b2: bneck(3, 72, 24, 0, relu, 2)
+b3: bneck(3, 88, 24, 0, relu, 1)
+b4: bneck(5, 96, 40, 1, hardswish, 2)
+b5: bneck(5, 240, 40, 1, hardswish, 1)
+b6: bneck(5, 240, 40, 1, hardswish, 1)
+b7: bneck(5, 120, 48, 1, hardswish, 1)
+b8: bneck(5, 144, 48, 1, hardswish, 1)
+b9: bneck(5, 288, 96, 1, hardswish, 2)
+b10: bneck(5, 576, 96, 1, hardswish, 1)
+b11: bneck(5, 576, 96, 1, hardswish, 1)
 lastconv: conv 576 k1 bias=off | bn | hardswish
 avgpool: adaptiveavgpool 1x1
 classifier: flatten | fc 1024 | hardswish | dropout 0.2 | fc 1000
