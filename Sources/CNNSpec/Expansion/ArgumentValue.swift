@@ -176,31 +176,16 @@ struct Evaluator {
     case .binary(.or, let lhs, let rhs):
       guard try integer(lhs) == 0 else { return 1 }
       return try integer(rhs) != 0 ? 1 : 0
-    case .binary(let op, let lhs, let rhs)
-    where [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual].contains(op)
-      && (isDecimal(lhs) || isDecimal(rhs)):
+    case .binary(let op, let lhs, let rhs) where Self.comparisons.contains(op) && (isDecimal(lhs) || isDecimal(rhs)):
       // Comparing decimals (`rate > 0`): exactly.
-      let (a, b) = (try rational(lhs), try rational(rhs))
-      switch op {
-      case .equal: return a == b ? 1 : 0
-      case .notEqual: return a != b ? 1 : 0
-      case .less: return a < b ? 1 : 0
-      case .lessOrEqual: return a <= b ? 1 : 0
-      case .greater: return a > b ? 1 : 0
-      default: return a >= b ? 1 : 0
-      }
+      return Self.compare(op, try rational(lhs), try rational(rhs))
     case .binary(let op, let lhs, let rhs):
       let a = try integer(lhs)
       let b = try integer(rhs)
       let range = expression.range
       do {
         switch op {
-        case .equal: return a == b ? 1 : 0
-        case .notEqual: return a != b ? 1 : 0
-        case .less: return a < b ? 1 : 0
-        case .lessOrEqual: return a <= b ? 1 : 0
-        case .greater: return a > b ? 1 : 0
-        case .greaterOrEqual: return a >= b ? 1 : 0
+        case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual: return Self.compare(op, a, b)
         case .and, .or: return 0  // handled above
         case .add: return try Checked.add(a, b)
         case .subtract: return try Checked.subtract(a, b)
@@ -217,6 +202,20 @@ struct Evaluator {
       } catch {
         throw overflow(range)
       }
+    }
+  }
+
+  static let comparisons: Set<BinaryOperator> = [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual]
+
+  /// 1 when `a op b` holds, else 0 (`op` a comparison).
+  static func compare<T: Comparable>(_ op: BinaryOperator, _ a: T, _ b: T) -> Int {
+    switch op {
+    case .equal: a == b ? 1 : 0
+    case .notEqual: a != b ? 1 : 0
+    case .less: a < b ? 1 : 0
+    case .lessOrEqual: a <= b ? 1 : 0
+    case .greater: a > b ? 1 : 0
+    default: a >= b ? 1 : 0
     }
   }
 
