@@ -145,4 +145,22 @@ import Testing
     #expect(diagnostic.range != nil)
     #expect(!analysis.isComplete)
   }
+
+  /// Shapes the new layers cannot take are errors at their line, with the code that says why.
+  @Test func newLayerProblemsAreLocated() throws {
+    let cases: [(String, DiagnosticCode, String)] = [
+      ("input x 6x8x8\nrelu\ngroupnorm 4\n", .channelMismatch, "4 groups do not divide 6 channels"),
+      ("input x 6x8x8\nrelu\nslice 2 9\n", .channelMismatch, "reaches past the 6 channels"),
+      ("input x 6x8x8\nrelu\npixelshuffle 2\n", .channelMismatch, "divisible by 4"),
+      ("input x 4x7x8\nrelu\npixelunshuffle 2\n", .badArgument, "divisible by 2"),
+      ("input x 4x8\nrelu\npixelshuffle 2\n", .rankMismatch, "works on C×H×W"),
+    ]
+    for (text, code, message) in cases {
+      let source = SourceFile(path: "t.cnn", text: text)
+      let network = try #require(SpecCompiler.compile(source).network)
+      let found = try #require(Analyzer.analyze(network).diagnostics.first { $0.code == code }, "\(text)")
+      #expect(found.message.contains(message), "\(found.message)")
+      #expect(source.lineAndColumn(of: try #require(found.range).start) == (3, 1), "\(text)")
+    }
+  }
 }

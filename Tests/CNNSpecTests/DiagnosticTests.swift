@@ -61,6 +61,14 @@ import Testing
     Case(text: header + "conv mx(1, 2) k1\n", code: .unknownName, at: "2:6", hintContains: "'max'"),
     Case(text: header + "conv min() k1\n", code: .wrongArity, at: "2:6"),
     Case(text: header + "relu if nothing\n", code: .unknownName, at: "2:9"),
+    // Issue 9, items 1, 2 and 5: slices, parameters of any kind, the new layers' arguments.
+    Case(text: header + "slice 3 3\n", code: .badArgument, at: "2:9", hintContains: "x[:, START:END]"),
+    Case(text: header + "droppath 1.5\n", code: .badArgument, at: "2:10"),
+    Case(text: header + "layernorm over=rows\n", code: .badArgument, at: "2:16"),
+    Case(text: header + "groupnorm\n", code: .missingArgument, at: "2:1", hintContains: "groupnorm 32"),
+    Case(text: header + "opaque params=5\n", code: .missingArgument, at: "2:1", hintContains: "shape="),
+    Case(text: header + "block b(k=3)\n  conv k*2 k1\nend\nb(k=1x7)\n", code: .badArgument, at: "3:8"),
+    Case(text: header + "block b(act=relu)\n  act\nend\nb(act=rleu)\n", code: .unknownName, at: "5:7"),
   ]
 
   /// Every unknown layer type of a chain is reported in one run, not only the first.
