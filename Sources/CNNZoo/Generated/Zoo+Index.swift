@@ -12,6 +12,7 @@ extension Zoo {
     ("efficientnet_b0", spec_efficientnet_b0),
     ("googlenet-torchvision", spec_googlenet_torchvision),
     ("googlenet", spec_googlenet),
+    ("inception_v3", spec_inception_v3),
     ("lenet5", spec_lenet5),
     ("mnasnet1_0", spec_mnasnet1_0),
     ("mobilenet_v2", spec_mobilenet_v2),
