@@ -8,6 +8,7 @@ extension Zoo {
     ("alexnet-torchvision", spec_alexnet_torchvision),
     ("alexnet", spec_alexnet),
     ("convnext_tiny", spec_convnext_tiny),
+    ("deeplabv3_resnet50", spec_deeplabv3_resnet50),
     ("densenet121", spec_densenet121),
     ("efficientnet_b0", spec_efficientnet_b0),
     ("googlenet-torchvision", spec_googlenet_torchvision),
