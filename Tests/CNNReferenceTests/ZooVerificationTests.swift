@@ -13,7 +13,8 @@ import Testing
   func reducedZooSpecVerifies(name: String) throws {
     let text = try #require(Zoo.text(named: name))
     var verified = false
-    for size in [32, 48, 64, 67, 96, 112, 128, 188, 224, 299] {  // U-Net: 188 at least; Inception-v3 with its auxiliary head: 299
+    // U-Net needs 188 at least; Inception-v3 with its auxiliary head, 299.
+    for size in [32, 48, 64, 67, 96, 112, 128, 188, 224, 299] {
       let compilation = SpecCompiler.compile(
         SourceFile(path: name, text: text), inputShapes: ["": reducedShape(text, size)], shapes: CalculatedShapes())
       guard var network = compilation.network else { continue }
