@@ -79,4 +79,25 @@ import Testing
     let decimal = errors("input x 3x8x8\nblock b(c)\n  conv c k1\nend\nb(2.5)\n")
     #expect(decimal.first?.code == .badArgument)
   }
+
+  /// `* N as j` binds j to 0, 1, … N − 1: torchvision's per-block stochastic depth rate 0.1 · j / 4.
+  @Test func repetitionIndex() throws {
+    let net = try network(
+      """
+      input x 4x8x8
+      block unit(i)
+        droppath 0.1*i/4
+      end
+      s: unit(j) * 3 as j
+      g: (conv 4 k1 | droppath 0.5*k) * 2 as k
+      """)
+    let rates = net.layers.compactMap { layer -> Rational? in
+      if case .stochasticDepth(let rate) = layer.op { return rate } else { return nil }
+    }
+    #expect(rates == [.zero, try Rational(1, 40), try Rational(1, 20), .zero, try Rational(1, 2)])
+    #expect(net.layers.map(\.name).prefix(3) == ["s.0.droppath_1", "s.1.droppath_1", "s.2.droppath_1"])
+    // An index may not hide a block parameter.
+    let hidden = errors("input x 4x8x8\nblock b(i)\n  (relu) * 2 as i\nend\nb(1)\n")
+    #expect(hidden.first?.code == .duplicateName)
+  }
 }

@@ -295,24 +295,29 @@ struct Expander {
         }
         namedBase = true
         current = .layer(try addLayer(op, arguments, name: name, input: current, isFirst: position == 0, scope: scope))
-      case .call(let block, let arguments, let repeatCount, let range):
-        let count = try repetitions(repeatCount, scope: scope, stageInput: current)
+      case .call(let block, let arguments, let repetition, let range):
+        let count = try repetitions(repetition?.count, scope: scope, stageInput: current)
         namedBase = true
-        if single && repeatCount == nil {
+        if single && repetition == nil {
           current = try expandCall(block, arguments, range: range, instance: base, input: current, scope: scope)
         } else {
-          for _ in 0..<count {
+          for index in 0..<count {
+            var callerScope = scope
+            try bind(repetition?.index, to: index, in: &callerScope)
             current = try expandCall(
-              block, arguments, range: range, instance: "\(base).\(instance)", input: current, scope: scope)
+              block, arguments, range: range, instance: "\(base).\(instance)", input: current, scope: callerScope)
             instance += 1
           }
         }
-      case .group(let inner, let repeatCount, _):
-        let count = try repetitions(repeatCount, scope: scope, stageInput: current)
+      case .group(let inner, let repetition, _):
+        let count = try repetitions(repetition?.count, scope: scope, stageInput: current)
         namedBase = true
-        for _ in 0..<count {
-          let name = single && repeatCount == nil ? base : "\(base).\(instance)"
+        let outer = scope.parameters
+        defer { scope.parameters = outer }
+        for index in 0..<count {
+          let name = single && repetition == nil ? base : "\(base).\(instance)"
           instance += 1
+          try bind(repetition?.index, to: index, in: &scope)
           scope.depth += 1
           defer { scope.depth -= 1 }
           current = try expandChain(inner, base: name, start: current, scope: &scope)
@@ -341,6 +346,19 @@ struct Expander {
           .tooLarge, "expanding the network takes more than \(Grouping.integer(budget)) steps",
           at: range, hint: "check repetition counts: steps are stages and block calls, repetitions included"))
     }
+  }
+
+  /// Binds a repetition's index name to `index` for the repetition's arguments and stages; the
+  /// name may not hide a block parameter.
+  private func bind(_ name: Located<String>?, to index: Int, in scope: inout Scope) throws(Stop) {
+    guard let name else { return }
+    if index == 0, scope.parameters[name.value] != nil {
+      throw Stop(
+        diagnostic: Diagnostic(
+          .duplicateName, "'\(name.value)' is already a parameter here", at: name.range,
+          hint: "name the repetition's index differently"))
+    }
+    scope.parameters[name.value] = .integer(index)
   }
 
   /// Whether a stage's condition holds (is not 0).

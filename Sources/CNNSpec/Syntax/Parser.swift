@@ -327,10 +327,13 @@ public struct Parser {
       range: block.range.union(repeatCount?.range ?? close.range))
   }
 
-  private mutating func parseRepeat() throws(Failure) -> Expression? {
+  private mutating func parseRepeat() throws(Failure) -> Repetition? {
     guard at(.star) else { return nil }
     advance()
-    return try parsePrimary()
+    let count = try parsePrimary()
+    guard atWord("as") else { return Repetition(count: count, index: nil) }
+    advance()
+    return Repetition(count: count, index: try expectWord("a name for the repetition's index", hint: "* 3 as i"))
   }
 
   /// The single-letter keys that may be written glued to their value: `k3`, `s2`, `p1`, `d2`, `g32`.

@@ -62,9 +62,9 @@ public indirect enum StageSyntax: Sendable {
   /// A layer: its type word and arguments (`conv 64 k3 s2 p1`, `concat a b`).
   case layer(op: Located<String>, arguments: [ArgumentSyntax])
   /// A block call, possibly repeated: `bottleneck(64, stride=2) * 3`.
-  case call(block: Located<String>, arguments: [CallArgumentSyntax], repeatCount: Expression?, range: SourceRange)
+  case call(block: Located<String>, arguments: [CallArgumentSyntax], repeatCount: Repetition?, range: SourceRange)
   /// A parenthesised chain, possibly repeated: `(conv 64 k3 p1 | relu) * 2`.
-  case group(ChainSyntax, repeatCount: Expression?, range: SourceRange)
+  case group(ChainSyntax, repeatCount: Repetition?, range: SourceRange)
   /// `from NAME`: start the chain from a named tensor instead of the trunk.
   case from(Located<String>)
   /// `STAGE if CONDITION`: the stage, only when the condition is not 0; otherwise its input
@@ -95,6 +95,16 @@ public enum ArgumentSyntax: Sendable {
     case .keyed(let key, let value): key.range.union(value.range)
     }
   }
+}
+
+/// `* COUNT` after a call or group, optionally `as NAME`: NAME is 0, 1, … in the repetitions.
+public struct Repetition: Sendable {
+  public var count: Expression
+  /// The repetition's index, bound to 0 … COUNT − 1 in its arguments and conditions.
+  public var index: Located<String>?
+
+  /// The source range of the count and index.
+  public var range: SourceRange { index.map { count.range.union($0.range) } ?? count.range }
 }
 
 /// An argument of a block call, optionally by parameter name.

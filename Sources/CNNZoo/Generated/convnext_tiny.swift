@@ -24,13 +24,14 @@ block downsample(c)
 end
 
 stem: conv 96 k4 s4 | layernorm eps=1e-6
-stage1: cnblock(0) | cnblock(1) | cnblock(2)
+# Stage n's blocks are numbered on from the stages before (torchvision's stage_block_id).
+stage1: cnblock(j) * 3 as j
 down1: downsample(192)
-stage2: cnblock(3) | cnblock(4) | cnblock(5)
+stage2: cnblock(3 + j) * 3 as j
 down2: downsample(384)
-stage3: cnblock(6) | cnblock(7) | cnblock(8) | cnblock(9) | cnblock(10) | cnblock(11) | cnblock(12) | cnblock(13) | cnblock(14)
+stage3: cnblock(6 + j) * 9 as j
 down3: downsample(768)
-stage4: cnblock(15) | cnblock(16) | cnblock(17)
+stage4: cnblock(15 + j) * 3 as j
 classifier: adaptiveavgpool 1x1 | layernorm eps=1e-6 | flatten | fc 1000
 
 expect stem 96x56x56

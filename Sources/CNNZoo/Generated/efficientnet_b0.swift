@@ -6,7 +6,7 @@ extension Zoo {
 # EfficientNet-B0: Tan & Le, "EfficientNet: Rethinking Model Scaling for Convolutional Neural
 # Networks", ICML 2019, Table 1, in torchvision's layout (torchvision/models/efficientnet.py):
 # MBConv blocks with squeeze-and-excitation, SiLU activations, convolutions without bias followed
-# by batch norm. Stochastic depth is the identity at inference and is not written.
+# by batch norm. Stochastic depth (identity at inference) is shown where torchvision applies it.
 network efficientnet_b0
 input image 3x224x224
 
@@ -18,32 +18,35 @@ block se(c, squeeze)
 end
 
 # MBConv with torchvision's MBConvConfig(expand_ratio, kernel, stride, input_channels,
-# out_channels), input_channels read from the input (in.c): a 1x1 expansion to _make_divisible(in.c * ratio, 8) channels (none for ratio 1), a
-# k x k depthwise convolution with stride s, squeeze-and-excitation to max(1, in.c // 4) channels,
-# a linear 1x1 projection, and the residual when stride is 1 and the width is kept.
-block mbconv(ratio, k, s, out)
+# out_channels), input_channels read from the input (in.c): a 1x1 expansion to
+# _make_divisible(in.c * ratio, 8) channels (none for ratio 1), a k x k depthwise convolution with
+# stride s, squeeze-and-excitation to max(1, in.c // 4) channels, a linear 1x1 projection, and the
+# residual when stride is 1 and the width is kept, its branch dropped with probability
+# 0.2 · id / 16 in training (block `id` of 16).
+block mbconv(ratio, k, s, out, id=0)
   expand: (conv make_divisible(in.c * ratio, 8) k1 bias=off | bn | silu) if ratio != 1
   dw: dwconv k=k s=s p=(k-1)/2 bias=off | bn | silu
   se: se(make_divisible(in.c * ratio, 8), max(1, in.c / 4))
-  project: conv out k1 bias=off | bn
+  project: conv out k1 bias=off | bn | droppath 0.2*id/16 if s == 1 and in.c == out
   out: add project in if s == 1 and in.c == out
 end
 
-# One row of torchvision's table: `layers` blocks, the first with the stride and the width change.
-block stage(ratio, k, s, out, layers)
-  first: mbconv(ratio, k, s, out)
-  rest: mbconv(ratio, k, 1, out) * (layers - 1)
+# One row of torchvision's table: `layers` blocks, the first with the stride and the width change,
+# numbered on from `first_id` (torchvision's stage_block_id).
+block stage(ratio, k, s, out, layers, first_id)
+  first: mbconv(ratio, k, s, out, first_id)
+  rest: mbconv(ratio, k, 1, out, first_id + 1 + j) * (layers - 1) as j
 end
 
 stem: conv 32 k3 s2 p1 bias=off | bn | silu
 # torchvision's bneck_conf rows for B0 (width and depth 1.0).
-stage1: stage(1, 3, 1, 16, 1)
-stage2: stage(6, 3, 2, 24, 2)
-stage3: stage(6, 5, 2, 40, 2)
-stage4: stage(6, 3, 2, 80, 3)
-stage5: stage(6, 5, 1, 112, 3)
-stage6: stage(6, 5, 2, 192, 4)
-stage7: stage(6, 3, 1, 320, 1)
+stage1: stage(1, 3, 1, 16, 1, 0)
+stage2: stage(6, 3, 2, 24, 2, 1)
+stage3: stage(6, 5, 2, 40, 2, 3)
+stage4: stage(6, 3, 2, 80, 3, 5)
+stage5: stage(6, 5, 1, 112, 3, 8)
+stage6: stage(6, 5, 2, 192, 4, 11)
+stage7: stage(6, 3, 1, 320, 1, 15)
 head: conv 1280 k1 bias=off | bn | silu
 avgpool: adaptiveavgpool 1x1
 classifier: flatten | dropout 0.2 | fc 1000
