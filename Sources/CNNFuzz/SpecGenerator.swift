@@ -236,7 +236,11 @@ public struct SpecGenerator {
       let repeated = chance(0.5)
       let count = repeated ? int(0...3) : 1
       if count > 0 { trunk = [c] + trunk.dropFirst() }
-      lines.append(label(":") + "unit(\(c), k=\(pick([1, 3])), act=\(int(0...1)))" + (repeated ? " * \(count)" : ""))
+      if repeated, chance(0.3) {
+        lines.append(label(":") + "unit(\(c), k=\(pick([1, 3])), act=j % 2) * \(count) as j")
+      } else {
+        lines.append(label(":") + "unit(\(c), k=\(pick([1, 3])), act=\(int(0...1)))" + (repeated ? " * \(count)" : ""))
+      }
     } else {
       lines.append(label(":") + pick(["res(\(trunk[0]))", "res(in.c)", "res()"]) + " * \(int(0...2))")
     }
