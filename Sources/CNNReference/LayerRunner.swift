@@ -188,14 +188,14 @@ struct LayerRunner {
     case .slice(let start, let end):
       guard end <= input.channels else { throw EngineError.unsupported("slice past the channels") }
       return StructuralKernel.slice(input, channels: start..<end)
-    case .pixelShuffle(let factor), .pixelUnshuffle(let factor):
-      guard input.spatial.count == 2 else { throw EngineError.unsupported("pixel shuffle needs C×H×W") }
-      if case .pixelShuffle = layer.op {
-        guard input.channels % (factor * factor) == 0 else { throw EngineError.unsupported("channels not divisible") }
-        return StructuralKernel.pixelShuffle(input, factor: factor)
+    case .pixelShuffle(let factor):
+      guard input.spatial.count == 2, input.channels % (factor * factor) == 0 else {
+        throw EngineError.unsupported("pixel shuffle needs C×H×W with C divisible by r²")
       }
-      guard input.spatial.allSatisfy({ $0 % factor == 0 }) else {
-        throw EngineError.unsupported("extents not divisible")
+      return StructuralKernel.pixelShuffle(input, factor: factor)
+    case .pixelUnshuffle(let factor):
+      guard input.spatial.count == 2, input.spatial.allSatisfy({ $0 % factor == 0 }) else {
+        throw EngineError.unsupported("pixel unshuffle needs C×H×W with H and W divisible by r")
       }
       return StructuralKernel.pixelUnshuffle(input, factor: factor)
     case .opaque(let opaque):

@@ -5,11 +5,9 @@ import CNNSpec
 public enum OperatorText {
   /// The layer's keyword with its main hyper-parameters.
   public static func describe(_ op: Operator) -> String {
-    let declaration = op.kind.declaration
-    let arguments = op.arguments
     var parts = [op.keyword]
-    for (name, value) in arguments {
-      guard let parameter = declaration.parameter(name), !parameter.isDefault(value, among: arguments) else { continue }
+    for (parameter, value) in op.changedArguments {
+      let name = parameter.name
       switch parameter.display {
       case .hidden: continue
       case .bare:

@@ -53,13 +53,8 @@ struct Evaluator {
       return .word(name.value)
     case .sides(let before, let after):
       return .sides([(try integer(before), try integer(after))])
-    case .negate(.literal(let range), _):
-      // `-0.125`: a negative decimal (slopes); integers keep their checked negation below.
-      if case .decimal(let value) = try literal(range) {
-        do { return .decimal(try Rational(0 - value.numerator, value.denominator)) } catch { throw overflow(range) }
-      }
-      return isDecimal(expression) ? .decimal(try rational(expression)) : .integer(try integer(expression))
     default:
+      // `-0.125` and `0.2 * i / 16` are exact decimals; everything else checked integer arithmetic.
       return isDecimal(expression) ? .decimal(try rational(expression)) : .integer(try integer(expression))
     }
   }

@@ -82,19 +82,17 @@ extension Expander {
       }
       while layerShapes.count <= index {
         let layer = layers[layerShapes.count]
+        // Every input is a network input or an earlier layer, whose shape is already known.
         var inputs: [[Int]] = []
         var failure: ShapeFailure?
         for input in layer.inputs {
-          switch input {
-          case .input(let i):
-            if networkInputs[i].shape.isEmpty {
-              failure = ShapeFailure("input '\(networkInputs[i].name)' has no usable shape")
-            }
-            inputs.append(networkInputs[i].shape)
-          case .layer(let i):
-            switch layerShapes[i] {
-            case .success(let shape): inputs.append(shape)
-            case .failure: failure = ShapeFailure("layer '\(layers[i].name)' has no shape")
+          switch shapeOf(input) {
+          case .success(let shape): inputs.append(shape)
+          case .failure(let reason):
+            if case .layer(let i) = input {
+              failure = ShapeFailure("layer '\(layers[i].name)' has no shape")
+            } else {
+              failure = reason
             }
           }
         }

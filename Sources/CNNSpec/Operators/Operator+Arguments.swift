@@ -100,14 +100,23 @@ extension Operator {
   /// The operator as spec text that reads back to it: the keyword, then every argument that
   /// differs from its default as `name=value` (flags as their word), e.g. `conv out=64 k=3 p=1`.
   public var specText: String {
+    ([keyword]
+      + changedArguments.map { parameter, value in
+        if case .flag = value { parameter.name } else { "\(parameter.name)=\(value.specText)" }
+      }).joined(separator: " ")
+  }
+
+  /// The arguments that differ from their defaults, with their declarations, in order: what the
+  /// full spec text writes and what the report's short form shows.
+  public var changedArguments: [(parameter: ParameterDeclaration, value: OperatorArgument)] {
     let arguments = self.arguments
     let declaration = kind.declaration
-    var parts = [keyword]
-    for (name, value) in arguments {
-      guard let parameter = declaration.parameter(name), !parameter.isDefault(value, among: arguments) else { continue }
-      if case .flag = value { parts.append(name) } else { parts.append("\(name)=\(value.specText)") }
+    return arguments.compactMap { name, value in
+      guard let parameter = declaration.parameter(name), !parameter.isDefault(value, among: arguments) else {
+        return nil
+      }
+      return (parameter, value)
     }
-    return parts.joined(separator: " ")
   }
 
   private static func norm(_ norm: Normalization) -> [(String, OperatorArgument)] {

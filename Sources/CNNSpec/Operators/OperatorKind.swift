@@ -40,8 +40,13 @@ public enum OperatorKind: String, CaseIterable, Sendable {
     return table
   }()
 
-  /// The keyword's aliases, parameters and storage.
-  public var declaration: OperatorDeclaration {
+  /// The keyword's aliases, parameters and storage (built once per keyword: the expander, the
+  /// memory planner and the engine ask for it on every layer).
+  public var declaration: OperatorDeclaration { Self.declarations[self]! }
+
+  private static let declarations = Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.declared) })
+
+  private var declared: OperatorDeclaration {
     typealias P = ParameterDeclaration
     switch self {
     case .conv:
