@@ -9,16 +9,19 @@ struct ExpectationReader {
     var layerName: String?
     var group: (name: String, members: [String])?
     if let layer = syntax.layer {
-      let named = groups.first { $0.name == layer.value }
-      let first = groups.first { "\($0.name).\(layers[$0.layers.lowerBound].op.keyword)" == layer.value }
-      if let named {
+      // `conv1.conv`: the first member of group `conv1`, which carries the group's own name.
+      func firstMember() -> LayerGroup? {
+        guard layerIndex[layer.value] == nil, scope.names[layer.value] == nil else { return nil }
+        return groups.first {
+          layers[$0.layers.lowerBound].name == $0.name
+            && "\($0.name).\(layers[$0.layers.lowerBound].op.keyword)" == layer.value
+        }
+      }
+      if let named = groups.first(where: { $0.name == layer.value }) {
         // A label over several layers names them as a group.
         layerName = layers[named.layers.upperBound - 1].name
         group = (named.name, named.layers.map { layers[$0].name })
-      } else if let first, layerIndex[layer.value] == nil, scope.names[layer.value] == nil,
-        layers[first.layers.lowerBound].name == first.name
-      {
-        // `conv1.conv`: the first member of group `conv1`, which carries the group's own name.
+      } else if let first = firstMember() {
         layerName = first.name
       } else if let tensor = scope.names[layer.value] {
         // A label may name an input (`a = from x`): the claim is about that input.
