@@ -1,4 +1,4 @@
-import CNNSpec
+import CNNGraph
 
 /// Options that scale the figures: batch size and element type.
 public struct AnalysisOptions: Sendable {

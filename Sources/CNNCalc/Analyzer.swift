@@ -1,4 +1,4 @@
-import CNNSpec
+import CNNGraph
 
 /// Computes every figure cnncalc reports for a network: shapes, counts, memory, receptive fields,
 /// and the diagnostics that go with them.

@@ -1,4 +1,4 @@
-import CNNSpec
+import CNNGraph
 
 /// A closed interval of network-input pixel indices, `low...high`.
 public struct PixelSpan: Sendable, Equatable, Hashable {

@@ -1,4 +1,4 @@
-import CNNSpec
+import CNNGraph
 
 /// Input units `first, first + step, …` (`count` of them, `step` ≥ 1).
 struct Progression: Equatable {

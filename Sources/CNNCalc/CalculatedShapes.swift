@@ -1,4 +1,4 @@
-import CNNSpec
+import CNNGraph
 
 /// The calculator's shape rules for the spec language's shape reads (`in.c`): the same
 /// `LayerCalculator` the analysis uses, with fields skipped.

@@ -1,4 +1,4 @@
-import CNNSpec
+import CNNGraph
 
 /// Checks `expect` lines against an analysis; every failure is a located diagnostic saying the
 /// expected value, the actual one and the difference.

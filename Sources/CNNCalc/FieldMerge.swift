@@ -1,4 +1,4 @@
-import CNNSpec
+import CNNGraph
 
 /// How the fields of merging paths line up (docs/conventions.md, "Where paths merge").
 enum FieldAlignment: Equatable {

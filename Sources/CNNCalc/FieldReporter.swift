@@ -1,4 +1,4 @@
-import CNNSpec
+import CNNGraph
 
 /// Turns the alignment of merging paths into diagnostics (docs/conventions.md, "Where paths merge").
 enum FieldReporter {

@@ -1,4 +1,4 @@
-import CNNSpec
+import CNNGraph
 
 /// Turns window findings into diagnostics with the arithmetic spelled out.
 enum FindingReporter {

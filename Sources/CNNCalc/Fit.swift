@@ -1,4 +1,4 @@
-import CNNSpec
+import CNNGraph
 
 /// Searches input sizes near the declared one for which no layer drops pixels (floor-mode
 /// truncation), skips a ceil-mode window, runs a window past the padded input, or pads unevenly.

@@ -1,4 +1,4 @@
-import CNNSpec
+import CNNGraph
 
 /// Layers that move elements between channels and positions.
 extension LayerCalculator {

@@ -1,4 +1,4 @@
-import CNNSpec
+import CNNGraph
 
 /// Layers that read several tensors: concat, add, mul.
 extension LayerCalculator {

@@ -1,4 +1,4 @@
-import CNNSpec
+import CNNGraph
 
 /// Normalisation layers (formulas in docs/conventions.md, "Parameters and buffers" and "MACs").
 extension LayerCalculator {

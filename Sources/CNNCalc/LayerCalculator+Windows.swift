@@ -1,4 +1,4 @@
-import CNNSpec
+import CNNGraph
 
 /// Sliding-window layers: convolution, transposed convolution, pooling.
 extension LayerCalculator {

@@ -1,4 +1,4 @@
-import CNNSpec
+import CNNGraph
 
 /// Something about a layer that makes its output undefined; becomes an error at the layer's line.
 struct LayerProblem: Error {

@@ -1,4 +1,4 @@
-import CNNSpec
+import CNNGraph
 
 /// Activation memory when the graph runs in execution order.
 ///

@@ -1,4 +1,4 @@
-import CNNSpec
+import CNNGraph
 
 /// What changed between two analyses of (versions of) an architecture. Layers are matched by their
 /// unique names.

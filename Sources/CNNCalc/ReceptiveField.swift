@@ -1,4 +1,4 @@
-import CNNSpec
+import CNNGraph
 
 /// The receptive field of a tensor's units in network-input pixels, per spatial axis.
 ///

@@ -1,4 +1,4 @@
-import CNNSpec
+import CNNGraph
 
 /// Output extents of sliding-window layers along one axis, exactly as the frameworks compute them.
 /// All functions are pure; sizes are in elements, paddings in elements before/after the axis.

@@ -1,4 +1,5 @@
 import CNNCalc
+import CNNGraph
 import CNNReference
 import CNNReport
 import CNNSpec

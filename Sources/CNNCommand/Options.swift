@@ -1,4 +1,5 @@
 import CNNCalc
+import CNNGraph
 import CNNSpec
 
 /// A mistake on the command line; reported as `cnncalc: message` and exit code 2.

@@ -1,5 +1,6 @@
 import CNNCalc
 import CNNCommand
+import CNNGraph
 import CNNReport
 import CNNSpec
 import Foundation

@@ -1,4 +1,4 @@
-import CNNSpec
+import CNNGraph
 
 /// A closed interval of network-input coordinates along one axis; empty when `low > high`.
 struct Span: Equatable {

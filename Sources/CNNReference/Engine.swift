@@ -1,4 +1,4 @@
-import CNNSpec
+import CNNGraph
 import Dispatch
 
 /// How the reference engine runs.

@@ -1,4 +1,4 @@
-import CNNSpec
+import CNNGraph
 
 /// The seeded parameters of every layer, drawn on first use and kept, so that repeated runs (the
 /// benchmark) time the kernels and not the random number generator.

@@ -1,4 +1,4 @@
-import CNNSpec
+import CNNGraph
 
 /// Where a sliding window visits along one axis, found by walking the axis (not from the
 /// calculator's formulas): the start of every window in input coordinates (negative inside the

@@ -1,4 +1,4 @@
-import CNNSpec
+import CNNGraph
 import Foundation
 
 /// Terminal styling, decided once per run: colour only on a terminal and never with `NO_COLOR`.

@@ -1,5 +1,5 @@
 import CNNCalc
-import CNNSpec
+import CNNGraph
 
 /// `cnncalc diff` in text, Markdown and JSON.
 public enum DiffReport {

@@ -1,5 +1,5 @@
 import CNNCalc
-import CNNSpec
+import CNNGraph
 
 /// Short human-readable forms of exact figures. Reports print these unless asked for exact values;
 /// the rounding is to three significant digits (half away from zero) and the unit says the scale.

@@ -1,5 +1,5 @@
 import CNNCalc
-import CNNSpec
+import CNNGraph
 
 /// The `cnncalc/1` JSON report (schema in docs/json-report.md and PRODUCT.md).
 public enum JSONReport {

@@ -1,4 +1,4 @@
-import CNNSpec
+import CNNGraph
 
 /// A JSON document with ordered object keys, so output is stable and follows the schema's order.
 public indirect enum JSONValue: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import CNNSpec
+import CNNGraph
 
 /// Short descriptions of layers in the spec's own notation (`conv k11 s4`, `maxpool k3 s2 ceil`):
 /// the keyword and every argument that differs from its default, as its declaration displays it.

@@ -1,5 +1,5 @@
 import CNNCalc
-import CNNSpec
+import CNNGraph
 
 /// Writes an expanded network as a JSON spec (schema `cnncalc-spec/1`, docs/json-spec.md): one
 /// object per layer with its unique name, operator, inputs and arguments. Reading it back gives the
@@ -7,7 +7,7 @@ import CNNSpec
 public enum SpecExport {
   public static func json(_ network: Network) -> JSONValue {
     var members: [(String, JSONValue)] = [
-      ("schema", .string(JSONSpecImporter.schema)), ("network", .string(network.name)),
+      ("schema", .string(JSONSpecSchema.identifier)), ("network", .string(network.name)),
       (
         "inputs",
         .array(

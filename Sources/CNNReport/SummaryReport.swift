@@ -1,5 +1,5 @@
 import CNNCalc
-import CNNSpec
+import CNNGraph
 
 /// The per-layer summary in each output format. Facts come from `Analysis`; this type only turns
 /// them into text.

@@ -1,6 +1,6 @@
 import CNNCalc
+import CNNGraph
 import CNNReference
-import CNNSpec
 
 /// How a layer's measured receptive field compares with the calculated one.
 public enum FieldCheck: Sendable, Equatable {

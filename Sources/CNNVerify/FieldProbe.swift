@@ -1,6 +1,6 @@
 import CNNCalc
+import CNNGraph
 import CNNReference
-import CNNSpec
 
 /// Checks every calculated receptive field against the engine's dependency probe.
 ///

@@ -1,6 +1,6 @@
 import CNNCalc
+import CNNGraph
 import CNNReference
-import CNNSpec
 
 /// The comparison for one layer.
 public struct LayerCheck: Sendable {

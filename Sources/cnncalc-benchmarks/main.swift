@@ -1,8 +1,9 @@
+import CNNCalc
 // Analysis-speed benchmark: compile + analyse generated sequential specs of growing size and the
 // bundled zoo, reporting the median of several runs. Run with
 //   swift run -c release cnncalc-benchmarks
 // Method and recorded figures: docs/performance.md.
-import CNNCalc
+import CNNGraph
 import CNNReference
 import CNNReport
 import CNNSpec

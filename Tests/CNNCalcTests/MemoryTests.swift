@@ -1,4 +1,5 @@
 import CNNCalc
+import CNNGraph
 import CNNSpec
 import Testing
 

@@ -1,5 +1,6 @@
 import CNNCalc
 import CNNFuzz
+import CNNGraph
 import CNNSpec
 import Testing
 

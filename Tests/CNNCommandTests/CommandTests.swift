@@ -1,5 +1,6 @@
 import CNNCommand
 import CNNFuzz
+import CNNGraph
 import CNNSpec
 import Foundation
 import Testing

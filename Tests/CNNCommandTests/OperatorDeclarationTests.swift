@@ -1,3 +1,4 @@
+import CNNGraph
 import CNNReport
 import CNNSpec
 import Foundation

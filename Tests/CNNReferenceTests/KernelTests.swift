@@ -1,4 +1,5 @@
 import CNNFuzz
+import CNNGraph
 import CNNSpec
 import Testing
 

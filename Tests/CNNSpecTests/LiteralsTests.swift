@@ -1,3 +1,4 @@
+import CNNGraph
 import CNNSpec
 import Testing
 

@@ -1,4 +1,4 @@
-import CNNSpec
+import CNNGraph
 
 /// Convolution kernels: grouped convolution as im2col + GEMM, depthwise convolution as a direct
 /// loop, transposed convolution as GEMM + col2im scatter. Weights are PyTorch's layouts:

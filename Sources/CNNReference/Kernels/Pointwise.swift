@@ -1,4 +1,4 @@
-import CNNSpec
+import CNNGraph
 import Foundation
 
 /// Kernels that act element by element or channel by channel.

@@ -1,4 +1,4 @@
-import CNNSpec
+import CNNGraph
 
 /// Pooling kernels: sliding max and average, adaptive and global.
 enum PoolingKernel {

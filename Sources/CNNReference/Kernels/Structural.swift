@@ -1,4 +1,4 @@
-import CNNSpec
+import CNNGraph
 
 /// Kernels that move elements: concatenation, elementwise merges, shuffles, padding, resampling.
 enum StructuralKernel {

@@ -1,3 +1,5 @@
+import CNNGraph
+
 /// Reads one layer's evaluated arguments by name, remembering which were used so that leftovers
 /// can be reported as unknown.
 struct ArgumentReader {

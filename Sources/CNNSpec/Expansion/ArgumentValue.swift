@@ -1,3 +1,5 @@
+import CNNGraph
+
 /// A layer argument after evaluation.
 enum ArgumentValue {
   /// An integer (a literal or an evaluated expression).

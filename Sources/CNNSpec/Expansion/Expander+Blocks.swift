@@ -1,3 +1,5 @@
+import CNNGraph
+
 extension Expander {
   /// Expands one instance of a block named `instance`, reading `input`; returns its output.
   mutating func expandCall(

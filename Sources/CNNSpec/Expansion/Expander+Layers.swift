@@ -1,3 +1,5 @@
+import CNNGraph
+
 /// One layer stage: its keyword resolved, its arguments evaluated (block parameters and shape
 /// reads included) and read through the keyword's declaration, its inputs resolved.
 extension Expander {

@@ -1,3 +1,5 @@
+import CNNGraph
+
 /// Reading tensor shapes in expressions: `in.c`, `in.h`, `stem.w` (docs/spec-format.md, "Shapes in
 /// expressions"). Before an expression is evaluated, every such name in it is looked up and its
 /// value added to the parameters the evaluator sees.

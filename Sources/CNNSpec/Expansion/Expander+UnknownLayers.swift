@@ -1,3 +1,5 @@
+import CNNGraph
+
 /// Unknown layer types: every one in a chain reported in one run, each with a did-you-mean.
 extension Expander {
   /// The statement words a misspelt first word may have meant (`netwrk`, `blok`, `expct`).

@@ -1,3 +1,5 @@
+import CNNGraph
+
 /// Unrolls a spec's syntax into a `Network`: evaluates arguments, expands block calls and
 /// repetitions, names every layer and resolves every reference.
 struct Expander {

@@ -1,3 +1,5 @@
+import CNNGraph
+
 /// Reads `expect` lines into `Expectation`s, resolving layer names against the expanded network.
 struct ExpectationReader {
   let source: SourceFile

@@ -1,3 +1,5 @@
+import CNNGraph
+
 /// Builds an `Operator` from a keyword and its arguments, read as the keyword's declaration
 /// (`OperatorKind.declaration`) says. The spec language and the JSON form both come here.
 enum OperatorBuilder {

@@ -1,3 +1,5 @@
+import CNNGraph
+
 /// A parsed JSON value that remembers where it was written, so that errors in JSON specs point at
 /// the offending value.
 public indirect enum JSONNode: Sendable {

@@ -1,3 +1,5 @@
+import CNNGraph
+
 /// Builds a `Network` straight from the structure of a JSON spec (docs/json-spec.md).
 ///
 /// Each layer's arguments become evaluated values for the same `OperatorBuilder` the spec language

@@ -1,9 +1,11 @@
+import CNNGraph
+
 /// Reads the JSON form of a spec (schema `cnncalc-spec/1`, docs/json-spec.md) into the same
 /// `Network` the spec language expands to. `JSONGraphBuilder` builds it from the JSON structure;
 /// nothing is translated into spec text.
 public enum JSONSpecImporter {
   /// The schema identifier of JSON specs.
-  public static let schema = "cnncalc-spec/1"
+  public static let schema = JSONSpecSchema.identifier
 
   /// Compiles a JSON spec.
   public static func compile(

@@ -1,3 +1,5 @@
+import CNNGraph
+
 /// Turns a spec's bytes into tokens. Comments (`#` to end of line) and blanks are skipped; a
 /// backslash before a line break joins the lines. Bad bytes become diagnostics, never traps.
 struct Lexer {

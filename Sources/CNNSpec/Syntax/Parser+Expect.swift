@@ -1,3 +1,5 @@
+import CNNGraph
+
 /// `expect` lines: the claims `cnncalc check` verifies (docs/spec-format.md, "expect lines").
 extension Parser {
   mutating func parseExpect() throws(Failure) -> ExpectSyntax {

@@ -1,3 +1,5 @@
+import CNNGraph
+
 /// Turns tokens into a `SpecSyntax`. One method per grammar rule (see docs/spec-format.md).
 ///
 /// After an error the parser reports it, skips to the end of the line and goes on, so one run

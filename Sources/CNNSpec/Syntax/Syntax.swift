@@ -1,3 +1,5 @@
+import CNNGraph
+
 /// The syntax tree of a spec file, as written: nothing is evaluated or checked beyond the grammar.
 public struct SpecSyntax: Sendable {
   /// The `network NAME` line, if any.
@@ -8,14 +10,6 @@ public struct SpecSyntax: Sendable {
   public var blocks: [BlockSyntax] = []
   /// Top-level statements, in order.
   public var statements: [StatementSyntax] = []
-}
-
-/// A value together with the source range it came from.
-public struct Located<Value: Sendable>: Sendable {
-  /// The value.
-  public var value: Value
-  /// Where it was written.
-  public var range: SourceRange
 }
 
 /// `input NAME SHAPE`: a named network input; the shape excludes the batch axis.
@@ -168,11 +162,6 @@ public enum ClaimSyntax: Sendable {
   case shape(SourceRange)
   /// `rf SIZE [jump J] [start S]` about a layer's receptive field (square sizes or per-axis dims).
   case receptiveField(size: SourceRange, jump: SourceRange?, start: SourceRange?)
-}
-
-/// A comparison in an `expect` line.
-public enum Comparison: String, Sendable, Codable {
-  case equal = "=", lessOrEqual = "<=", greaterOrEqual = ">=", less = "<", greater = ">"
 }
 
 /// `± VALUE` or `± VALUE %`.

@@ -1,3 +1,5 @@
+import CNNGraph
+
 /// The kinds of token in the spec language.
 public enum TokenKind: Sendable, Equatable {
   /// A name: a letter or `_`, then letters, digits, `_` and `.` (`conv1`, `i3a.b`, `k3x3`).

@@ -69,3 +69,8 @@ public enum Tolerance: Sendable {
   /// A fraction of the claimed value, in percent.
   case percent(Rational)
 }
+
+/// A comparison in an `expect` line.
+public enum Comparison: String, Sendable, Codable {
+  case equal = "=", lessOrEqual = "<=", greaterOrEqual = ">=", less = "<", greater = ">"
+}

@@ -1,19 +1,26 @@
 /// One network input as a front end declared it, before `--input` overrides.
-struct DeclaredInput {
+public struct DeclaredInput: Sendable {
   /// The input's name and where it is written.
-  var name: Located<String>
+  public var name: Located<String>
   /// The declared shape, or nil when it could not be read (already reported by the front end).
-  var shape: [Int]?
+  public var shape: [Int]?
   /// Where the shape is written: overrides and size errors point here.
-  var shapeRange: SourceRange
+  public var shapeRange: SourceRange
+
+  /// Creates a declared input.
+  public init(name: Located<String>, shape: [Int]?, shapeRange: SourceRange) {
+    self.name = name
+    self.shape = shape
+    self.shapeRange = shapeRange
+  }
 }
 
 /// Applies `--input` overrides to the declared inputs and checks every shape: the one rule for
 /// every front end (spec text, JSON), so that both report the same errors.
-enum InputBinding {
+public enum InputBinding {
   /// The network inputs; an input whose shape is unusable gets an empty shape (its error is in
   /// `diagnostics`, and layers reading it are not computed).
-  static func bind(_ declared: [DeclaredInput], overrides: [String: [Int]], diagnostics: inout [Diagnostic])
+  public static func bind(_ declared: [DeclaredInput], overrides: [String: [Int]], diagnostics: inout [Diagnostic])
     -> [NetworkInput]
   {
     var inputs: [NetworkInput] = []

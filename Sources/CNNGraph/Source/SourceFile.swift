@@ -74,3 +74,17 @@ public struct SourceRange: Sendable, Hashable {
     SourceRange(min(start, other.start), max(end, other.end))
   }
 }
+
+/// A value together with the source range it came from.
+public struct Located<Value: Sendable>: Sendable {
+  /// The value.
+  public var value: Value
+  /// Where it was written.
+  public var range: SourceRange
+
+  /// Pairs a value with where it was written.
+  public init(value: Value, range: SourceRange) {
+    self.value = value
+    self.range = range
+  }
+}
