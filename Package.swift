@@ -22,6 +22,7 @@ let package = Package(
   targets: [
     .target(name: "CNNGraph"),
     .target(name: "CNNSpec", dependencies: ["CNNGraph"]),
+    .target(name: "CNNCaffe", dependencies: ["CNNGraph"]),
     .target(name: "CNNCalc", dependencies: ["CNNGraph"]),
     .target(name: "CNNReport", dependencies: ["CNNGraph", "CNNCalc"]),
     .target(name: "CNNZoo"),
@@ -29,7 +30,7 @@ let package = Package(
     .target(name: "CNNVerify", dependencies: ["CNNGraph", "CNNCalc", "CNNReference"]),
     .target(
       name: "CNNCommand",
-      dependencies: ["CNNGraph", "CNNSpec", "CNNCalc", "CNNReport", "CNNZoo", "CNNReference", "CNNVerify"]),
+      dependencies: ["CNNGraph", "CNNSpec", "CNNCaffe", "CNNCalc", "CNNReport", "CNNZoo", "CNNReference", "CNNVerify"]),
     .executableTarget(name: "cnncalc", dependencies: ["CNNCommand"]),
     .executableTarget(
       name: "cnncalc-benchmarks",
@@ -38,6 +39,9 @@ let package = Package(
     .executableTarget(name: "cnncalc-fuzz", dependencies: ["CNNFuzz"]),
     .testTarget(name: "CNNSpecTests", dependencies: ["CNNGraph", "CNNSpec"]),
     .testTarget(name: "CNNCalcTests", dependencies: ["CNNGraph", "CNNSpec", "CNNCalc", "CNNZoo", "CNNFuzz"]),
+    .testTarget(
+      name: "CNNImportTests", dependencies: ["CNNGraph", "CNNSpec", "CNNCaffe", "CNNCalc", "CNNZoo"],
+      exclude: ["Fixtures"]),
     .testTarget(name: "CNNReportTests", dependencies: ["CNNGraph", "CNNSpec", "CNNCalc", "CNNReport"]),
     .testTarget(
       name: "CNNReferenceTests",

@@ -1,3 +1,4 @@
+import CNNCaffe
 import CNNCalc
 import CNNGraph
 import CNNReport
@@ -56,11 +57,14 @@ struct SpecRun {
     return (kept, skipped)
   }
 
-  /// Compiles a `.json` file as a JSON spec and anything else as the spec language.
+  /// Compiles a file with the front end its name calls for: `.json` as a JSON spec, `.prototxt`
+  /// as a Caffe network, anything else as the spec language.
   static func compile(_ source: SourceFile, options: Options) -> Compilation {
-    source.path.hasSuffix(".json")
-      ? JSONSpecImporter.compile(source, inputShapes: options.inputShapes)
-      : SpecCompiler.compile(source, inputShapes: options.inputShapes, shapes: CalculatedShapes())
+    if source.path.hasSuffix(".json") { return JSONSpecImporter.compile(source, inputShapes: options.inputShapes) }
+    if CaffeImporter.handles(path: source.path) {
+      return CaffeImporter.compile(source, inputShapes: options.inputShapes, shapes: CalculatedShapes())
+    }
+    return SpecCompiler.compile(source, inputShapes: options.inputShapes, shapes: CalculatedShapes())
   }
 
   /// Errors that leave the network undefined or unanalysable: every error except failed `expect`

@@ -7,6 +7,9 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Codable {
   case badNumber = "bad-number"
   /// A budget (`expect params <= 25M`) is exceeded.
   case budgetExceeded = "budget-exceeded"
+  /// Runtimes disagree on a ceil-mode pooling size for this model (an ONNX file before opset 22
+  /// against PyTorch and ONNX Runtime; Caffe without padding): the message gives both sizes.
+  case ceilRuleDiffers = "ceil-rule-differs"
   /// A ceil-mode pooling window would start inside the end padding, so (as in PyTorch and Caffe) it
   /// is not produced.
   case ceilWindowDropped = "ceil-window-dropped"
@@ -15,6 +18,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Codable {
   case channelMismatch = "channel-mismatch"
   /// Two layers, blocks or inputs share a name.
   case duplicateName = "duplicate-name"
+  /// A model input has a symbolic extent (`batch`, `height`) and no `--input` fixes it.
+  case dynamicDimension = "dynamic-dimension"
   /// An input reshape or flatten changes the number of elements.
   case elementCountMismatch = "element-count-mismatch"
   /// An `expect` line does not hold.
@@ -25,6 +30,9 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Codable {
   case invalidCharacter = "invalid-character"
   /// Merged tensors have different spatial extents.
   case mergeMismatch = "merge-mismatch"
+  /// A binary model file (ONNX) breaks its format: truncated, a wrong wire type, a length past the
+  /// end; located by byte offset.
+  case malformedFile = "malformed-file"
   /// A layer lacks a required argument.
   case missingArgument = "missing-argument"
   /// The spec declares no input.
@@ -63,6 +71,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Codable {
   case unknownLayer = "unknown-layer"
   /// A name that is not defined at that point.
   case unknownName = "unknown-name"
+  /// An imported model uses an operator, or an attribute value, outside cnncalc's catalogue.
+  case unsupportedOperator = "unsupported-operator"
   /// A layer whose output reaches no network output.
   case unusedLayer = "unused-layer"
   /// A block is called with the wrong number of arguments.
@@ -71,7 +81,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Codable {
   /// The severity this code has unless the reporter decides otherwise.
   public var defaultSeverity: Severity {
     switch self {
-    case .ceilWindowDropped, .rfMisaligned, .truncation, .unusedLayer: .warning
+    case .ceilRuleDiffers, .ceilWindowDropped, .rfMisaligned, .truncation, .unusedLayer: .warning
     case .expectNotEvaluated, .partialWindow, .rfExceedsInput, .rfSubpixelOffset, .rfUnknown: .note
     default: .error
     }

@@ -1,5 +1,3 @@
-import CNNGraph
-
 /// Readers for the literal forms of the spec language. Each returns nil for text it cannot read;
 /// callers report `bad-number` with the literal's location.
 public enum Literals {
