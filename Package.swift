@@ -23,6 +23,7 @@ let package = Package(
     .target(name: "CNNGraph"),
     .target(name: "CNNSpec", dependencies: ["CNNGraph"]),
     .target(name: "CNNCaffe", dependencies: ["CNNGraph"]),
+    .target(name: "CNNONNX", dependencies: ["CNNGraph"]),
     .target(name: "CNNCalc", dependencies: ["CNNGraph"]),
     .target(name: "CNNReport", dependencies: ["CNNGraph", "CNNCalc"]),
     .target(name: "CNNZoo"),
@@ -30,7 +31,9 @@ let package = Package(
     .target(name: "CNNVerify", dependencies: ["CNNGraph", "CNNCalc", "CNNReference"]),
     .target(
       name: "CNNCommand",
-      dependencies: ["CNNGraph", "CNNSpec", "CNNCaffe", "CNNCalc", "CNNReport", "CNNZoo", "CNNReference", "CNNVerify"]),
+      dependencies: [
+        "CNNGraph", "CNNSpec", "CNNCaffe", "CNNONNX", "CNNCalc", "CNNReport", "CNNZoo", "CNNReference", "CNNVerify",
+      ]),
     .executableTarget(name: "cnncalc", dependencies: ["CNNCommand"]),
     .executableTarget(
       name: "cnncalc-benchmarks",
@@ -40,7 +43,7 @@ let package = Package(
     .testTarget(name: "CNNSpecTests", dependencies: ["CNNGraph", "CNNSpec"]),
     .testTarget(name: "CNNCalcTests", dependencies: ["CNNGraph", "CNNSpec", "CNNCalc", "CNNZoo", "CNNFuzz"]),
     .testTarget(
-      name: "CNNImportTests", dependencies: ["CNNGraph", "CNNSpec", "CNNCaffe", "CNNCalc", "CNNZoo"],
+      name: "CNNImportTests", dependencies: ["CNNGraph", "CNNSpec", "CNNCaffe", "CNNONNX", "CNNCalc", "CNNZoo"],
       exclude: ["Fixtures"]),
     .testTarget(name: "CNNReportTests", dependencies: ["CNNGraph", "CNNSpec", "CNNCalc", "CNNReport"]),
     .testTarget(

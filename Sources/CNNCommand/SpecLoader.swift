@@ -1,4 +1,6 @@
+import CNNCaffe
 import CNNGraph
+import CNNONNX
 import CNNSpec
 import CNNZoo
 import Foundation
@@ -21,6 +23,13 @@ enum SpecLoader {
     if FileManager.default.fileExists(atPath: operand, isDirectory: &isDirectory) {
       if isDirectory.boolValue {
         throw FileError(path: operand, reason: "is a folder; name a spec file (check takes folders)")
+      }
+      if ONNXImporter.handles(path: operand) {
+        // Mapped by the importer, never read whole: ONNX files may be hundreds of megabytes.
+        guard FileManager.default.isReadableFile(atPath: operand) else {
+          throw FileError(path: operand, reason: "cannot be read (permission denied)")
+        }
+        return SourceFile(binaryPath: operand)
       }
       return try read(operand)
     }
@@ -50,7 +59,14 @@ enum SpecLoader {
     return SourceFile(path: path, bytes: Array(data))
   }
 
-  /// Every `.cnn` and `.json` file under `path` (recursively, sorted), or `path` itself when it is
+  /// Whether a folder walk picks up this file: specs (`.cnn`, `.json`) and models (`.onnx`,
+  /// `.prototxt`).
+  static func isModelFile(_ name: String) -> Bool {
+    name.hasSuffix(".cnn") || name.hasSuffix(".json") || ONNXImporter.handles(path: name)
+      || CaffeImporter.handles(path: name)
+  }
+
+  /// Every spec and model file under `path` (recursively, sorted), or `path` itself when it is
   /// a file. Folders are walked with `lstat`: symbolic links to folders are not followed (so link
   /// loops end), and folders that cannot be listed are reported, not fatal.
   static func specFiles(under path: String, problems: inout [FileError]) throws(FileError) -> [String] {
@@ -76,7 +92,7 @@ enum SpecLoader {
         switch entryStatus.st_mode & S_IFMT {
         case S_IFDIR: pending.append(full)
         case S_IFREG, S_IFLNK:
-          if entry.hasSuffix(".cnn") || entry.hasSuffix(".json") { files.append(full) }
+          if isModelFile(entry) { files.append(full) }
         default: continue
         }
       }

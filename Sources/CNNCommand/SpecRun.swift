@@ -1,6 +1,7 @@
 import CNNCaffe
 import CNNCalc
 import CNNGraph
+import CNNONNX
 import CNNReport
 import CNNSpec
 
@@ -31,7 +32,7 @@ struct SpecRun {
       self.analysis = analysis
       diagnostics += analysis.diagnostics
     }
-    if !source.path.hasSuffix(".json") { diagnostics = Allowances.apply(diagnostics, source: source) }
+    if !source.path.hasSuffix(".json"), !source.isBinary { diagnostics = Allowances.apply(diagnostics, source: source) }
   }
 
   /// Splits `expect` lines into those still meaningful under the command line's overrides and
@@ -61,6 +62,9 @@ struct SpecRun {
   /// as a Caffe network, anything else as the spec language.
   static func compile(_ source: SourceFile, options: Options) -> Compilation {
     if source.path.hasSuffix(".json") { return JSONSpecImporter.compile(source, inputShapes: options.inputShapes) }
+    if source.isBinary {
+      return ONNXImporter.compile(path: source.path, inputShapes: options.inputShapes, shapes: CalculatedShapes())
+    }
     if CaffeImporter.handles(path: source.path) {
       return CaffeImporter.compile(source, inputShapes: options.inputShapes, shapes: CalculatedShapes())
     }

@@ -136,7 +136,8 @@ struct LayerRunner {
     case .pooling(let pool):
       guard !input.spatial.isEmpty else { throw EngineError.unsupported("pooling of a flat tensor") }
       let plan = try WindowPlan.make(pool.window, spatial: input.spatial, ceil: pool.ceilMode)
-      return PoolingKernel.sliding(input, plan: plan, kind: pool.kind, threads: threads)
+      return PoolingKernel.sliding(
+        input, plan: plan, kind: pool.kind, countsPadding: pool.countsPadding, threads: threads)
     case .globalPooling(let kind):
       guard !input.spatial.isEmpty else { throw EngineError.unsupported("global pooling of a flat tensor") }
       return PoolingKernel.adaptive(input, size: input.spatial.map { _ in 1 }, kind: kind)

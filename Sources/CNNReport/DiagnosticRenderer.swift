@@ -29,6 +29,10 @@ public enum DiagnosticRenderer {
       return "\(source?.path ?? "cnncalc"): \(severity): \(diagnostic.message) [\(diagnostic.code.rawValue)]"
         + (diagnostic.hint.map { "\n  hint: \($0)" } ?? "")
     }
+    if source.isBinary {
+      return "\(source.path): byte \(range.start): \(severity): \(diagnostic.message) [\(diagnostic.code.rawValue)]"
+        + (diagnostic.hint.map { "\n  hint: \($0)" } ?? "")
+    }
     let (line, column) = source.lineAndColumn(of: range.start)
     var lines = [
       "\(source.path):\(line):\(column): \(severity): \(shortened(diagnostic.message)) [\(diagnostic.code.rawValue)]"
@@ -86,7 +90,7 @@ public enum DiagnosticRenderer {
     var properties: [String] = []
     if let source {
       properties.append("file=\(escapeProperty(source.path))")
-      if let range = diagnostic.range {
+      if let range = diagnostic.range, !source.isBinary {
         let (line, column) = source.lineAndColumn(of: range.start)
         properties.append("line=\(line)")
         properties.append("col=\(column)")
@@ -107,7 +111,7 @@ public enum DiagnosticRenderer {
     ]
     members.append(("layer", diagnostic.layer.map(JSONValue.string) ?? .null))
     members.append(("file", source.map { .string($0.path) } ?? .null))
-    if let source, let range = diagnostic.range {
+    if let source, let range = diagnostic.range, !source.isBinary {
       let (line, column) = source.lineAndColumn(of: range.start)
       members.append(("line", .integer(line)))
       members.append(("column", .integer(column)))

@@ -53,8 +53,12 @@ extension Operator {
       return args + [("bias", .boolean(conv.bias))]
     case .pooling(let pool):
       var args = Self.window(pool.window)
-      if pool.kind == .average { args.removeAll { $0.0 == "d" } }
-      return args + [("ceil", .flag(pool.ceilMode))]
+      args.append(("ceil", .flag(pool.ceilMode)))
+      if pool.kind == .average {
+        args.removeAll { $0.0 == "d" }
+        args.append(("countpad", .boolean(pool.countsPadding)))
+      }
+      return args
     case .globalPooling, .flatten, .concat, .add, .mul, .identity: return []
     case .adaptivePooling(_, let size): return [("size", .axes(size))]
     case .fullyConnected(let outputs, let bias): return [("out", .integer(outputs)), ("bias", .boolean(bias))]

@@ -156,12 +156,17 @@ public struct Pooling: Sendable, Equatable {
   /// Ceil mode: out = ceil((in + pads − k)/s) + 1, dropping a last window that would start in the
   /// end padding (PyTorch `ceil_mode=True`, Caffe pooling).
   public var ceilMode: Bool
+  /// Average pooling: whether taps in the padding count in the divisor (PyTorch's
+  /// `count_include_pad=True` and Caffe: yes; ONNX's default `count_include_pad=0`: no). Taps of a
+  /// ceil-mode overhang past the padding never count. No effect on shapes or counts.
+  public var countsPadding: Bool
 
   /// Creates a pooling layer.
-  public init(kind: PoolingKind, window: Window, ceilMode: Bool = false) {
+  public init(kind: PoolingKind, window: Window, ceilMode: Bool = false, countsPadding: Bool = true) {
     self.kind = kind
     self.window = window
     self.ceilMode = ceilMode
+    self.countsPadding = countsPadding
   }
 }
 

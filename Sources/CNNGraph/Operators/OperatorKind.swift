@@ -64,7 +64,13 @@ public enum OperatorKind: String, CaseIterable, Sendable {
         window + [
           P(["ceil"], .flag, fallback: .value(.flag(false)), display: .bare, what: "ceil mode", example: "ceil"),
           P(["floor"], .flag, fallback: .value(.flag(false)), display: .hidden, what: "floor mode", example: "floor"),
-        ])
+        ]
+          + (self == .avgpool
+            ? [
+              P(
+                ["countpad"], .boolean, fallback: .value(.boolean(true)), what: "whether padding counts in the average",
+                example: "countpad=off")
+            ] : []))
     case .globalavgpool: return OperatorDeclaration(aliases: ["gap"])
     case .globalmaxpool: return OperatorDeclaration(aliases: ["gmp"])
     case .adaptiveavgpool, .adaptivemaxpool:

@@ -5,9 +5,19 @@
 public struct SourceFile: Sendable {
   /// The path as given on the command line, or a pseudo-path such as `<zoo>/alexnet.cnn`.
   public let path: String
-  /// The UTF-8 bytes of the file.
+  /// The UTF-8 bytes of the file (empty for a binary file, which is not kept in memory).
   public let bytes: [UInt8]
+  /// Whether the file is binary (ONNX): ranges are byte offsets, shown as `byte N`, never lines.
+  public let isBinary: Bool
   private let lineStarts: [Int]
+
+  /// Names a binary model file; its diagnostics give byte offsets and node names.
+  public init(binaryPath path: String) {
+    self.path = path
+    self.bytes = []
+    self.isBinary = true
+    self.lineStarts = [0]
+  }
 
   /// Wraps `text` read from `path`.
   public init(path: String, text: String) {
@@ -18,6 +28,7 @@ public struct SourceFile: Sendable {
   public init(path: String, bytes: [UInt8]) {
     self.path = path
     self.bytes = bytes
+    self.isBinary = false
     var starts = [0]
     for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
       starts.append(index + 1)

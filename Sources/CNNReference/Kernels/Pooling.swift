@@ -3,8 +3,11 @@ import CNNGraph
 /// Pooling kernels: sliding max and average, adaptive and global.
 enum PoolingKernel {
   /// Max over the window's taps inside the input; average over the taps inside the padded input
-  /// (PyTorch's `count_include_pad=True` and Caffe's divisor; a ceil-mode overhang is excluded).
-  static func sliding(_ input: Tensor, plan: WindowPlan, kind: PoolingKind, threads: Int = 1) -> Tensor {
+  /// (PyTorch's `count_include_pad=True` and Caffe's divisor; a ceil-mode overhang is excluded),
+  /// or, without `countsPadding`, over the taps inside the input (ONNX's default).
+  static func sliding(
+    _ input: Tensor, plan: WindowPlan, kind: PoolingKind, countsPadding: Bool = true, threads: Int = 1
+  ) -> Tensor {
     let extent = Extent3(input.spatial)
     let outExtent = plan.outputs
     var output = Tensor(zeros: [input.batch, input.channels] + Array(outExtent.array.suffix(input.spatial.count)))
@@ -22,7 +25,7 @@ enum PoolingKernel {
           if position >= 0, position < axis.input { inside.append(position) }
         }
         positions.append(inside)
-        padded.append(count)
+        padded.append(countsPadding ? count : inside.count)
       }
       return (positions, padded)
     }

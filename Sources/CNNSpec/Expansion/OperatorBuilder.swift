@@ -41,7 +41,10 @@ enum OperatorBuilder {
       let window = Window(
         kernel: args.axes("k"), stride: args.axes("s"), dilation: kind == .maxpool ? args.axes("d") : .all(1),
         padding: args.padding("p"))
-      return .pooling(Pooling(kind: kind == .maxpool ? .max : .average, window: window, ceilMode: args.boolean("ceil")))
+      return .pooling(
+        Pooling(
+          kind: kind == .maxpool ? .max : .average, window: window, ceilMode: args.boolean("ceil"),
+          countsPadding: kind == .avgpool ? args.boolean("countpad") : true))
     case .globalavgpool: return .globalPooling(.average)
     case .globalmaxpool: return .globalPooling(.max)
     case .adaptiveavgpool: return .adaptivePooling(.average, outputSize: args.axes("size"))
