@@ -24,13 +24,6 @@ enum SpecLoader {
       if isDirectory.boolValue {
         throw FileError(path: operand, reason: "is a folder; name a spec file (check takes folders)")
       }
-      if ONNXImporter.handles(path: operand) {
-        // Mapped by the importer, never read whole: ONNX files may be hundreds of megabytes.
-        guard FileManager.default.isReadableFile(atPath: operand) else {
-          throw FileError(path: operand, reason: "cannot be read (permission denied)")
-        }
-        return SourceFile(binaryPath: operand)
-      }
       return try read(operand)
     }
     let name = operand.hasSuffix(".cnn") ? String(operand.dropLast(4)) : operand
@@ -43,6 +36,13 @@ enum SpecLoader {
 
   /// Reads a file with a size limit.
   static func read(_ path: String) throws(FileError) -> SourceFile {
+    if ONNXImporter.handles(path: path) {
+      // Mapped by the importer, never read whole: ONNX files may be hundreds of megabytes.
+      guard FileManager.default.isReadableFile(atPath: path) else {
+        throw FileError(path: path, reason: "cannot be read (permission denied or not a regular file)")
+      }
+      return SourceFile(binaryPath: path)
+    }
     guard let handle = FileHandle(forReadingAtPath: path) else {
       throw FileError(path: path, reason: "cannot be read (permission denied or not a regular file)")
     }

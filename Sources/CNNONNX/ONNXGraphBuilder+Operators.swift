@@ -53,8 +53,23 @@ extension ONNXGraphBuilder {
       let rate = try dropoutRate()
       return [try pointwise(.dropout(rate: rate))]
     case "Add", "Mul", "Sub", "Div": return [try arithmetic()]
+    case "Erf":
+      guard let step = try geluStep() else { throw NodeProblem.unsupported("Erf outside GELU's arithmetic form") }
+      return [step]
     case "Concat": return [.activation(try concat())]
+    case "Gather":
+      // `as_strided` of a contiguous tensor: every element of the flattened tensor, in order,
+      // gathered back into its shape.
+      guard case .flatWithBatch(let tensor)? = input(0), case .constant(let dims, let indices)? = input(1),
+        try dims == [1] + shape(tensor), indices.integers == Array(0..<indices.count)
+      else {
+        throw NodeProblem.unsupported(
+          "Gather from an activation (cnncalc follows only a gather of every element in order)")
+      }
+      return [.activation(tensor)]
     case "Split": return try split()
+    case "SplitToSequence": return [try splitToSequence()]
+    case "SequenceAt": return [.activation(try sequenceAt())]
     case "Slice": return [.activation(try slice())]
     case "Resize", "Upsample": return [.activation(try resize())]
     case "Pad": return [.activation(try pad())]
@@ -217,6 +232,7 @@ extension ONNXGraphBuilder {
   /// Whether input `index` is a bias: an initializer, or a computed constant that is not all zero
   /// (the dynamo exporter writes a zero bias for `bias=False`).
   private func hasBias(_ index: Int) throws(NodeProblem) -> Bool {
+    if index < node.inputs.count, learned.contains(node.inputs[index]) { return true }
     switch input(index) {
     case nil: return false
     case .weight?: return true

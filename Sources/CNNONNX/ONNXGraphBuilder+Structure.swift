@@ -8,6 +8,7 @@ extension ONNXGraphBuilder {
   /// its input folds into it; a Mul by a learned per-channel weight is a layer scale.
   mutating func arithmetic() throws -> ONNXValue {
     let op = node.opType
+    if let step = try geluStep() { return step }
     switch (input(0), input(1)) {
     case (.activation(let a)?, .activation(let b)?):
       switch op {
@@ -21,6 +22,40 @@ extension ONNXGraphBuilder {
       return .channelsLast(try withParameter(tensor, other, channelsLast: true))
     default:
       throw NodeProblem.unsupported("\(op) of rearranged tensors")
+    }
+  }
+
+  /// Follows GELU's arithmetic form: x/√2, erf, +1, ·x, ·½ (Erf itself is dispatched here too).
+  mutating func geluStep() throws -> ONNXValue? {
+    func constant(_ value: ONNXValue?) -> Double? {
+      if case .constant(_, let values)? = value, values.count == 1 { return values.reals.first }
+      return nil
+    }
+    func base(_ value: ONNXValue?) -> (TensorID, Bool)? {
+      switch value {
+      case .activation(let tensor)?: (tensor, false)
+      case .channelsLast(let tensor)?: (tensor, true)
+      default: nil
+      }
+    }
+    switch (node.opType, input(0), input(1)) {
+    case ("Div", let x, let divisor) where base(x) != nil && abs((constant(divisor) ?? 0) - 2.0.squareRoot()) < 1e-6:
+      let (tensor, last) = base(x)!
+      return .geluStep(tensor, channelsLast: last, stage: 1)
+    case ("Erf", .geluStep(let tensor, let last, 1)?, _):
+      return .geluStep(tensor, channelsLast: last, stage: 2)
+    case ("Add", .geluStep(let tensor, let last, 2)?, let one), ("Add", let one, .geluStep(let tensor, let last, 2)?):
+      guard constant(one) == 1 else { return nil }
+      return .geluStep(tensor, channelsLast: last, stage: 3)
+    case ("Mul", .geluStep(let tensor, let last, 3)?, let x), ("Mul", let x, .geluStep(let tensor, let last, 3)?):
+      guard let (other, _) = base(x), other == tensor else { return nil }
+      return .geluStep(tensor, channelsLast: last, stage: 4)
+    case ("Mul", .geluStep(let tensor, let last, 4)?, let half), ("Mul", let half, .geluStep(let tensor, let last, 4)?):
+      guard constant(half) == 0.5 else { return nil }
+      let gelu = try emit(.activation(.gelu), [tensor])
+      return last ? .channelsLast(gelu) : .activation(gelu)
+    default:
+      return nil
     }
   }
 
@@ -48,7 +83,8 @@ extension ONNXGraphBuilder {
       default: break
       }
     }
-    if node.opType == "Mul", perChannel, case .weight = other { return try emit(.layerScale, [tensor]) }
+    let isLearned = node.inputs.contains { learned.contains($0) }
+    if node.opType == "Mul", perChannel, isLearned { return try emit(.layerScale, [tensor]) }
     throw NodeProblem.unsupported(
       "\(node.opType) of an activation and a constant of dims \(dims) (cnncalc reads a bias after MatMul and a learned "
         + "per-channel scale)")
@@ -92,6 +128,48 @@ extension ONNXGraphBuilder {
       start += size
     }
     return values
+  }
+
+  /// `SplitToSequence` along the channels (torch.chunk and torch.split in the dynamo exporter).
+  mutating func splitToSequence() throws -> ONNXValue {
+    let tensor = try activation(0)
+    let inputShape = try shape(tensor)
+    let axis = try Self.axis(try attributeInt("axis", default: 0), rank: inputShape.count + 1)
+    guard axis == 1 else {
+      throw NodeProblem.unsupported("SplitToSequence along axis \(axis); cnncalc splits channels")
+    }
+    guard try attributeInt("keepdims", default: 1) == 1 else {
+      throw NodeProblem.unsupported("SplitToSequence without keepdims")
+    }
+    let channels = inputShape[0]
+    let split = try constantIntegers(1) ?? [1]
+    var sizes: [Int]
+    if split.count == 1, let chunk = split.first, chunk > 0 {
+      sizes = Array(repeating: chunk, count: channels / chunk)
+      if channels % chunk != 0 { sizes.append(channels % chunk) }
+    } else {
+      sizes = split
+    }
+    guard sizes.reduce(0, +) == channels, sizes.allSatisfy({ $0 > 0 }) else {
+      throw NodeProblem(.channelMismatch, "split sizes \(sizes) do not add up to the \(channels) channels")
+    }
+    return .sequence(tensor, sizes: sizes)
+  }
+
+  /// One chunk of a sequence: a channel slice.
+  mutating func sequenceAt() throws -> TensorID {
+    guard case .sequence(let tensor, let sizes)? = input(0) else {
+      throw NodeProblem.unsupported("SequenceAt of a sequence cnncalc did not make")
+    }
+    guard let position = try constantIntegers(1)?.first else {
+      throw NodeProblem(.missingArgument, "SequenceAt needs a position")
+    }
+    let index = position < 0 ? position + sizes.count : position
+    guard index >= 0, index < sizes.count else {
+      throw NodeProblem(.badArgument, "position \(position) is outside the sequence")
+    }
+    let start = sizes[..<index].reduce(0, +)
+    return try emit(.slice(start: start, end: start + sizes[index]), [tensor])
   }
 
   /// A Slice with step 1: along the channels a `slice`, along spatial axes a `crop`.
@@ -233,6 +311,7 @@ extension ONNXGraphBuilder {
       let inputShape = try shape(tensor)
       let count = inputShape.reduce(1, *)
       let result = try Self.reshaped([1] + inputShape, to: target, count: count)
+      if result == [count] { return .flatWithBatch(tensor) }
       guard result.first == 1 else {
         throw NodeProblem.unsupported("a Reshape that moves elements into the batch axis")
       }
@@ -259,10 +338,18 @@ extension ONNXGraphBuilder {
     }
   }
 
-  /// Transposes cnncalc can follow: to and from channels-last, and the swap of a channel shuffle.
+  /// Transposes cnncalc can follow: to and from channels-last, the swap of a channel shuffle, and
+  /// of a weight (a Linear layer's, before MatMul), whose dims it permutes.
   mutating func transpose() throws -> ONNXValue {
     let perm = try attributeInts("perm")
     switch input(0) {
+    case .weight(var tensor)?:
+      let order = perm ?? Array(tensor.dims.indices.reversed())
+      guard order.sorted() == Array(tensor.dims.indices) else {
+        throw NodeProblem(.badArgument, "perm \(order) is not a permutation")
+      }
+      tensor.dims = order.map { tensor.dims[$0] }
+      return .weight(tensor)
     case .activation(let tensor)?:
       let rank = try shape(tensor).count + 1
       if perm == nil && rank == 1 || perm == Array(0..<rank) { return .activation(tensor) }

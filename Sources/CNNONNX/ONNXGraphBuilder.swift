@@ -15,6 +15,15 @@ enum ONNXValue {
   case grouped(TensorID, groups: Int)
   /// The same after swapping the two group axes: reshaping it back is a channel shuffle.
   case shuffled(TensorID, groups: Int)
+  /// A step of GELU spelled out as arithmetic before opset 20: x·½·(1 + erf(x/√2)), in the order
+  /// the TorchScript exporter writes it (Div → Erf → Add → Mul → Mul). `stage` counts the steps
+  /// seen; the last one makes a `gelu` layer.
+  case geluStep(TensorID, channelsLast: Bool, stage: Int)
+  /// An activation reshaped to one axis with its batch ([N·C·H·W]); a Gather of every element
+  /// in order gives it back (the dynamo exporter's `as_strided` of a contiguous tensor).
+  case flatWithBatch(TensorID)
+  /// A sequence of channel chunks of an activation (`SplitToSequence`; `SequenceAt` takes one).
+  case sequence(TensorID, sizes: [Int])
 }
 
 /// A node that cannot be translated: the message is prefixed with the node's name and op type.
@@ -43,6 +52,9 @@ struct ONNXGraphBuilder {
   var values: [String: ONNXValue] = [:]
   /// Names written by a node that failed: readers are skipped without a second error.
   var failed = Set<String>()
+  /// Names that hold learned tensors: initializers and what `Identity` passes on of them. A bias
+  /// that is learned counts as parameters even when its values are zero.
+  var learned = Set<String>()
   /// The node being translated, for names and locations.
   var node = ONNXNode()
 
@@ -58,6 +70,7 @@ struct ONNXGraphBuilder {
 
   mutating func build(name: String, overrides: [String: [Int]]) -> Network? {
     for tensor in model.graph.initializers {
+      learned.insert(tensor.name)
       values[tensor.name] =
         tensor.values.map { .constant(dims: tensor.dims, values: $0) } ?? .weight(tensor)
     }
@@ -209,6 +222,9 @@ struct ONNXGraphBuilder {
     do {
       let outputs = try outputs(of: node)
       for (name, value) in zip(node.outputs, outputs) where !name.isEmpty { values[name] = value }
+      if node.opType == "Identity" || node.opType == "Transpose", node.inputs.first.map(learned.contains) == true {
+        learned.formUnion(node.outputs)
+      }
       for name in node.outputs.dropFirst(outputs.count) where !name.isEmpty { failed.insert(name) }
     } catch let problem as NodeProblem {
       report(problem)
