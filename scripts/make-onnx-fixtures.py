@@ -48,7 +48,8 @@ MODELS = {
 
 
 def expected_figures(model, x):
-    """Per Conv2d/Linear module in forward order: output shape, params, MACs."""
+    """Per Conv2d/Linear module in forward order: output shape (as PyTorch gives it: channels
+    last for ConvNeXt's Linear layers), params, MACs."""
     rows = []
 
     def hook(module, inputs, output):
@@ -58,7 +59,8 @@ def expected_figures(model, x):
             k = module.kernel_size[0] * module.kernel_size[1]
             macs = output[0].numel() * (module.in_channels // module.groups) * k
         else:
-            macs = module.in_features * module.out_features
+            # A Linear layer applies at every position of its input (ConvNeXt's channels-last blocks).
+            macs = output[0].numel() * module.in_features
         rows.append({"module": names[module], "type": type(module).__name__, "shape": shape,
                      "params": params, "macs": macs})
 

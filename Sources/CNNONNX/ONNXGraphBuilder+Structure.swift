@@ -72,15 +72,24 @@ extension ONNXGraphBuilder {
       ? dims.last == channels && dims.dropLast().allSatisfy { $0 == 1 }
       : dims.reduce(1, *) == channels && (dims.count <= 1 || dims.first(where: { $0 != 1 }) == channels)
     if node.opType == "Add", perChannel, case .layer(let index) = tensor, index == assembler.layers.count - 1 {
+      // An optimiser may have folded the weight's transpose into an unnamed initializer; the bias
+      // still carries the module's name.
+      let bias = node.inputs.compactMap { origin[$0] }.first { $0.hasSuffix(".bias") }
+      let moduleName = bias.map { String($0.dropLast(5)) }
+      var folded: Operator?
       switch assembler.layers[index].op {
-      case .fullyConnected(let outputs, false):
-        assembler.replaceLastOperator(with: .fullyConnected(outputs: outputs, bias: true))
-        return tensor
+      case .fullyConnected(let outputs, false): folded = .fullyConnected(outputs: outputs, bias: true)
       case .convolution(var conv) where !conv.bias && channelsLast:
         conv.bias = true
-        assembler.replaceLastOperator(with: .convolution(conv))
-        return tensor
+        folded = .convolution(conv)
       default: break
+      }
+      if let folded {
+        assembler.replaceLastOperator(with: folded)
+        if let moduleName, !assembler.layers[index].name.hasPrefix(moduleName) {
+          assembler.renameLastLayer(to: moduleName)
+        }
+        return tensor
       }
     }
     let isLearned = node.inputs.contains { learned.contains($0) }

@@ -55,6 +55,8 @@ struct ONNXGraphBuilder {
   /// Names that hold learned tensors: initializers and what `Identity` passes on of them. A bias
   /// that is learned counts as parameters even when its values are zero.
   var learned = Set<String>()
+  /// For each learned name, the initializer it comes from (`Transpose` of `fc.weight` → `fc.weight`).
+  var origin: [String: String] = [:]
   /// The node being translated, for names and locations.
   var node = ONNXNode()
 
@@ -71,6 +73,7 @@ struct ONNXGraphBuilder {
   mutating func build(name: String, overrides: [String: [Int]]) -> Network? {
     for tensor in model.graph.initializers {
       learned.insert(tensor.name)
+      origin[tensor.name] = tensor.name
       values[tensor.name] =
         tensor.values.map { .constant(dims: tensor.dims, values: $0) } ?? .weight(tensor)
     }
@@ -224,6 +227,7 @@ struct ONNXGraphBuilder {
       for (name, value) in zip(node.outputs, outputs) where !name.isEmpty { values[name] = value }
       if node.opType == "Identity" || node.opType == "Transpose", node.inputs.first.map(learned.contains) == true {
         learned.formUnion(node.outputs)
+        for output in node.outputs { origin[output] = node.inputs.first.flatMap { origin[$0] } }
       }
       for name in node.outputs.dropFirst(outputs.count) where !name.isEmpty { failed.insert(name) }
     } catch let problem as NodeProblem {
@@ -268,9 +272,8 @@ struct ONNXGraphBuilder {
   /// `layer1.0.conv1.weight`), else the node's name as a path (`/layer1/relu/Relu` →
   /// `layer1.relu`), else its first output's name.
   var layerName: String {
-    if node.inputs.count > 1, case .weight? = values[node.inputs[1]] {
-      let weight = node.inputs[1]
-      if weight.hasSuffix(".weight") { return String(weight.dropLast(7)) }
+    if node.inputs.count > 1, let weight = origin[node.inputs[1]], weight.hasSuffix(".weight") {
+      return String(weight.dropLast(7))
     }
     if node.name.hasPrefix("/") {
       var parts = node.name.split(separator: "/").map(String.init)

@@ -1,6 +1,7 @@
 import CNNCaffe
 import CNNCalc
 import CNNGraph
+import CNNONNX
 import CNNSpec
 import CNNZoo
 import Foundation
@@ -47,4 +48,49 @@ func weightedAndResampling(_ analysis: Analysis) -> [String] {
 extension Analysis {
   /// The facts of the layer called `name`.
   func layer(_ name: String) -> LayerFacts? { layers.first { $0.name == name } }
+}
+
+/// Imports a hand-built ONNX model.
+func importONNX(_ model: TestModel, inputShapes: [String: [Int]] = [:]) -> Compilation {
+  ONNXImporter.compile(
+    model.data, source: SourceFile(binaryPath: "test.onnx"), inputShapes: inputShapes, shapes: CalculatedShapes())
+}
+
+/// Imports and analyses a committed ONNX fixture, failing the test on any error.
+func analyzeONNXFixture(_ file: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> Analysis {
+  let compilation = ONNXImporter.compile(
+    path: fixtures.appendingPathComponent("onnx/\(file)").path, shapes: CalculatedShapes())
+  let errors = compilation.diagnostics.filter { $0.severity == .error }
+  #expect(errors.isEmpty, "\(errors.map(\.message))", sourceLocation: sourceLocation)
+  return Analyzer.analyze(try #require(compilation.network, sourceLocation: sourceLocation))
+}
+
+/// PyTorch's own figures for a fixture model (scripts/make-onnx-fixtures.py).
+struct PyTorchFigures {
+  struct Row: Equatable, CustomStringConvertible {
+    var shape: [Int]
+    var params: Int
+    var macs: Int
+    var description: String { "\(shape) params \(params) macs \(macs)" }
+  }
+  var input: [Int]
+  var params: Int
+  /// Conv2d and Linear modules in forward order.
+  var layers: [(module: String, type: String, row: Row)]
+
+  init(_ model: String) throws {
+    let data = try Data(contentsOf: fixtures.appendingPathComponent("onnx/\(model).expected.json"))
+    let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    input = try #require(object["input"] as? [Int])
+    params = try #require(object["params"] as? Int)
+    let rows = try #require(object["layers"] as? [[String: Any]])
+    layers = try rows.map { row in
+      (
+        try #require(row["module"] as? String), try #require(row["type"] as? String),
+        Row(
+          shape: try #require(row["shape"] as? [Int]), params: try #require(row["params"] as? Int),
+          macs: try #require(row["macs"] as? Int))
+      )
+    }
+  }
 }

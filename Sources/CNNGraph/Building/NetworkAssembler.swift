@@ -79,6 +79,15 @@ public struct NetworkAssembler {
     }
   }
 
+  /// Renames the last layer added, when `name` is free (an ONNX MatMul whose weight had lost its
+  /// module name takes its bias's).
+  public mutating func renameLastLayer(to name: String) {
+    guard let last = layers.indices.last, !names.contains(name) else { return }
+    names.remove(layers[last].name)
+    names.insert(name)
+    layers[last].name = name
+  }
+
   /// Records a problem.
   public mutating func report(_ diagnostic: Diagnostic) { diagnostics.append(diagnostic) }
 
