@@ -43,7 +43,8 @@ let package = Package(
     .testTarget(name: "CNNSpecTests", dependencies: ["CNNGraph", "CNNSpec"]),
     .testTarget(name: "CNNCalcTests", dependencies: ["CNNGraph", "CNNSpec", "CNNCalc", "CNNZoo", "CNNFuzz"]),
     .testTarget(
-      name: "CNNImportTests", dependencies: ["CNNGraph", "CNNSpec", "CNNCaffe", "CNNONNX", "CNNCalc", "CNNZoo"],
+      name: "CNNImportTests",
+      dependencies: ["CNNGraph", "CNNSpec", "CNNCaffe", "CNNONNX", "CNNCalc", "CNNReport", "CNNZoo"],
       exclude: ["Fixtures"]),
     .testTarget(name: "CNNReportTests", dependencies: ["CNNGraph", "CNNSpec", "CNNCalc", "CNNReport"]),
     .testTarget(
