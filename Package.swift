@@ -37,7 +37,7 @@ let package = Package(
     .executableTarget(name: "cnncalc", dependencies: ["CNNCommand"]),
     .executableTarget(
       name: "cnncalc-benchmarks",
-      dependencies: ["CNNGraph", "CNNSpec", "CNNCalc", "CNNReport", "CNNZoo", "CNNReference"]),
+      dependencies: ["CNNGraph", "CNNSpec", "CNNONNX", "CNNCalc", "CNNReport", "CNNZoo", "CNNReference"]),
     .target(name: "CNNFuzz", dependencies: ["CNNCommand", "CNNGraph", "CNNSpec", "CNNCalc", "CNNReport", "CNNZoo"]),
     .executableTarget(name: "cnncalc-fuzz", dependencies: ["CNNFuzz"]),
     .testTarget(name: "CNNSpecTests", dependencies: ["CNNGraph", "CNNSpec"]),

@@ -45,6 +45,11 @@ if CommandLine.arguments.dropFirst().first == "gemm" {
   exit(0)
 }
 
+if CommandLine.arguments.dropFirst().first == "import" {
+  try ImportBenchmark.run()
+  exit(0)
+}
+
 if CommandLine.arguments.dropFirst().first == "layers", CommandLine.arguments.count > 2 {
   // Per-layer profile of one zoo network: median of 7 runs after a warm-up.
   let name = CommandLine.arguments[2]
