@@ -233,7 +233,7 @@ enum CaffeLayerTranslation {
         throw failure(
           .missingArgument, "\(height) and \(width) go together", at: (param.last(height) ?? param.last(width))?.range)
       }
-      return AxisValues([h, w])
+      return .collapsing([h, w])
     }
     let fields = param.all(general)
     guard !fields.isEmpty else { return value.map(AxisValues.all) }
@@ -244,7 +244,7 @@ enum CaffeLayerTranslation {
       }
       values.append(number)
     }
-    return AxisValues(values)
+    return .collapsing(values)
   }
 
   private static func require(_ param: TextMessage, _ name: String, equals expected: Int, what: String) throws(Failure)

@@ -137,7 +137,7 @@ extension ONNXGraphBuilder {
     let outputPadding = try attributeInts("output_padding") ?? [0]
     let conv = Convolution(
       outputs: weight[1] * groups, window: window, groups: groups, bias: try hasBias(2),
-      outputPadding: AxisValues(outputPadding))
+      outputPadding: .collapsing(outputPadding))
     return try emit(.transposedConvolution(conv), [input])
   }
 
@@ -209,7 +209,8 @@ extension ONNXGraphBuilder {
       guard pads.count == 2 * rank else {
         throw NodeProblem(.badArgument, "pads needs \(2 * rank) values, found \(pads.count)")
       }
-      padding = .explicit(begin: AxisValues(Array(pads[..<rank])), end: AxisValues(Array(pads[rank...])))
+      padding = .explicit(
+        begin: .collapsing(Array(pads[..<rank])), end: .collapsing(Array(pads[rank...])))
     case "VALID": padding = .valid
     case "SAME_UPPER" where !transposed: padding = .same
     case "SAME_LOWER" where !transposed:
@@ -222,11 +223,11 @@ extension ONNXGraphBuilder {
         begin.append(total - total / 2)
         end.append(total / 2)
       }
-      padding = .explicit(begin: AxisValues(begin), end: AxisValues(end))
+      padding = .explicit(begin: .collapsing(begin), end: .collapsing(end))
     case let other: throw NodeProblem.unsupported("auto_pad \(other)\(transposed ? " on a ConvTranspose" : "")")
     }
     return Window(
-      kernel: AxisValues(kernel), stride: AxisValues(strides), dilation: AxisValues(dilations), padding: padding)
+      kernel: .collapsing(kernel), stride: .collapsing(strides), dilation: .collapsing(dilations), padding: padding)
   }
 
   /// Whether input `index` is a bias: an initializer, or a computed constant that is not all zero

@@ -216,7 +216,7 @@ extension ONNXGraphBuilder {
     }
     if (begin + end).contains(where: { $0 != 0 }) {
       current = try emit(
-        .crop(.explicit(begin: AxisValues(begin), end: AxisValues(end))), [current],
+        .crop(.explicit(begin: .collapsing(begin), end: .collapsing(end))), [current],
         suffix: current == tensor ? nil : "crop")
     }
     if current == tensor { return try emit(.identity, [tensor]) }
@@ -271,7 +271,7 @@ extension ONNXGraphBuilder {
       }
       let spatial = Array(scales.dropFirst(2))
       if spatial.allSatisfy({ $0 >= 1 && $0 == $0.rounded() }) {
-        return try emit(.upsample(Upsample(mode: mode, target: .scale(AxisValues(spatial.map { Int($0) })))), [tensor])
+        return try emit(.upsample(Upsample(mode: mode, target: .scale(.collapsing(spatial.map { Int($0) })))), [tensor])
       }
       let target = zip(inputShape.dropFirst(), spatial).map { Int((Double($0) * $1).rounded(.down)) }
       return try emit(.upsample(Upsample(mode: mode, target: .size(AxisValues(target)))), [tensor])
@@ -302,11 +302,11 @@ extension ONNXGraphBuilder {
     let begin = Array(pads[2..<rank])
     let end = Array(pads[(rank + 2)...])
     if (begin + end).allSatisfy({ $0 >= 0 }) {
-      return try emit(.pad(.explicit(begin: AxisValues(begin), end: AxisValues(end))), [tensor])
+      return try emit(.pad(.explicit(begin: .collapsing(begin), end: .collapsing(end))), [tensor])
     }
     if (begin + end).allSatisfy({ $0 <= 0 }) {
       return try emit(
-        .crop(.explicit(begin: AxisValues(begin.map { -$0 }), end: AxisValues(end.map { -$0 }))), [tensor])
+        .crop(.explicit(begin: .collapsing(begin.map { -$0 }), end: .collapsing(end.map { -$0 }))), [tensor])
     }
     throw NodeProblem.unsupported("padding that pads some sides and crops others")
   }

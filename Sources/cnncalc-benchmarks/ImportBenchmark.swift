@@ -113,7 +113,8 @@ enum ImportBenchmark {
     let zeros = Data(count: 1 << 24)
     for payload in payloads {
       let inner = payload.header.count + key(9, 2).count + varint(UInt64(payload.raw)).count + payload.raw
-      try handle.write(contentsOf: Data(key(5, 2) + varint(UInt64(inner)) + payload.header + key(9, 2) + varint(UInt64(payload.raw))))
+      try handle.write(
+        contentsOf: Data(key(5, 2) + varint(UInt64(inner)) + payload.header + key(9, 2) + varint(UInt64(payload.raw))))
       var left = payload.raw
       while left > 0 {
         let chunk = min(left, zeros.count)

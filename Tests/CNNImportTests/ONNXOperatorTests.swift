@@ -26,7 +26,7 @@ import Testing
     let analysis = try analyze(model)
     let conv = try #require(analysis.network.layers.first)
     guard case .convolution(let op) = conv.op else { Issue.record("not a convolution"); return }
-    #expect(op.window.padding == .explicit(begin: .init([1, 1]), end: .init([0, 0])))
+    #expect(op.window.padding == .explicit(begin: .all(1), end: .all(0)))
     #expect(analysis.layers.last?.output.shape == [2, 4, 4])
     #expect(op.bias == false)
   }

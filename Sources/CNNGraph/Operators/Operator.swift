@@ -73,6 +73,13 @@ public struct AxisValues: Sendable, Equatable {
   /// The same value on every axis.
   public static func all(_ value: Int) -> AxisValues { AxisValues([value]) }
 
+  /// Per-axis values as a model file gives them, written once when every axis has the same value
+  /// (`[3, 3]` reads as `k3`, as a spec would write it).
+  public static func collapsing(_ values: [Int]) -> AxisValues {
+    if let first = values.first, values.allSatisfy({ $0 == first }) { return .all(first) }
+    return AxisValues(values)
+  }
+
   /// The values for a tensor with `rank` spatial axes, or nil when the count fits neither 1 nor rank.
   public func resolved(rank: Int) -> [Int]? {
     if values.count == 1 { return Array(repeating: values[0], count: rank) }
