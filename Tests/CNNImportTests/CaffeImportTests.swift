@@ -1,6 +1,7 @@
 import CNNCaffe
 import CNNCalc
 import CNNGraph
+import Foundation
 import Testing
 
 @Suite struct CaffeImportTests {
@@ -180,6 +181,24 @@ import Testing
     let text = String(repeating: "a { ", count: 100_000)
     let compilation = importCaffe(text)
     #expect(compilation.diagnostics.first?.message.contains("nest") == true)
+  }
+
+  /// Random byte changes of a real deploy file never trap (a brief campaign).
+  @Test func randomCorruptionIsHandled() throws {
+    let data = try Data(contentsOf: fixtures.appendingPathComponent("caffe/bvlc_googlenet.deploy.prototxt"))
+    let bytes = [UInt8](data)
+    var generator = SeededGenerator(seed: 11)
+    let alphabet = Array("{}<>[]:;,#\"' \n-.0123456789abcXYZ_".utf8)
+    for _ in 0..<300 {
+      var corrupted = bytes
+      for _ in 0..<Int.random(in: 1...6, using: &generator) {
+        let index = Int.random(in: 0..<corrupted.count, using: &generator)
+        corrupted[index] = alphabet.randomElement(using: &generator)!
+      }
+      let compilation = CaffeImporter.compile(
+        SourceFile(path: "x.prototxt", bytes: corrupted), shapes: CalculatedShapes())
+      if let network = compilation.network { _ = Analyzer.analyze(network) }
+    }
   }
 
   @Test func inputOverrides() throws {
