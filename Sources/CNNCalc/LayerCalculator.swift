@@ -1,17 +1,9 @@
 import CNNGraph
 
 /// Something about a layer that makes its output undefined; becomes an error at the layer's line.
-struct LayerProblem: Error {
-  var code: DiagnosticCode
-  var message: String
-  var hint: String?
+typealias LayerProblem = DiagnosticDraft
 
-  init(_ code: DiagnosticCode, _ message: String, hint: String? = nil) {
-    self.code = code
-    self.message = message
-    self.hint = hint
-  }
-
+extension DiagnosticDraft {
   static let overflow = LayerProblem(
     .overflow, "a size or count exceeds the 64-bit integer range",
     hint: "check the input shape, the channel counts and --batch")

@@ -27,17 +27,9 @@ enum ONNXValue {
 }
 
 /// A node that cannot be translated: the message is prefixed with the node's name and op type.
-struct NodeProblem: Error {
-  var code: DiagnosticCode
-  var message: String
-  var hint: String?
+typealias NodeProblem = DiagnosticDraft
 
-  init(_ code: DiagnosticCode, _ message: String, hint: String? = nil) {
-    self.code = code
-    self.message = message
-    self.hint = hint
-  }
-
+extension DiagnosticDraft {
   /// An operator or attribute value outside the catalogue.
   static func unsupported(_ message: String, hint: String? = nil) -> NodeProblem {
     NodeProblem(.unsupportedOperator, message, hint: hint)
