@@ -34,7 +34,10 @@ struct FitCommand {
         ? "at \(declared) every layer fits exactly"
         : "at \(declared), \(problems.count) layer finding\(problems.count == 1 ? "" : "s"):")
     for problem in problems {
-      let line = problem.range.map { " (line \(source.lineAndColumn(of: $0.start).line))" } ?? ""
+      let line =
+        problem.range.map {
+          source.isBinary ? " (byte \($0.start))" : " (line \(source.lineAndColumn(of: $0.start).line))"
+        } ?? ""
       lines.append("  \(problem.code.rawValue)\(line): \(problem.message)")
       if problem.code == .truncation, let hint = problem.hint { lines.append("    fix: \(hint)") }
     }
