@@ -106,8 +106,9 @@ enum ImportBenchmark {
     }
     let opset = field(8, bytes: field(1, string: "") + key(2, 0) + varint(17))
     let head = key(1, 0) + varint(8) + opset + key(7, 2) + varint(UInt64(graphLength)) + graph
-    FileManager.default.createFile(atPath: path, contents: Data(head))
-    guard let handle = FileHandle(forWritingAtPath: path) else { throw CocoaError(.fileWriteUnknown) }
+    guard FileManager.default.createFile(atPath: path, contents: Data(head)),
+      let handle = FileHandle(forWritingAtPath: path)
+    else { throw CocoaError(.fileWriteUnknown) }
     defer { try? handle.close() }
     try handle.seekToEnd()
     let zeros = Data(count: 1 << 24)
