@@ -289,15 +289,21 @@ extension ONNXGraphBuilder {
     if let hole = result.firstIndex(of: -1) {
       let known = result.enumerated().filter { $0.offset != hole }.map(\.element)
       guard let product = product(known), product > 0, count % product == 0 else {
-        throw NodeProblem(.elementCountMismatch, "Reshape to \(target) does not fit \(count) elements")
+        throw NodeProblem(
+          .elementCountMismatch, "Reshape to \(target) does not fit \(count) elements", hint: fixedShapeHint)
       }
       result[hole] = count / product
     }
     guard product(result) == count, result.allSatisfy({ $0 >= 0 }) else {
-      throw NodeProblem(.elementCountMismatch, "Reshape to \(target) does not fit \(count) elements")
+      throw NodeProblem(
+        .elementCountMismatch, "Reshape to \(target) does not fit \(count) elements", hint: fixedShapeHint)
     }
     return result
   }
+
+  /// Exporters that trace at one input size write its shapes as constants.
+  static let fixedShapeHint =
+    "the file fixes this shape as a constant (traced at another input size?); export with dynamic axes or keep the input it was exported for"
 
   /// Start and end of a Slice along an axis of `extent`, clamped as ONNX clamps them (step 1).
   static func clampedRange(start: Int, end: Int, extent: Int) -> (Int, Int) {

@@ -36,6 +36,29 @@ import Testing
     #expect(result.out.contains("layer1_0_conv1: conv out=64 k=3 p=1 bias=off"))
   }
 
+  /// The reference engine runs imported models and agrees with the calculation (shapes, fields,
+  /// peak memory), at small inputs to keep the test quick.
+  @Test(arguments: [
+    ("onnx/mobilenet_v3_small.dynamo.onnx", "3x32x32"), ("onnx/convnext_tiny.dynamo.onnx", "3x64x64"),
+    ("onnx/efficientnet_b0.torchscript.onnx", "3x64x64"), ("onnx/densenet121.dynamo.onnx", "3x64x64"),
+    ("onnx/googlenet.dynamo.onnx", "3x64x64"), ("onnx/resnet18.folded.onnx", "3x64x64"),
+    ("caffe/bvlc_alexnet.deploy.prototxt", "3x227x227"),
+  ])
+  func verifyAgrees(file: String, input: String) {
+    let result = run(["verify", "Tests/CNNImportTests/Fixtures/\(file)", "--input", input])
+    #expect(result.code == 0, "\(result.error)")
+    #expect(result.out.contains("shapes, receptive fields and memory agree"))
+  }
+
+  /// TorchScript bakes the traced shapes into Reshape constants: at another input size the file
+  /// itself does not fit, and the error says why.
+  @Test func tracedShapesAtAnotherInputAreExplained() {
+    let result = run(["Tests/CNNImportTests/Fixtures/onnx/shufflenet_v2_x1_0.torchscript.onnx", "--input", "3x64x64"])
+    #expect(result.code == 1)
+    #expect(result.error.contains("[element-count-mismatch]"))
+    #expect(result.error.contains("traced at another input size"))
+  }
+
   @Test func dynamicInputsAndBadFilesAreLocated() throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cnncalc-import-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
