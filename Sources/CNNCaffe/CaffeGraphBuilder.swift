@@ -167,16 +167,8 @@ struct CaffeGraphBuilder {
       var current = inputs
       for (index, op) in ops.enumerated() {
         let layerName = index == 0 ? name : "\(name).\(op.keyword)"
-        do {
-          guard let tensor = try assembler.add(layerName, op, inputs: current, at: range) else {
-            failedBlobs.formUnion(tops)
-            return
-          }
-          current = [tensor]
-        } catch {
-          assembler.report(error.diagnostic)
-          throw Stop()
-        }
+        guard let tensor = try add(layerName, op, inputs: current, range: range, tops: tops) else { return }
+        current = [tensor]
       }
       if case .batchNorm(let norm) = ops.last, let top = tops.first {
         lastBatchNorm = (top, current[0], norm)
@@ -184,7 +176,7 @@ struct CaffeGraphBuilder {
         lastBatchNorm = nil
       }
       for top in tops { blobs[top] = current[0] }
-      try checkCaffeCeil(layer, type: type, name: name, inputs: inputs, range: range)
+      checkCaffeCeil(name: name, inputs: inputs, range: range)
     }
   }
 
@@ -213,9 +205,20 @@ struct CaffeGraphBuilder {
       failedBlobs.formUnion(tops)
       return
     }
+    guard let tensor = try add(name, .layerScale, inputs: inputs, range: range, tops: tops) else { return }
+    for top in tops { blobs[top] = tensor }
+  }
+
+  /// Adds one layer; nil, with `tops` marked failed, when its operator is refused (reported).
+  private mutating func add(_ name: String, _ op: Operator, inputs: [TensorID], range: SourceRange, tops: [String])
+    throws(Stop) -> TensorID?
+  {
     do {
-      guard let tensor = try assembler.add(name, .layerScale, inputs: inputs, at: range) else { return }
-      for top in tops { blobs[top] = tensor }
+      guard let tensor = try assembler.add(name, op, inputs: inputs, at: range) else {
+        failedBlobs.formUnion(tops)
+        return nil
+      }
+      return tensor
     } catch {
       assembler.report(error.diagnostic)
       throw Stop()
@@ -224,11 +227,9 @@ struct CaffeGraphBuilder {
 
   /// Caffe's ceil rule drops a last window that starts past the input only when the layer pads;
   /// cnncalc (as PyTorch) always drops it. Where the two disagree, say so: the size cnncalc gives
-  /// is not the one Caffe runs.
-  private mutating func checkCaffeCeil(
-    _ layer: TextMessage, type: String, name: String, inputs: [TensorID], range: SourceRange
-  ) throws(Stop) {
-    guard CaffeValues.isPooling(type), let tensor = inputs.first, let shape = assembler.shape(of: tensor),
+  /// is not the one Caffe runs. Called right after a layer is translated: the last layer is its own.
+  private mutating func checkCaffeCeil(name: String, inputs: [TensorID], range: SourceRange) {
+    guard let tensor = inputs.first, let shape = assembler.shape(of: tensor),
       let last = assembler.layers.indices.last, case .pooling(let pool) = assembler.layers[last].op, pool.ceilMode,
       case .explicit(let begin, _) = pool.window.padding
     else { return }

@@ -73,8 +73,6 @@ enum CaffeValues {
     return !layer.all("exclude").compactMap(phase).contains { $0 == "TEST" || $0 == "1" }
   }
 
-  static func isPooling(_ type: String) -> Bool { type == "Pooling" }
-
   /// `deploy` for `models/deploy.prototxt`.
   static func baseName(of path: String) -> String {
     let file = path.split(separator: "/").last.map(String.init) ?? path

@@ -5,10 +5,7 @@ extension ONNXGraphBuilder {
   func attributeInt(_ name: String, default value: Int) throws(NodeProblem) -> Int {
     switch node.attributes[name] {
     case nil: return value
-    case .int(let number)?:
-      guard let exact = Int(exactly: number), abs(exact) <= SizeLimits.maximumValue || exact == Int(Int64.max)
-      else { return Int(truncatingIfNeeded: number) }
-      return exact
+    case .int(let number)?: return Int(truncatingIfNeeded: number)
     default: throw NodeProblem(.badArgument, "attribute '\(name)' should be an integer")
     }
   }

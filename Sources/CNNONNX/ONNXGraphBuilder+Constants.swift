@@ -177,10 +177,10 @@ extension ONNXGraphBuilder {
       }
     case "Add", "Sub", "Mul", "Div", "Max", "Min":
       guard operands.count == 2 else { throw NodeProblem(.missingArgument, "\(node.opType) needs two inputs") }
-      return try Self.elementwise(node.opType, operands[0], operands[1]).map { try result($0.dims, $0.values) }
-        ?? {
-          throw NodeProblem.unsupported("\(node.opType) of constants whose shapes do not broadcast simply")
-        }()
+      guard let value = Self.elementwise(node.opType, operands[0], operands[1]) else {
+        throw NodeProblem.unsupported("\(node.opType) of constants whose shapes do not broadcast simply")
+      }
+      return try result(value.dims, value.values)
     case "Expand":
       let target = try constantIntegers(1) ?? []
       guard first.values.count == 1 || target.isEmpty else {

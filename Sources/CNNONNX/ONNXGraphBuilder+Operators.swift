@@ -316,7 +316,6 @@ extension ONNXGraphBuilder {
       let rank = try shape(tensor).count + 1
       let resolved = try Self.axis(axis, rank: rank)
       if resolved == 1 { return .activation(try emit(.layerNorm(norm, over: .all), [tensor])) }
-      if rank == 2, resolved == 1 { return .activation(try emit(.layerNorm(norm, over: .all), [tensor])) }
       throw NodeProblem.unsupported(
         "LayerNormalization from axis \(resolved) (cnncalc normalises over all of a sample or over channels)")
     default:

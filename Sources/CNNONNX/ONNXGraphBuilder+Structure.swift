@@ -405,8 +405,8 @@ extension ONNXGraphBuilder {
   mutating func reduce() throws -> TensorID {
     let tensor = try activation(0)
     let rank = try shape(tensor).count + 1
-    let axesInput = opset >= 18 || node.opType == "ReduceMax" && opset >= 18
-    let axes = try attributeInts("axes") ?? (axesInput ? try constantIntegers(1) : nil) ?? []
+    // The axes moved from an attribute to an input in opset 18.
+    let axes = try attributeInts("axes") ?? (opset >= 18 ? try constantIntegers(1) : nil) ?? []
     let resolved = Set(try axes.map { try Self.axis($0, rank: rank) })
     guard rank > 2, resolved == Set(2..<rank) else {
       throw NodeProblem.unsupported(

@@ -80,7 +80,7 @@ struct ONNXGraphBuilder {
     for output in model.graph.outputs {
       if case .activation(let tensor)? = values[output.name] { outputs.append(tensor) }
     }
-    return assembler.network(name: model.graph.name.isEmpty ? name : name, outputs: outputs)
+    return assembler.network(name: name, outputs: outputs)
   }
 
   // MARK: - Inputs
@@ -90,7 +90,7 @@ struct ONNXGraphBuilder {
   private mutating func bindInputs(overrides: [String: [Int]]) {
     var declared: [DeclaredInput] = []
     let initializers = Set(model.graph.initializers.map(\.name))
-    for (index, input) in model.graph.inputs.enumerated() where !initializers.contains(input.name) {
+    for input in model.graph.inputs where !initializers.contains(input.name) {
       let range = SourceRange(input.offset, input.offset + 1)
       let located = Located(value: input.name, range: range)
       let override = overrides[input.name] ?? (declared.isEmpty ? overrides[""] : nil)
@@ -135,7 +135,6 @@ struct ONNXGraphBuilder {
             at: range, hint: "set it: --input \(input.name)=\(Self.example(dims)) (without the batch)"))
         declared.append(DeclaredInput(name: located, shape: nil, shapeRange: range))
       }
-      _ = index
     }
     let tensors = assembler.bindInputs(declared, overrides: [:])
     for (input, tensor) in zip(declared, tensors) {

@@ -48,16 +48,7 @@ public enum ONNXImporter {
         ])
     }
     var builder = ONNXGraphBuilder(model: model, assembler: NetworkAssembler(limits: limits, shapes: shapes))
-    let network = builder.build(name: SourceFile.baseName(of: source.path), overrides: inputShapes)
+    let network = builder.build(name: source.defaultNetworkName, overrides: inputShapes)
     return Compilation(source: source, network: network, diagnostics: builder.assembler.diagnostics)
-  }
-}
-
-extension SourceFile {
-  /// `resnet18` for `models/resnet18.onnx`.
-  static func baseName(of path: String) -> String {
-    let file = path.split(separator: "/").last.map(String.init) ?? path
-    if let dot = file.lastIndex(of: "."), dot != file.startIndex { return String(file[..<dot]) }
-    return file
   }
 }

@@ -57,26 +57,26 @@ public struct NetworkAssembler {
     let unique = uniqueName(name)
     let tensor = TensorID.layer(layers.count)
     layers.append(Layer(name: unique, op: op, inputs: inputs, range: range))
-    let inputShapes = inputs.compactMap { shapes[$0] }
-    if let oracle, inputShapes.count == inputs.count,
-      case .success(let shape) = oracle.outputShape(
-        of: op, inputs: inputShapes)
-    {
-      shapes[tensor] = shape
-    }
+    computeShape(ofLayer: layers.count - 1)
     return tensor
+  }
+
+  /// Records the output shape of layer `index` when the oracle can compute it from known inputs.
+  private mutating func computeShape(ofLayer index: Int) {
+    let layer = layers[index]
+    let inputShapes = layer.inputs.compactMap { shapes[$0] }
+    shapes[.layer(index)] = nil
+    guard let oracle, inputShapes.count == layer.inputs.count,
+      case .success(let shape) = oracle.outputShape(of: layer.op, inputs: inputShapes)
+    else { return }
+    shapes[.layer(index)] = shape
   }
 
   /// Replaces the operator of the last layer added (Caffe's Scale folds into the BatchNorm before it).
   public mutating func replaceLastOperator(with op: Operator) {
     guard let last = layers.indices.last else { return }
     layers[last].op = op
-    let inputShapes = layers[last].inputs.compactMap { shapes[$0] }
-    if let oracle, inputShapes.count == layers[last].inputs.count,
-      case .success(let shape) = oracle.outputShape(of: op, inputs: inputShapes)
-    {
-      shapes[.layer(last)] = shape
-    }
+    computeShape(ofLayer: last)
   }
 
   /// Renames the last layer added, when `name` is free (an ONNX MatMul whose weight had lost its
@@ -93,7 +93,7 @@ public struct NetworkAssembler {
 
   /// The network built so far. With no outputs given, the last layer's tensor is the output.
   public func network(name: String, outputs: [TensorID]) -> Network {
-    let fallback = layers.isEmpty ? (inputs.isEmpty ? [] : [TensorID.input(0)]) : [TensorID.layer(layers.count - 1)]
+    let fallback = Network.defaultOutputs(inputCount: inputs.count, layerCount: layers.count)
     return Network(name: name, inputs: inputs, layers: layers, outputs: outputs.isEmpty ? fallback : outputs)
   }
 

@@ -29,6 +29,11 @@ public struct Network: Sendable {
     self.expectations = expectations
   }
 
+  /// The output of a network that names none: its last layer's, else its first input.
+  public static func defaultOutputs(inputCount: Int, layerCount: Int) -> [TensorID] {
+    layerCount > 0 ? [.layer(layerCount - 1)] : inputCount > 0 ? [.input(0)] : []
+  }
+
   /// The display name of a tensor: the input's or the producing layer's name.
   public func name(of tensor: TensorID) -> String {
     switch tensor {

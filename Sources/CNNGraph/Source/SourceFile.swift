@@ -50,6 +50,14 @@ public struct SourceFile: Sendable {
     return (low + 1, column)
   }
 
+  /// The network name to use when the file names none: its base name without the last extension
+  /// (`resnet18` for `models/resnet18.onnx`).
+  public var defaultNetworkName: String {
+    let file = path.split(separator: "/").last.map(String.init) ?? path
+    if let dot = file.lastIndex(of: "."), dot != file.startIndex { return String(file[..<dot]) }
+    return file
+  }
+
   /// The text of a 1-based line, without its line break.
   public func lineText(_ line: Int) -> String {
     guard line >= 1, line <= lineStarts.count else { return "" }

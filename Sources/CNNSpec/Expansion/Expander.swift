@@ -104,7 +104,7 @@ struct Expander {
     }
     scope.trunk = inputs.isEmpty ? nil : .input(0)
     expandBody(syntax.statements, scope: &scope)
-    let name = syntax.network?.value ?? SpecCompiler.defaultName(for: source.path)
+    let name = syntax.network?.value ?? source.defaultNetworkName
     let outputs = scope.outputs ?? scope.trunk.map { [$0] } ?? []
     var expectations: [Expectation] = []
     for statement in syntax.statements {

@@ -20,11 +20,4 @@ public enum SpecCompiler {
     let keepsNetwork = errors == expander.unreadableExpectations
     return Compilation(source: source, network: keepsNetwork ? network : nil, diagnostics: diagnostics)
   }
-
-  /// The network name to use when a spec has no `network` line: the file's base name.
-  static func defaultName(for path: String) -> String {
-    let file = path.split(separator: "/").last.map(String.init) ?? path
-    if let dot = file.lastIndex(of: "."), dot != file.startIndex { return String(file[..<dot]) }
-    return file
-  }
 }

@@ -54,7 +54,7 @@ struct JSONGraphBuilder {
         throw problem("unknown schema '\(text)'", schema, hint: "this version reads \(JSONSpecImporter.schema)")
       }
     }
-    var networkName = SpecCompiler.defaultName(for: source.path)
+    var networkName = source.defaultNetworkName
     if let network = root["network"] { networkName = try string(network, "network", in: root) }
     var declared: [DeclaredInput] = []
     for input in try array(root["inputs"], "inputs", in: root) {
@@ -68,7 +68,7 @@ struct JSONGraphBuilder {
     inputs = InputBinding.bind(declared, overrides: overrides, diagnostics: &diagnostics)
     for (index, input) in inputs.enumerated() where names[input.name] == nil { names[input.name] = .input(index) }
     for layer in try array(root["layers"], "layers", in: root) { try addLayer(layer) }
-    var outputs = layers.isEmpty ? (inputs.isEmpty ? [] : [TensorID.input(0)]) : [.layer(layers.count - 1)]
+    var outputs = Network.defaultOutputs(inputCount: inputs.count, layerCount: layers.count)
     if let list = root["outputs"] {
       var named: [TensorID] = []
       for node in try array(list, "outputs", in: root) {
