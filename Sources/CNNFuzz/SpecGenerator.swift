@@ -108,7 +108,7 @@ public struct SpecGenerator {
       guard smallest >= 2 else { return nil }
       let ceil = chance(0.3)
       trunk = [trunk[0]] + spatial.map { ceil ? ($0 - 1) / 2 + 1 : $0 / 2 }
-      return pick(["maxpool", "avgpool"]) + " k2 s2" + (ceil ? " ceil" : "")
+      return pick(["maxpool", "avgpool", "avgpool countpad=off"]) + " k2 s2" + (ceil ? " ceil" : "")
     case 7:
       return "maxpool k3 s1 p1"
     case 8:

@@ -17,7 +17,7 @@ import Testing
     case .pwconv: ("4x9x9", "pwconv 6 s2 bias=off")
     case .deconv: ("4x9x9", "deconv 6 k4 s2 p1 op=1 g2")
     case .maxpool: ("4x9x9", "maxpool k3 s2 p1 d2 ceil")
-    case .avgpool: ("4x9x9", "avgpool k3 s1 p=same")
+    case .avgpool: ("4x9x9", "avgpool k3 s1 p=same countpad=off")
     case .globalavgpool: ("4x9x9", "globalavgpool")
     case .globalmaxpool: ("4x9x9", "gmp")
     case .adaptiveavgpool: ("4x9x9", "adaptiveavgpool 3x2")
@@ -93,6 +93,7 @@ import Testing
       ("maxpool k2", "maxpool k2"),
       ("maxpool k3 s2 ceil", "maxpool k3 s2 ceil"),
       ("avgpool k3 s1 p=same", "avgpool k3 s1 p=same"),
+      ("avgpool k3 s1 p1 countpad=off", "avgpool k3 s1 p1 countpad=off"),
       ("dwconv k3 mult=2 bias=off", "dwconv k3 mult=2 bias=off"),
       ("upsample 2", "upsample ×2"),
       ("upsample size=4x6 bilinear", "upsample bilinear 4x6"),

@@ -99,6 +99,7 @@ import Testing
     case .deconv: "deconv \(int(1...4)) k\(k) s\(int(1...2)) p\(int(0...(k - 1) / 2))"
     case .maxpool, .avgpool:
       "\(kind.rawValue) k\(max(k, 2)) s\(int(1...3)) p\(int(0...max(k, 2) / 2))\(pick(["", " ceil"]))"
+        + (kind == .avgpool ? pick(["", " countpad=off"]) : "")
     case .globalavgpool, .globalmaxpool:
       "conv 4 k3 p1 | \(kind.rawValue) | upsample size=\(Array(repeating: "5", count: rank).joined(separator: "x"))"
     case .adaptiveavgpool, .adaptivemaxpool: "\(kind.rawValue) \(int(1...4))"

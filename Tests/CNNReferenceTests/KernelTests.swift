@@ -209,6 +209,18 @@ import Testing
     #expect(up.data == [0, 1, 3, 4])
   }
 
+  /// Average pooling's divisor with padding: k3 s1 p1 over a 3×3 of ones. Counting the padding
+  /// (PyTorch's count_include_pad=True, Caffe) the corner sees 4 ones of 9 taps, an edge 6 of 9;
+  /// without it (ONNX's default) every window averages ones to 1.
+  @Test func averageDivisorWithAndWithoutPadding() throws {
+    let ones = Tensor(shape: [1, 1, 3, 3], data: Array(repeating: 1, count: 9))
+    let plan = try WindowPlan.make(Window(kernel: .all(3), padding: .symmetric(1)), spatial: [3, 3], ceil: false)
+    let counted = PoolingKernel.sliding(ones, plan: plan, kind: .average, countsPadding: true).data
+    #expect(counted == [4, 6, 4, 6, 9, 6, 4, 6, 4].map { Float($0) / 9 })
+    let excluded = PoolingKernel.sliding(ones, plan: plan, kind: .average, countsPadding: false).data
+    #expect(excluded == Array(repeating: 1, count: 9))
+  }
+
   /// Ceil-mode placement agrees with PyTorch's formula on GoogLeNet's pool1 (112 → 56) and drops
   /// the window that would start in the padding.
   @Test func ceilPlacement() {
