@@ -38,7 +38,9 @@ let package = Package(
     .executableTarget(
       name: "cnncalc-benchmarks",
       dependencies: ["CNNGraph", "CNNSpec", "CNNONNX", "CNNCalc", "CNNReport", "CNNZoo", "CNNReference"]),
-    .target(name: "CNNFuzz", dependencies: ["CNNCommand", "CNNGraph", "CNNSpec", "CNNCalc", "CNNReport", "CNNZoo"]),
+    .target(
+      name: "CNNFuzz",
+      dependencies: ["CNNCommand", "CNNGraph", "CNNSpec", "CNNONNX", "CNNCaffe", "CNNCalc", "CNNReport", "CNNZoo"]),
     .executableTarget(name: "cnncalc-fuzz", dependencies: ["CNNFuzz"]),
     .testTarget(name: "CNNSpecTests", dependencies: ["CNNGraph", "CNNSpec"]),
     .testTarget(name: "CNNCalcTests", dependencies: ["CNNGraph", "CNNSpec", "CNNCalc", "CNNZoo", "CNNFuzz"]),

@@ -4,26 +4,32 @@
 # A case that crashes the process (a trap), hangs (> 5 s) or grows it past 1 GiB is recorded
 # under --out and the worker resumes after it; findings of the in-process oracles are listed.
 #
-#   scripts/fuzz.sh --cases 1000000 [--seed 1] [--jobs 2] [--out fuzz-results]
+#   scripts/fuzz.sh --cases 1000000 [--seed 1] [--jobs 2] [--out fuzz-results] [--corpus DIR|none]
 #
-# Replay one case: .build/release/cnncalc-fuzz --seed S --case N
+# One case in four damages a model file (.onnx, .prototxt) from --corpus, by default the import
+# tests' fixtures; --corpus none makes spec-language and JSON cases only.
+# Replay one case: .build/release/cnncalc-fuzz --seed S --corpus DIR --case N
 set -uo pipefail
 cd "$(dirname "$0")/.."
 cases=100000
 seed=1
 jobs=2
 out=fuzz-results
+corpus=Tests/CNNImportTests/Fixtures
 while [ $# -gt 0 ]; do
   case "$1" in
     --cases) cases=$2; shift 2 ;;
     --seed) seed=$2; shift 2 ;;
     --jobs) jobs=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
-    *) echo "usage: scripts/fuzz.sh [--cases N] [--seed S] [--jobs J] [--out DIR]" >&2; exit 2 ;;
+    --corpus) corpus=$2; shift 2 ;;
+    *) echo "usage: scripts/fuzz.sh [--cases N] [--seed S] [--jobs J] [--out DIR] [--corpus DIR|none]" >&2; exit 2 ;;
   esac
 done
 swift build -c release --product cnncalc-fuzz >&2 || exit 1
 fuzz=.build/release/cnncalc-fuzz
+corpusFlag=()
+[ "$corpus" != none ] && corpusFlag=(--corpus "$corpus")
 mkdir -p "$out"
 started=$(date +%s)
 
@@ -33,7 +39,7 @@ worker() {
   mkdir -p "$folder"
   local next=$first
   while [ "$next" -lt "$last" ]; do
-    "$fuzz" --seed "$seed" --start "$next" --cases $((last - next)) --folder "$folder" \
+    "$fuzz" --seed "$seed" "${corpusFlag[@]}" --start "$next" --cases $((last - next)) --folder "$folder" \
       >> "$folder/findings.txt" 2>> "$folder/progress.txt"
     local code=$?
     if [ $code -le 1 ]; then break; fi
@@ -43,7 +49,9 @@ worker() {
     [ $code -eq 3 ] && what=hang
     [ $code -eq 4 ] && what=memory
     echo "$what case $index (exit $code)" >> "$folder/findings.txt"
-    cp "$folder"/case.* "$out/$what-$seed-$index.$(ls "$folder" | grep -m1 '^case\.' | sed 's/^case\.//')" 2>/dev/null
+    local extension
+    extension=$(cut -d' ' -f3 "$folder/current")
+    cp "$folder/case.$extension" "$out/$what-$seed-$index.$extension" 2>/dev/null
     next=$((index + 1))
   done
 }

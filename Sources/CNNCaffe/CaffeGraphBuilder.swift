@@ -24,6 +24,9 @@ struct CaffeGraphBuilder {
   /// The network, built from every layer that could be translated.
   mutating func build(_ root: TextMessage, overrides: [String: [Int]]) -> Network? {
     let name = root.last("name").flatMap { CaffeValues.string($0) } ?? CaffeValues.baseName(of: source.path)
+    for diagnostic in CaffeSchema.unknownFields(of: root, known: CaffeSchema.net, messageName: "NetParameter") {
+      assembler.report(diagnostic)
+    }
     var declared = legacyInputs(root)
     let layerFields = root.fields.filter { $0.name.value == "layer" || $0.name.value == "layers" }
     for field in layerFields {
@@ -130,6 +133,10 @@ struct CaffeGraphBuilder {
     let range = nameField?.range ?? field.name.range
     let bottoms = layer.all("bottom").compactMap { CaffeValues.string($0) }
     let tops = layer.all("top").compactMap { CaffeValues.string($0) }
+    if !checkFields(layer, name: name) {
+      failedBlobs.formUnion(tops)
+      return
+    }
     var inputs: [TensorID] = []
     for (bottom, written) in zip(bottoms, layer.all("bottom")) {
       guard let tensor = blobs[bottom] else {
@@ -178,6 +185,24 @@ struct CaffeGraphBuilder {
       for top in tops { blobs[top] = current[0] }
       checkCaffeCeil(name: name, inputs: inputs, range: range)
     }
+  }
+
+  /// Reports the layer's fields, and those of the parameter messages cnncalc reads, that are not in
+  /// Caffe's schema; false when one is a misspelling (an error: the layer is not added).
+  private mutating func checkFields(_ layer: TextMessage, name: String) -> Bool {
+    var diagnostics = CaffeSchema.unknownFields(of: layer, known: CaffeSchema.layer, messageName: "LayerParameter")
+    for field in layer.fields {
+      guard let known = CaffeSchema.parameters[field.name.value], case .message(let param) = field.value else {
+        continue
+      }
+      diagnostics += CaffeSchema.unknownFields(of: param, known: known, messageName: field.name.value)
+    }
+    for var diagnostic in diagnostics {
+      diagnostic.message = "layer '\(name)': " + diagnostic.message
+      diagnostic.layer = name
+      assembler.report(diagnostic)
+    }
+    return !diagnostics.contains { $0.severity == .error }
   }
 
   /// Caffe's Scale: folded into the BatchNorm that wrote its bottom (gamma and, with a bias term,

@@ -78,7 +78,15 @@ struct AnalysisRun {
     let storage = MemoryPlanner.storage(for: network)
     for (index, layer) in network.layers.enumerated() {
       let operands = layer.inputs.map { tensor($0) }
-      guard !operands.contains(where: { $0 == nil }), !operands.isEmpty else {
+      if let problem = layer.op.kind.declaration.inputCountProblem(operands.count) {
+        // Front ends refuse such layers; a graph built by other code must not pass silently.
+        diagnostics.append(
+          Diagnostic(.wrongArity, "\(layer.name) (\(layer.op.keyword)) \(problem)", at: layer.range, layer: layer.name))
+        facts.append(nil)
+        findings.append([])
+        continue
+      }
+      guard !operands.contains(where: { $0 == nil }) else {
         facts.append(nil)
         findings.append([])
         continue

@@ -13,8 +13,13 @@ public struct Campaign {
   public var folder: String
   /// A case running longer than this is a finding (seconds).
   public var timeLimit: Double
+  /// Model files to damage (none: spec and JSON cases only).
+  public var corpus: ModelCorpus
 
-  public init(seed: UInt64, start: Int, count: Int, folder: String, timeLimit: Double = 5) {
+  public init(
+    seed: UInt64, start: Int, count: Int, folder: String, timeLimit: Double = 5, corpus: ModelCorpus = .empty
+  ) {
+    self.corpus = corpus
     self.seed = seed
     self.start = start
     self.count = count
@@ -39,8 +44,8 @@ public struct Campaign {
     let oracle = Oracle(folder: folder)
     let began = Date()
     for index in start..<(start + count) {
-      let fuzzCase = FuzzCase(index: index, seed: seed)
-      try? "\(index) \(fuzzCase.kind.rawValue)\n".write(toFile: "\(folder)/current", atomically: false, encoding: .utf8)
+      let fuzzCase = FuzzCase(index: index, seed: seed, corpus: corpus)
+      try? "\(index) \(fuzzCase.kind.rawValue) \(fuzzCase.fileExtension)\n".write(toFile: "\(folder)/current", atomically: false, encoding: .utf8)
       watchdog?.begin(index)
       let caseStart = Date()
       let judgement = oracle.judge(fuzzCase)

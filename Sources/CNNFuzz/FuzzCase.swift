@@ -19,21 +19,44 @@ public struct FuzzCase: Sendable {
     case json
     /// That JSON, mutated.
     case mutatedJSON
+    /// A Caffe prototxt from the corpus, mutated as text.
+    case mutatedPrototxt
+    /// An ONNX model from the corpus, mutated by `ProtoMutator`.
+    case mutatedONNX
   }
 
   public var index: Int
   public var kind: Kind
   /// The file's bytes (not necessarily UTF-8).
   public var bytes: [UInt8]
-  /// `cnn` or `json`: decides which front end reads it.
+  /// `cnn`, `json`, `prototxt` or `onnx`: decides which front end reads it.
   public var fileExtension: String
+  /// The corpus file a model case was made from.
+  public var origin: String?
 
-  /// Case `index` of the campaign with `seed`.
-  public init(index: Int, seed: UInt64) {
+  /// Case `index` of the campaign with `seed`; with a non-empty `corpus`, one case in four is a
+  /// damaged model file from it (the other cases are the same as without a corpus).
+  public init(index: Int, seed: UInt64, corpus: ModelCorpus = .empty) {
     self.index = index
     let caseSeed = seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(index)
     var choice = SeededGenerator(state: caseSeed ^ 0xA5A5)
     let roll = Int.random(in: 0..<100, using: &choice)
+    if !corpus.files.isEmpty {
+      var modelChoice = SeededGenerator(state: caseSeed ^ 0xC3C3)
+      if Int.random(in: 0..<4, using: &modelChoice) == 0 {
+        let file = corpus.files[Int.random(in: 0..<corpus.files.count, using: &modelChoice)]
+        origin = file.name
+        fileExtension = file.fileExtension
+        if file.fileExtension == "onnx" {
+          var mutator = ProtoMutator(seed: caseSeed ^ 0x3C3C)
+          (kind, bytes) = (.mutatedONNX, mutator.mutate(file.bytes))
+        } else {
+          var mutator = Mutator(seed: caseSeed ^ 0x3C3C, fragments: Mutator.prototxtFragments)
+          (kind, bytes) = (.mutatedPrototxt, mutator.mutate(String(decoding: file.bytes, as: UTF8.self)))
+        }
+        return
+      }
+    }
     var generator = SpecGenerator(seed: caseSeed)
     var mutator = Mutator(seed: caseSeed ^ 0x5A5A)
     let text = generator.spec()

@@ -4,10 +4,13 @@
 /// 100,000 characters.
 public struct Mutator {
   private var random: SeededGenerator
+  /// What `mutate` splices in.
+  private let splices: [String]
 
-  /// A mutator for case `seed`.
-  public init(seed: UInt64) {
+  /// A mutator for case `seed` that splices in `fragments` (by default the spec language's).
+  public init(seed: UInt64, fragments: [String] = Mutator.fragments) {
     random = SeededGenerator(state: seed)
+    splices = fragments
   }
 
   /// Numbers that break arithmetic.
@@ -24,6 +27,17 @@ public struct Mutator {
     "gap ", "adaptiveavgpool 100000 ", "crop p9 ", "pad p=1:0 ", "dwconv k3 ", "shuffle 7 ", "rf 3 ", "±",
     "\u{0}", "\r\n", "\u{FEFF}", "é", "network ", "input y 3x4x4\n", "\"op\": \"from\"", "\"inputs\": []",
     "\"args\": {\"k\": -1}", "\"expect\": [\"params 1\\nextra: conv 5 k1\"]", "true", "null", "-", "1e5",
+  ]
+
+  /// Pieces of Caffe's text format, valid and not, for mutating prototxt files.
+  public static let prototxtFragments = [
+    "{", "}", ":", "\"", "#", "\n", "layer {", "layers {", "top: \"data\"", "bottom: \"data\"", "bottom: \"x\"",
+    "type: \"Convolution\"", "type: \"Deconvolution\"", "type: \"Pooling\"", "type: \"Concat\"",
+    "type: \"Eltwise\"", "type: \"Reshape\"", "type: \"Flatten\"", "type: \"InnerProduct\"", "type: \"Nope\"",
+    "type: CONVOLUTION", "kernel_size: 0", "kernel_size: 3", "stride: 0", "pad: -1", "num_output: 0", "group: 7",
+    "dilation: 2", "pool: AVE", "global_pooling: true", "round_mode: FLOOR", "axis: 0", "axis: -1", "input: \"y\"",
+    "input_dim: 0", "input_shape { dim: 1 dim: 3 dim: 9 dim: 9 }", "shape { dim: 0 dim: -1 }", "kernel_h: 2",
+    "pad_w: 9", "operation: PROD", "convolution_param {", "pooling_param {", "\u{0}", "\r\n", "é",
   ]
 
   /// `text` with one to four mutations.
@@ -45,7 +59,7 @@ public struct Mutator {
     case 3, 4:
       replaceNumber(&bytes)
     case 5, 6:
-      bytes.insert(contentsOf: Array(Self.fragments.randomElement(using: &random)!.utf8), at: position)
+      bytes.insert(contentsOf: Array(splices.randomElement(using: &random)!.utf8), at: position)
     case 7:
       // Duplicate a span (often a whole line).
       let end = min(bytes.count, position + Int.random(in: 1...80, using: &random))

@@ -1,6 +1,8 @@
+import CNNCaffe
 import CNNCalc
 import CNNCommand
 import CNNGraph
+import CNNONNX
 import CNNReport
 import CNNSpec
 import Foundation
@@ -107,7 +109,14 @@ public struct Oracle {
     var findings: [Finding] = []
     for diagnostic in diagnostics {
       guard case .string("error", _)? = diagnostic["severity"] else { continue }
-      if case .null? = diagnostic["line"] {
+      // A binary file's diagnostic is located by byte offset (or, for the graph's own findings,
+      // by the layer that the model's node became).
+      let binaryLocated: Bool
+      switch (diagnostic["byte"], diagnostic["layer"]) {
+      case (.number?, _), (_, .string?): binaryLocated = true
+      default: binaryLocated = false
+      }
+      if case .null? = diagnostic["line"], !binaryLocated {
         let message: String
         if case .string(let text, _)? = diagnostic["message"] { message = text } else { message = "?" }
         findings.append(Finding(oracle: "unlocated-error", detail: message))
@@ -116,8 +125,12 @@ public struct Oracle {
     return findings
   }
 
-  /// Export → import gives the same analysis, and exporting again gives the same JSON.
+  /// Export → import gives the same analysis, and exporting again gives the same JSON; a model
+  /// file's `export --format cnn` is a spec with the same numbers.
   func roundTrip(_ fuzzCase: FuzzCase, path: String) -> [Finding] {
+    if fuzzCase.fileExtension == "onnx" || fuzzCase.fileExtension == "prototxt" {
+      return modelExportRoundTrip(fuzzCase, path: path)
+    }
     let source = SourceFile(path: path, bytes: fuzzCase.bytes)
     let compilation =
       fuzzCase.fileExtension == "json"
@@ -140,6 +153,41 @@ public struct Oracle {
       findings.append(Finding(oracle: "round-trip", detail: "exporting the import gives other JSON"))
     }
     return findings
+  }
+
+  /// An imported model without errors exports to spec text that compiles without errors and
+  /// analyses to the same totals, shapes and fields (names may change: labels become words).
+  func modelExportRoundTrip(_ fuzzCase: FuzzCase, path: String) -> [Finding] {
+    let imported =
+      fuzzCase.fileExtension == "onnx"
+      ? ONNXImporter.compile(path: path, shapes: CalculatedShapes())
+      : CaffeImporter.compile(SourceFile(path: path, bytes: fuzzCase.bytes), shapes: CalculatedShapes())
+    guard let network = imported.network, !imported.diagnostics.contains(where: { $0.severity == .error }) else {
+      return []
+    }
+    let text = SpecTextExport.text(network, source: fuzzCase.origin)
+    let reread = SpecCompiler.compile(SourceFile(path: "export.cnn", text: text), shapes: CalculatedShapes())
+    let errors = reread.diagnostics.filter { $0.severity == .error }
+    guard let again = reread.network, errors.isEmpty else {
+      return [
+        Finding(oracle: "export-cnn", detail: "the exported spec does not compile: \(errors.map(\.message).prefix(3))")
+      ]
+    }
+    if Self.numbers(network) != Self.numbers(again) {
+      return [Finding(oracle: "export-cnn", detail: "the exported spec analyses differently")]
+    }
+    return []
+  }
+
+  /// Totals, and each layer's shape and field, without names.
+  static func numbers(_ network: Network) -> String {
+    let analysis = Analyzer.analyze(network, suggestFits: false)
+    let totals = analysis.totals
+    var lines = ["\(totals.params) \(totals.buffers) \(totals.macs) \(totals.peakActivationBytes)"]
+    for layer in analysis.layers {
+      lines.append("\(layer.output.shape) \(String(describing: layer.output.receptiveField))")
+    }
+    return lines.joined(separator: "\n")
   }
 
   /// The analysis without locations: totals, layers and diagnostic messages.

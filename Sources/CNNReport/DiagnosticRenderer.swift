@@ -119,6 +119,9 @@ public enum DiagnosticRenderer {
       members.append(("line", .null))
       members.append(("column", .null))
     }
+    if let source, source.isBinary {
+      members.append(("byte", diagnostic.range.map { .integer($0.start) } ?? .null))
+    }
     members.append(("message", .string(diagnostic.message)))
     members.append(("hint", diagnostic.hint.map(JSONValue.string) ?? .null))
     if !diagnostic.expansion.isEmpty {

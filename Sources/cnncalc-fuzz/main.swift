@@ -4,9 +4,10 @@ import Foundation
 // cnncalc-fuzz: runs fuzz cases in-process and reports what they find (docs/robustness.md).
 //
 //   cnncalc-fuzz [--seed S] [--start N] [--cases N] [--folder DIR] [--time-limit SECONDS]
-//                [--memory-limit MIB] [--case N]
+//                [--memory-limit MIB] [--corpus DIR] [--case N]
 //
-// Exit 0: no findings; 1: findings (listed, and each case written to DIR/finding-N.cnn|json);
+// --corpus DIR adds damaged model files: every .onnx and .prototxt under DIR (one case in four).
+// Exit 0: no findings; 1: findings (listed, and each case written to DIR/finding-N.cnn|json|onnx|prototxt);
 // 3: a case hung (index in DIR/hang); 4: memory over the limit (index in DIR/memory); 2: usage.
 
 var seed: UInt64 = 1
@@ -15,6 +16,7 @@ var count = 1000
 var folder = FileManager.default.temporaryDirectory.appendingPathComponent("cnncalc-fuzz").path
 var timeLimit = 5.0
 var memoryLimit = 1024
+var corpus = ModelCorpus.empty
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 @MainActor func value(_ flag: String) -> String {
   guard let next = arguments.next() else {
@@ -41,6 +43,13 @@ while let flag = arguments.next() {
   case "--folder": folder = value(flag)
   case "--time-limit": timeLimit = Double(number(flag))
   case "--memory-limit": memoryLimit = number(flag)
+  case "--corpus":
+    let path = value(flag)
+    corpus = ModelCorpus.load(folder: path)
+    if corpus.files.isEmpty {
+      FileHandle.standardError.write(Data("cnncalc-fuzz: no .onnx or .prototxt file under \(path)\n".utf8))
+      exit(2)
+    }
   default:
     FileHandle.standardError.write(Data("cnncalc-fuzz: unknown option \(flag)\n".utf8))
     exit(2)
@@ -48,15 +57,16 @@ while let flag = arguments.next() {
 }
 try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
 let watchdog = Watchdog(folder: folder, timeLimit: timeLimit, memoryLimit: memoryLimit << 20)
-let campaign = Campaign(seed: seed, start: start, count: count, folder: folder, timeLimit: timeLimit)
+let campaign = Campaign(
+  seed: seed, start: start, count: count, folder: folder, timeLimit: timeLimit, corpus: corpus)
 let result = campaign.run(watchdog: watchdog) { progress in
   FileHandle.standardError.write(
     Data(
       "cnncalc-fuzz: \(progress.cases) cases, \(progress.findings.count) findings, \(Int(progress.seconds)) s\n".utf8))
 }
 for (index, kind, finding) in result.findings {
-  print("case \(index) (\(kind.rawValue)): \(finding)")
-  let fuzzCase = FuzzCase(index: index, seed: seed)
+  let fuzzCase = FuzzCase(index: index, seed: seed, corpus: corpus)
+  print("case \(index) (\(kind.rawValue)\(fuzzCase.origin.map { " of \($0)" } ?? "")): \(finding)")
   FileManager.default.createFile(
     atPath: "\(folder)/finding-\(index).\(fuzzCase.fileExtension)", contents: Data(fuzzCase.bytes))
 }

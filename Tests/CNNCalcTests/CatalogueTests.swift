@@ -43,7 +43,7 @@ import Testing
   /// Codes only the model importers produce; CNNImportTests produce each of them
   /// (CaffeImportTests, ONNXOperatorTests, ONNXMalformedTests).
   static let importerCodes: Set<DiagnosticCode> = [
-    .ceilRuleDiffers, .dynamicDimension, .malformedFile, .unsupportedOperator,
+    .ceilRuleDiffers, .dynamicDimension, .ignoredField, .malformedFile, .unsupportedOperator,
   ]
 
   @Test func everyCodeIsCovered() {
@@ -63,5 +63,27 @@ import Testing
     #expect(found.severity == expected.defaultSeverity)
     #expect(found.range != nil || expected == .overflow)
     #expect(!found.message.hasSuffix("."), "messages have no final period")
+  }
+}
+
+/// A graph built by code rather than a front end may give a layer the wrong number of inputs: the
+/// analysis says so at the layer instead of skipping it silently (totals would go missing with
+/// no error and exit code 0).
+@Suite struct GraphArityTests {
+  @Test func wrongInputCountsAreErrors() {
+    let input = NetworkInput(name: "x", shape: [3, 8, 8])
+    let cases: [(Operator, [TensorID], String)] = [
+      (.activation(.relu), [], "has no input"),
+      (.activation(.relu), [.input(0), .input(0)], "reads one input, has 2"),
+      (.add, [.input(0)], "needs at least two inputs, has 1"),
+    ]
+    for (op, inputs, problem) in cases {
+      let network = Network(
+        name: "n", inputs: [input], layers: [Layer(name: "bad", op: op, inputs: inputs)], outputs: [.layer(0)])
+      let analysis = Analyzer.analyze(network)
+      #expect(analysis.diagnostics.map(\.code) == [.wrongArity], "\(op.keyword) of \(inputs.count)")
+      #expect(analysis.diagnostics.first?.message.contains(problem) == true)
+      #expect(analysis.diagnostics.first?.layer == "bad")
+    }
   }
 }

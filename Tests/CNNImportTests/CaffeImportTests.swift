@@ -145,6 +145,63 @@ import Testing
     }
   }
 
+  /// Caffe refuses a field its schema lacks; a misspelt one (`botto`, `strid`) would otherwise
+  /// leave a layer without its input or with stride 1. A field far from every known one is a
+  /// fork's extension: a warning, and the layer is still read.
+  @Test func unknownFieldsAreMisspellingsOrForkExtensions() throws {
+    let header = """
+      input: "data"
+      input_shape { dim: 1 dim: 3 dim: 8 dim: 8 }
+
+      """
+    let misspelt: [(String, String, String)] = [
+      ("layer { name: \"r\" type: \"ReLU\" botto: \"data\" top: \"r\" }", "botto", "bottom"),
+      (
+        "layer { name: \"c\" type: \"Convolution\" bottom: \"data\" top: \"c\" "
+          + "convolution_param { num_output: 4 kernel_size: 3 strid: 2 } }", "strid", "stride"
+      ),
+      (
+        "layer { name: \"p\" type: \"Pooling\" bottom: \"data\" top: \"p\" "
+          + "pooling_param { pool: MAX kernal_size: 2 } }", "kernal_size", "kernel_size"
+      ),
+    ]
+    for (layer, field, suggestion) in misspelt {
+      let compilation = importCaffe(header + layer)
+      let errors = compilation.diagnostics.filter { $0.severity == .error }
+      #expect(errors.map(\.code) == [.unknownArgument], "\(layer)")
+      let error = try #require(errors.first)
+      #expect(error.message.contains("'\(field)'"))
+      #expect(error.hint?.contains("'\(suggestion)'") == true)
+      let source = caffeSource(header + layer)
+      let location = source.lineAndColumn(of: try #require(error.range).start)
+      #expect(location.line == 3)
+      #expect(source.lineText(3).dropFirst(location.column - 1).hasPrefix(field))
+    }
+    let fork = importCaffe(
+      header + """
+        layer { name: "c" type: "Convolution" bottom: "data" top: "c" convolution_param { num_output: 4 kernel_size: 1 } }
+        layer { name: "bn" type: "BatchNorm" bottom: "c" top: "c" batch_norm_param { fused_relu: true } device: 0 }
+        """)
+    #expect(fork.diagnostics.map(\.code) == [.ignoredField, .ignoredField])
+    #expect(fork.diagnostics.allSatisfy { $0.severity == .warning && $0.layer == "bn" })
+    #expect(try #require(fork.network).layers.map(\.name) == ["c", "bn"])
+  }
+
+  /// A layer other than a merge reads exactly one blob: Caffe's own check (`ExactNumBottomBlobs`).
+  @Test func aLayerReadsTheBlobsItsTypeTakes() throws {
+    for (bottoms, problem) in [("", "has no input"), ("bottom: \"data\" bottom: \"data\"", "reads one input, has 2")] {
+      let compilation = importCaffe(
+        """
+        input: "data"
+        input_shape { dim: 1 dim: 3 dim: 8 dim: 8 }
+        layer { name: "r" type: "ReLU" \(bottoms) top: "r" }
+        """)
+      #expect(compilation.diagnostics.map(\.code) == [.wrongArity], "\(bottoms)")
+      #expect(compilation.diagnostics.first?.message.contains(problem) == true)
+      #expect(compilation.diagnostics.first?.range != nil)
+    }
+  }
+
   /// Caffe drops a ceil-mode window that starts past the input only when the layer pads. Kernel 1,
   /// stride 2 over 6 rows: Caffe gives ceil((6 − 1)/2) + 1 = 4 (its last window starts at row 6,
   /// past the input); PyTorch's rule, cnncalc's, gives 3.

@@ -40,8 +40,8 @@ public struct NetworkAssembler {
   /// upstream error, or no oracle).
   public func shape(of tensor: TensorID) -> [Int]? { shapes[tensor] }
 
-  /// Appends a layer and returns its output tensor; nil when `op` has an invalid argument (then
-  /// reported at `range`, naming the layer). A layer whose shape cannot be computed is still added:
+  /// Appends a layer and returns its output tensor; nil when `op` has an invalid argument or the
+  /// wrong number of inputs (then reported at `range`, naming the layer). A layer whose shape cannot be computed is still added:
   /// the analysis reports why, and `shape(of:)` says nil.
   public mutating func add(
     _ name: String, _ op: Operator, inputs: [TensorID], at range: SourceRange?
@@ -52,6 +52,10 @@ public struct NetworkAssembler {
     }
     if let problem = op.argumentProblem {
       report(Diagnostic(problem.code, "'\(name)' (\(op.keyword)): \(problem.message)", at: range, layer: name))
+      return nil
+    }
+    if let problem = op.kind.declaration.inputCountProblem(inputs.count) {
+      report(Diagnostic(.wrongArity, "'\(name)' (\(op.keyword)) \(problem)", at: range, layer: name))
       return nil
     }
     let unique = uniqueName(name)

@@ -28,6 +28,9 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Codable {
   case expectNotEvaluated = "expect-not-evaluated"
   /// A byte that is not part of the spec language.
   case invalidCharacter = "invalid-character"
+  /// A model file's field that is not in the format's schema and is not a likely misspelling (a
+  /// fork's extension): ignored, which may leave out something the layer computes.
+  case ignoredField = "ignored-field"
   /// Merged tensors have different spatial extents.
   case mergeMismatch = "merge-mismatch"
   /// A binary model file (ONNX) breaks its format: truncated, a wrong wire type, a length past the
@@ -81,7 +84,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Codable {
   /// The severity this code has unless the reporter decides otherwise.
   public var defaultSeverity: Severity {
     switch self {
-    case .ceilRuleDiffers, .ceilWindowDropped, .rfMisaligned, .truncation, .unusedLayer: .warning
+    case .ceilRuleDiffers, .ceilWindowDropped, .ignoredField, .rfMisaligned, .truncation, .unusedLayer: .warning
     case .expectNotEvaluated, .partialWindow, .rfExceedsInput, .rfSubpixelOffset, .rfUnknown: .note
     default: .error
     }

@@ -119,4 +119,11 @@ public struct OperatorDeclaration: Sendable {
   public func parameter(_ name: String) -> ParameterDeclaration? {
     parameters.first { $0.names.contains(name) }
   }
+
+  /// Why a layer of this kind cannot read `count` inputs (nil when it can): a merge reads two or
+  /// more, every other layer exactly one. The one rule every front end and the analysis share.
+  public func inputCountProblem(_ count: Int) -> String? {
+    if isMerge { return count >= 2 ? nil : "needs at least two inputs, has \(count)" }
+    return count == 1 ? nil : count == 0 ? "has no input" : "reads one input, has \(count)"
+  }
 }
