@@ -37,7 +37,8 @@ enum CaffeSchema {
       "stride_h", "stride_w", "group", "weight_filler", "bias_filler", "engine", "axis", "force_nd_im2col",
     ],
     "pooling_param": [
-      "pool", "pad", "pad_h", "pad_w", "kernel_size", "kernel_h", "kernel_w", "stride", "stride_h", "stride_w", "engine",
+      "pool", "pad", "pad_h", "pad_w", "kernel_size", "kernel_h", "kernel_w", "stride", "stride_h", "stride_w",
+      "engine",
       "global_pooling", "round_mode",
     ],
     "inner_product_param": ["num_output", "bias_term", "weight_filler", "bias_filler", "axis", "transpose"],

@@ -60,7 +60,9 @@ struct AnalysisRun {
 
   func tensor(_ id: TensorID) -> TensorFacts? {
     switch id {
-    case .input(let index): inputs[index]
+    // An input whose declared shape was refused has an empty shape (its error is reported):
+    // the layers reading it are not computed.
+    case .input(let index): inputs[index].shape.isEmpty ? nil : inputs[index]
     case .layer(let index): facts[index]
     }
   }

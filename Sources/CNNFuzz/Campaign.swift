@@ -45,7 +45,8 @@ public struct Campaign {
     let began = Date()
     for index in start..<(start + count) {
       let fuzzCase = FuzzCase(index: index, seed: seed, corpus: corpus)
-      try? "\(index) \(fuzzCase.kind.rawValue) \(fuzzCase.fileExtension)\n".write(toFile: "\(folder)/current", atomically: false, encoding: .utf8)
+      try? "\(index) \(fuzzCase.kind.rawValue) \(fuzzCase.fileExtension)\n".write(
+        toFile: "\(folder)/current", atomically: false, encoding: .utf8)
       watchdog?.begin(index)
       let caseStart = Date()
       let judgement = oracle.judge(fuzzCase)

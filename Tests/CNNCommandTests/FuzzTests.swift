@@ -1,6 +1,7 @@
-@testable import CNNFuzz
 import Foundation
 import Testing
+
+@testable import CNNFuzz
 
 /// The project's fuzzer, briefly: a fixed seed, a few hundred generated and mutated cases (text,
 /// JSON, and damaged ONNX and prototxt files from the import fixtures) through every oracle — exit codes, located errors, check against summary, determinism,
@@ -18,7 +19,8 @@ import Testing
       .run()
     for (index, kind, finding) in result.findings {
       Issue.record(
-        "case \(index) (\(kind.rawValue)): \(finding) — replay: cnncalc-fuzz --seed 20261123 --corpus Tests/CNNImportTests/Fixtures --case \(index)")
+        "case \(index) (\(kind.rawValue)): \(finding) — replay: cnncalc-fuzz --seed 20261123 --corpus Tests/CNNImportTests/Fixtures --case \(index)"
+      )
     }
     #expect(result.cases == cases)
     // The generator must reach the analysis, not only the parser's error paths.

@@ -187,6 +187,28 @@ import Testing
     #expect(try #require(fork.network).layers.map(\.name) == ["c", "bn"])
   }
 
+  /// Found by the fuzzer (seed 15, cases 6055, 7341, 9383 of the fixtures corpus): an input whose
+  /// dims were refused (`-1`, `3.5`, 2⁶³−1) left an empty shape that the analysis then indexed — a
+  /// trap. The input's error is reported; the layers reading it are not computed.
+  @Test func refusedInputDimsAreErrorsNotATrap() throws {
+    let cases: [(String, DiagnosticCode)] = [
+      ("-1", .nonpositiveSize), ("3.5", .badNumber), ("9223372036854775807", .tooLarge),
+    ]
+    for (dim, code) in cases {
+      let compilation = importCaffe(
+        """
+        input: "data"
+        input_shape { dim: 1 dim: 3 dim: DIM dim: 8 }
+        layer { name: "c" type: "Convolution" bottom: "data" top: "c" convolution_param { num_output: 4 kernel_size: 3 } }
+        layer { name: "r" type: "ReLU" bottom: "c" top: "c" }
+        """.replacingOccurrences(of: "DIM", with: dim))
+      #expect(compilation.diagnostics.map(\.code) == [code], "\(dim)")
+      let analysis = Analyzer.analyze(try #require(compilation.network))
+      #expect(analysis.layers.isEmpty, "no layer reading the refused input is computed")
+      #expect(!analysis.diagnostics.contains { $0.severity == .error }, "the one error is the input's")
+    }
+  }
+
   /// A layer other than a merge reads exactly one blob: Caffe's own check (`ExactNumBottomBlobs`).
   @Test func aLayerReadsTheBlobsItsTypeTakes() throws {
     for (bottoms, problem) in [("", "has no input"), ("bottom: \"data\" bottom: \"data\"", "reads one input, has 2")] {
