@@ -62,7 +62,8 @@ extension ONNXGraphBuilder {
       let shape = try shape(tensor)
       guard case .grouped? = input(0) else { dims = [1, shape[0] / groups, groups] + shape.dropFirst(); break }
       dims = [1, groups, shape[0] / groups] + shape.dropFirst()
-    case .sequence?, .geluStep?, .flatWithBatch?: throw NodeProblem.unsupported("Shape of an intermediate value")
+    case .sequence?, .geluStep?, .flatWithBatch?, .pixelBlocks?:
+      throw NodeProblem.unsupported("Shape of an intermediate value")
     case nil: throw NodeProblem(.missingArgument, "Shape needs an input")
     }
     let rank = dims.count

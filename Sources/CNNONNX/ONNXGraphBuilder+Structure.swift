@@ -332,7 +332,29 @@ extension ONNXGraphBuilder {
       {
         return .grouped(tensor, groups: sample[0])
       }
+      if let blocks = Self.pixelBlocks(of: inputShape, reshapedTo: sample) {
+        return .pixelBlocks(tensor, factor: blocks.factor, stage: blocks.stage)
+      }
       return .activation(try emit(.reshape(sample), [tensor]))
+    case .pixelBlocks(let tensor, let factor, let stage)?:
+      let inputShape = try shape(tensor)
+      let (c, h, w) = (inputShape[0], inputShape[1], inputShape[2])
+      let dims =
+        switch stage {
+        case .unshuffleSplit: [1, c, h / factor, factor, w / factor, factor]
+        case .unshuffleMoved: [1, c, factor, factor, h / factor, w / factor]
+        case .shuffleSplit: [1, c / (factor * factor), factor, factor, h, w]
+        case .shuffleMoved: [1, c / (factor * factor), h, factor, w, factor]
+        }
+      let result = try Self.reshaped(dims, to: target, count: c * h * w)
+      switch stage {
+      case .unshuffleMoved where result == [1, c * factor * factor, h / factor, w / factor]:
+        return .activation(try emit(.pixelUnshuffle(factor: factor), [tensor]))
+      case .shuffleMoved where result == [1, c / (factor * factor), h * factor, w * factor]:
+        return .activation(try emit(.pixelShuffle(factor: factor), [tensor]))
+      default:
+        throw NodeProblem.unsupported("a Reshape of a pixel shuffle's blocks other than the one that completes it")
+      }
     case .shuffled(let tensor, let groups)?:
       let inputShape = try shape(tensor)
       let result = try Self.reshaped(
@@ -347,8 +369,22 @@ extension ONNXGraphBuilder {
     }
   }
 
-  /// Transposes cnncalc can follow: to and from channels-last, the swap of a channel shuffle, and
-  /// of a weight (a Linear layer's, before MatMul), whose dims it permutes.
+  /// The first step of a pixel unshuffle ([C, H, W] to [C, H/r, r, W/r, r]) or shuffle (to
+  /// [C/r², r, r, H, W]) by a factor r > 1, if `sample` is one.
+  static func pixelBlocks(of shape: [Int], reshapedTo sample: [Int]) -> (factor: Int, stage: PixelBlockStage)? {
+    guard shape.count == 3, sample.count == 5 else { return nil }
+    let (c, h, w) = (shape[0], shape[1], shape[2])
+    let r = sample[2]
+    if r > 1, sample[4] == r, sample == [c, h / r, r, w / r, r], h % r == 0, w % r == 0 {
+      return (r, .unshuffleSplit)
+    }
+    let s = sample[1]
+    if s > 1, sample[2] == s, c % (s * s) == 0, sample == [c / (s * s), s, s, h, w] { return (s, .shuffleSplit) }
+    return nil
+  }
+
+  /// Transposes cnncalc can follow: to and from channels-last, the swap of a channel shuffle, the
+  /// block move of a pixel shuffle or unshuffle, and of a weight (a Linear layer's, before MatMul), whose dims it permutes.
   mutating func transpose() throws -> ONNXValue {
     let perm = try attributeInts("perm")
     switch input(0) {
@@ -367,6 +403,10 @@ extension ONNXGraphBuilder {
       if perm == [0, 3, 1, 2] { return .activation(tensor) }
     case .grouped(let tensor, let groups)?:
       if perm == [0, 2, 1, 3, 4] { return .shuffled(tensor, groups: groups) }
+    case .pixelBlocks(let tensor, let factor, .unshuffleSplit)?:
+      if perm == [0, 1, 3, 5, 2, 4] { return .pixelBlocks(tensor, factor: factor, stage: .unshuffleMoved) }
+    case .pixelBlocks(let tensor, let factor, .shuffleSplit)?:
+      if perm == [0, 1, 4, 2, 5, 3] { return .pixelBlocks(tensor, factor: factor, stage: .shuffleMoved) }
     default: break
     }
     throw NodeProblem.unsupported(

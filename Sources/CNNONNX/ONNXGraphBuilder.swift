@@ -24,6 +24,25 @@ enum ONNXValue {
   case flatWithBatch(TensorID)
   /// A sequence of channel chunks of an activation (`SplitToSequence`; `SequenceAt` takes one).
   case sequence(TensorID, sizes: [Int])
+  /// An activation [C, H, W] part way through PyTorch's pixel shuffle or unshuffle spelled as
+  /// Reshape → Transpose → Reshape (how both exporters write `PixelUnshuffle`, and the legacy one
+  /// `PixelShuffle` before opset 11's CRD mode).
+  case pixelBlocks(TensorID, factor: Int, stage: PixelBlockStage)
+}
+
+/// The steps of pixel shuffle and unshuffle by a factor r, as the exporters spell them
+/// (with the batch axis N in front).
+enum PixelBlockStage {
+  /// Unshuffle's first reshape: [N, C, H/r, r, W/r, r].
+  case unshuffleSplit
+  /// Then transposed (perm 0 1 3 5 2 4): [N, C, r, r, H/r, W/r]; reshaping to [N, C·r², H/r, W/r]
+  /// completes it.
+  case unshuffleMoved
+  /// Shuffle's first reshape: [N, C/r², r, r, H, W].
+  case shuffleSplit
+  /// Then transposed (perm 0 1 4 2 5 3): [N, C/r², H, r, W, r]; reshaping to [N, C/r², H·r, W·r]
+  /// completes it.
+  case shuffleMoved
 }
 
 /// A node that cannot be translated: the message is prefixed with the node's name and op type.

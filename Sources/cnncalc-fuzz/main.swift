@@ -67,7 +67,7 @@ let result = campaign.run(watchdog: watchdog) { progress in
 for (index, kind, finding) in result.findings {
   let fuzzCase = FuzzCase(index: index, seed: seed, corpus: corpus)
   print("case \(index) (\(kind.rawValue)\(fuzzCase.origin.map { " of \($0)" } ?? "")): \(finding)")
-  FileManager.default.createFile(
+  _ = FileManager.default.createFile(
     atPath: "\(folder)/finding-\(index).\(fuzzCase.fileExtension)", contents: Data(fuzzCase.bytes))
 }
 let kinds = FuzzCase.Kind.allCases.map { "\($0.rawValue) \(result.byKind[$0] ?? 0)" }.joined(separator: ", ")

@@ -42,7 +42,7 @@ import Testing
     ("onnx/mobilenet_v3_small.dynamo.onnx", "3x32x32"), ("onnx/convnext_tiny.dynamo.onnx", "3x64x64"),
     ("onnx/efficientnet_b0.torchscript.onnx", "3x64x64"), ("onnx/densenet121.dynamo.onnx", "3x64x64"),
     ("onnx/googlenet.dynamo.onnx", "3x64x64"), ("onnx/resnet18.folded.onnx", "3x64x64"),
-    ("caffe/bvlc_alexnet.deploy.prototxt", "3x227x227"),
+    ("caffe/bvlc_alexnet.deploy.prototxt", "3x227x227"), ("onnx/resampling.opset22.onnx", "3x97x97"),
   ])
   func verifyAgrees(file: String, input: String) {
     let result = run(["verify", "Tests/CNNImportTests/Fixtures/\(file)", "--input", input])

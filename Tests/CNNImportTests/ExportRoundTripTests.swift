@@ -12,7 +12,7 @@ import Testing
 @Suite struct ExportRoundTripTests {
   static let files =
     ONNXFixtureTests.models.flatMap { ["onnx/\($0).torchscript.onnx", "onnx/\($0).dynamo.onnx"] }
-    + ["onnx/resnet18.folded.onnx"]
+    + ["onnx/resnet18.folded.onnx", "onnx/resampling.opset11.onnx", "onnx/resampling.opset22.onnx"]
     + [
       "bvlc_alexnet", "bvlc_reference_caffenet", "bvlc_googlenet", "VGG_ILSVRC_16_layers", "ResNet-50", "ResNet-101",
       "ResNet-152",

@@ -36,6 +36,33 @@ import Testing
     }
   }
 
+  /// A small U-Net of the fixture script's own (input 3×97×97) with every resampling form:
+  /// ceil-mode max and average pooling over odd extents, bilinear Resize to a size, a stride-2
+  /// transposed convolution, nearest Resize by a scale, pixel shuffle (DepthToSpace or
+  /// Reshape/Transpose/Reshape) and unshuffle (Reshape/Transpose/Reshape in both exporters). The
+  /// legacy exporter at opset 11 and dynamo at opset 22: each weighted layer, the total and the
+  /// output shape equal PyTorch's.
+  @Test(arguments: ["opset11", "opset22"])
+  func resamplingEqualsPyTorch(exporter: String) throws {
+    let expected = try PyTorchFigures("resampling")
+    let analysis = try analyzeONNXFixture("resampling.\(exporter).onnx")
+    #expect(analysis.inputs.map(\.shape) == [expected.input])
+    #expect(analysis.totals.params == expected.params)
+    #expect(analysis.layers.last?.output.shape == expected.output)
+    let weighted = analysis.layers.filter { $0.macs > 0 }
+    #expect(weighted.map(\.name) == expected.layers.map(\.module))
+    #expect(
+      weighted.map { PyTorchFigures.Row(shape: $0.output.shape, params: $0.params, macs: $0.macs) }
+        == expected.layers.map(\.row))
+    // 16×97×97 pooled 2×2 in ceil mode: ⌈(97 − 2)/2⌉ + 1 = 49 (floor would give 48); then
+    // ⌈(49 − 2)/2⌉ + 1 = 25 for the average pooling.
+    #expect(analysis.layers.filter { $0.op == "maxpool" }.map(\.output.shape) == [[16, 49, 49]])
+    #expect(analysis.layers.filter { $0.op == "avgpool" }.map(\.output.shape) == [[32, 25, 25]])
+    #expect(analysis.layers.filter { $0.op == "pixelshuffle" }.map(\.output.shape) == [[8, 194, 194]])
+    #expect(analysis.layers.filter { $0.op == "pixelunshuffle" }.map(\.output.shape) == [[32, 97, 97]])
+    #expect(analysis.layers.filter { $0.op == "upsample" }.map(\.output.shape) == [[64, 49, 49], [32, 194, 194]])
+  }
+
   /// Layer names come from the weights' module paths, as in PyTorch.
   @Test(arguments: ["resnet18", "convnext_tiny"], ["torchscript", "dynamo"])
   func namesFollowTheModules(model: String, exporter: String) throws {

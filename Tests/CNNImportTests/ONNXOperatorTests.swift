@@ -95,6 +95,37 @@ import Testing
     #expect(analysis.layers.last?.output.shape == [2, 8, 8])
   }
 
+  /// PyTorch's pixel shuffle and unshuffle by r spelled as Reshape → Transpose → Reshape (the
+  /// legacy exporter's shuffle before opset 11, both exporters' unshuffle), from torch's own
+  /// decomposition: shuffle views [N, C/r², r, r, H, W], permutes (0, 1, 4, 2, 5, 3) and views
+  /// [N, C/r², H·r, W·r]; unshuffle views [N, C, H/r, r, W/r, r], permutes (0, 1, 3, 5, 2, 4) and
+  /// views [N, C·r², H/r, W/r]. Another permutation is not a pixel shuffle, and is refused.
+  @Test func pixelShuffleAndUnshuffleAsReshapes() throws {
+    var model = TestModel()
+    model.input = ("x", [1, 8, 4, 6])
+    model.integers = [
+      ("split", [1, 2, 2, 2, 4, 6]), ("joined", [1, 2, 8, 12]),
+      ("blocks", [1, 2, 4, 2, 6, 2]), ("packed", [1, 8, 4, 6]),
+    ]
+    model.nodes = [
+      TestNode(op: "Reshape", inputs: ["x", "split"], outputs: ["a"]),
+      TestNode(op: "Transpose", inputs: ["a"], outputs: ["b"], attributes: [("perm", .ints([0, 1, 4, 2, 5, 3]))]),
+      TestNode(op: "Reshape", inputs: ["b", "joined"], outputs: ["c"]),
+      TestNode(op: "Reshape", inputs: ["c", "blocks"], outputs: ["d"]),
+      TestNode(op: "Transpose", inputs: ["d"], outputs: ["e"], attributes: [("perm", .ints([0, 1, 3, 5, 2, 4]))]),
+      TestNode(op: "Reshape", inputs: ["e", "packed"], outputs: ["f"]),
+    ]
+    let analysis = try analyze(model)
+    #expect(analysis.network.layers.map(\.op) == [.pixelShuffle(factor: 2), .pixelUnshuffle(factor: 2)])
+    #expect(analysis.layers.map(\.output.shape) == [[2, 8, 12], [8, 4, 6]])
+
+    model.nodes[1] = TestNode(
+      op: "Transpose", inputs: ["a"], outputs: ["b"], attributes: [("perm", .ints([0, 1, 2, 4, 3, 5]))])
+    let refused = importONNX(model)
+    #expect(refused.diagnostics.map(\.code) == [.unsupportedOperator])
+    #expect(refused.diagnostics.first?.message.contains("Transpose") == true)
+  }
+
   /// Split (opset 13: sizes as an input), Slice of spatial rows (a crop), Pad, Resize.
   @Test func splitSliceResizePad() throws {
     var model = TestModel()

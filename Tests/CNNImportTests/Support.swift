@@ -74,14 +74,17 @@ struct PyTorchFigures {
     var description: String { "\(shape) params \(params) macs \(macs)" }
   }
   var input: [Int]
+  /// The model's output shape (without batch), when the script recorded it.
+  var output: [Int]?
   var params: Int
-  /// Conv2d and Linear modules in forward order.
+  /// Conv2d, ConvTranspose2d and Linear modules in forward order.
   var layers: [(module: String, type: String, row: Row)]
 
   init(_ model: String) throws {
     let data = try Data(contentsOf: fixtures.appendingPathComponent("onnx/\(model).expected.json"))
     let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     input = try #require(object["input"] as? [Int])
+    output = object["output"] as? [Int]
     params = try #require(object["params"] as? Int)
     let rows = try #require(object["layers"] as? [[String: Any]])
     layers = try rows.map { row in
