@@ -153,7 +153,8 @@ struct CaffeGraphBuilder {
     }
     let translation: CaffeLayerTranslation.Result
     do {
-      translation = try CaffeLayerTranslation.translate(type: type, layer: layer, inputs: inputs.count)
+      translation = try CaffeLayerTranslation.translate(
+        type: type, layer: layer, inputShapes: inputs.map { assembler.shape(of: $0) })
     } catch {
       var diagnostic = error.diagnostic
       diagnostic.message = "layer '\(name)' (\(type)): " + diagnostic.message
@@ -167,6 +168,9 @@ struct CaffeGraphBuilder {
     case .alias:
       for top in tops { blobs[top] = inputs.first }
     case .skip:
+      return
+    case .unknownInput:
+      failedBlobs.formUnion(tops)
       return
     case .scale(let bias):
       try addScale(name: name, bias: bias, bottoms: bottoms, tops: tops, inputs: inputs, range: range)

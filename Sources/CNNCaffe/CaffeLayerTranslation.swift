@@ -12,6 +12,9 @@ enum CaffeLayerTranslation {
     case skip
     /// Scale, with or without its bias term: folded into the BatchNorm before it where it can be.
     case scale(bias: Bool)
+    /// Nothing can be said: the layer needs its input's shape, which an upstream error left
+    /// unknown (that error is reported).
+    case unknownInput
   }
 
   /// A layer that cannot be translated, located at the offending field when there is one.
@@ -19,7 +22,10 @@ enum CaffeLayerTranslation {
     var diagnostic: Diagnostic
   }
 
-  static func translate(type: String, layer: TextMessage, inputs: Int) throws(Failure) -> Result {
+  /// What a layer of `type` becomes, given its inputs' shapes (nil where unknown: an upstream
+  /// layer failed, and said so).
+  static func translate(type: String, layer: TextMessage, inputShapes: [[Int]?]) throws(Failure) -> Result {
+    let inputs = inputShapes.count
     switch type {
     case "Convolution", "Deconvolution":
       let param = try parameters(layer, "convolution_param")
@@ -107,7 +113,7 @@ enum CaffeLayerTranslation {
       try require(param, "end_axis", equals: -1, what: "a Flatten of all of a sample (end_axis -1)")
       return .operators([.flatten])
     case "Reshape":
-      return .operators([try reshape(try parameters(layer, "reshape_param"))])
+      return try reshape(try parameters(layer, "reshape_param"), input: inputShapes.first ?? nil)
     case "Split": return .alias
     case "Silence": return .skip
     case "Data", "ImageData", "HDF5Data", "MemoryData", "WindowData", "DummyData":
@@ -162,7 +168,9 @@ enum CaffeLayerTranslation {
 
   /// Caffe's Reshape: the first dim is the batch (0 copies it); the others are the new shape, with
   /// at most one -1.
-  private static func reshape(_ param: TextMessage) throws(Failure) -> Operator {
+  /// Caffe's Reshape: a dim of 0 copies the input's axis, one −1 takes what the element count
+  /// leaves (the rule ONNX shares); the batch (first dim) must stay.
+  private static func reshape(_ param: TextMessage, input: [Int]?) throws(Failure) -> Result {
     try require(param, "axis", equals: 0, what: "a Reshape of the whole blob (axis 0)")
     try require(param, "num_axes", equals: -1, what: "a Reshape of the whole blob (num_axes -1)")
     guard case .message(let shape)? = param.last("shape")?.value else {
@@ -180,10 +188,20 @@ enum CaffeLayerTranslation {
         .unsupportedOperator, "a Reshape that changes the batch (its first dim must be 0 or 1)",
         at: shape.all("dim").first?.range)
     }
-    if let copy = shape.all("dim").dropFirst().first(where: { CaffeValues.integer($0) == 0 }) {
-      throw failure(.unsupportedOperator, "a Reshape that copies an axis (dim 0) after the batch", at: copy.range)
+    guard dims.dropFirst().contains(where: { $0 <= 0 }) else { return .operators([.reshape(Array(dims.dropFirst()))]) }
+    // 0 and −1 need the input's shape; without it the upstream layer's error explains.
+    guard let input, let count = ReshapeTarget.product(input) else { return .unknownInput }
+    switch ReshapeTarget.resolve([1] + input, to: dims, count: count) {
+    case .success(let resolved): return .operators([.reshape(Array(resolved.dropFirst()))])
+    case .failure(.copiesMissingAxis(let axis)):
+      throw failure(
+        .badArgument, "dim \(axis) is 0 (copy the input's axis) but the input has \(input.count + 1) axes",
+        at: shape.all("dim")[axis].range)
+    case .failure(.doesNotFit):
+      throw failure(
+        .elementCountMismatch, "shape \(dims) does not hold the input's \(count) elements (\(ExtentText.of(input)))",
+        at: param.last("shape")?.range)
     }
-    return .reshape(Array(dims.dropFirst()))
   }
 
   // MARK: - Fields

@@ -276,30 +276,14 @@ extension ONNXGraphBuilder {
 
   /// ONNX Reshape's target: 0 copies the input's dim, one -1 takes what remains.
   static func reshaped(_ dims: [Int], to target: [Int], count: Int) throws(NodeProblem) -> [Int] {
-    var result: [Int] = []
-    for (index, value) in target.enumerated() {
-      if value == 0 {
-        guard index < dims.count else {
-          throw NodeProblem(.badArgument, "Reshape copies dim \(index), which does not exist")
-        }
-        result.append(dims[index])
-      } else {
-        result.append(value)
-      }
-    }
-    if let hole = result.firstIndex(of: -1) {
-      let known = result.enumerated().filter { $0.offset != hole }.map(\.element)
-      guard let product = product(known), product > 0, count % product == 0 else {
-        throw NodeProblem(
-          .elementCountMismatch, "Reshape to \(target) does not fit \(count) elements", hint: fixedShapeHint)
-      }
-      result[hole] = count / product
-    }
-    guard product(result) == count, result.allSatisfy({ $0 >= 0 }) else {
+    switch ReshapeTarget.resolve(dims, to: target, count: count) {
+    case .success(let result): return result
+    case .failure(.copiesMissingAxis(let index)):
+      throw NodeProblem(.badArgument, "Reshape copies dim \(index), which does not exist")
+    case .failure(.doesNotFit):
       throw NodeProblem(
         .elementCountMismatch, "Reshape to \(target) does not fit \(count) elements", hint: fixedShapeHint)
     }
-    return result
   }
 
   /// Exporters that trace at one input size write its shapes as constants.
@@ -316,14 +300,5 @@ extension ONNXGraphBuilder {
   }
 
   /// The product of `values`, or nil on overflow or a negative factor.
-  static func product(_ values: [Int]) -> Int? {
-    var result = 1
-    for value in values {
-      guard value >= 0 else { return nil }
-      let (next, overflow) = result.multipliedReportingOverflow(by: value)
-      if overflow { return nil }
-      result = next
-    }
-    return result
-  }
+  static func product(_ values: [Int]) -> Int? { ReshapeTarget.product(values) }
 }

@@ -187,6 +187,50 @@ import Testing
     #expect(try #require(fork.network).layers.map(\.name) == ["c", "bn"])
   }
 
+  /// FCN-32s's upsampling as its deploy file writes it (Long, Shelhamer & Darrell 2015:
+  /// `upscore`, Deconvolution num_output 21, kernel 64, stride 32, no bias) on a 21×7×7 score map,
+  /// then a Reshape that keeps the batch (dim 0), the classes, and folds the pixels (dim -1).
+  /// By hand: (7 − 1)·32 + 64 = 256 rows and columns; 21·21·64·64 = 1,806,336 weights; each of
+  /// the 21·7·7 input elements is scattered over 21 outputs × 64·64 taps: 88,510,464 MACs.
+  @Test func deconvolutionAndReshape() throws {
+    let compilation = importCaffe(
+      """
+      input: "score"
+      input_shape { dim: 1 dim: 21 dim: 7 dim: 7 }
+      layer { name: "upscore" type: "Deconvolution" bottom: "score" top: "upscore"
+        convolution_param { num_output: 21 bias_term: false kernel_size: 64 stride: 32 } }
+      layer { name: "flat" type: "Reshape" bottom: "upscore" top: "flat"
+        reshape_param { shape { dim: 0 dim: 21 dim: -1 } } }
+      """)
+    #expect(compilation.diagnostics.isEmpty, "\(compilation.diagnostics.map(\.message))")
+    let analysis = Analyzer.analyze(try #require(compilation.network))
+    let upscore = try #require(analysis.layer("upscore"))
+    #expect(upscore.output.shape == [21, 256, 256])
+    #expect(upscore.params == 1_806_336)
+    #expect(upscore.macs == 88_510_464)
+    #expect(analysis.layer("flat")?.output.shape == [21, 65_536])
+    // A 0 after the batch copies that axis; a -1 that cannot divide the count is located.
+    for (dims, expected) in [("0 0 -1", [21, 65_536]), ("0 -1 256", [5_376, 256]), ("1 0 256 256", [21, 256, 256])] {
+      let text = """
+        input: "x"
+        input_shape { dim: 1 dim: 21 dim: 256 dim: 256 }
+        layer { name: "r" type: "Reshape" bottom: "x" top: "r" reshape_param { shape { DIMS } } }
+        """
+      let dimFields = dims.split(separator: " ").map { "dim: \($0)" }.joined(separator: " ")
+      let reshaped = importCaffe(text.replacingOccurrences(of: "DIMS", with: dimFields))
+      #expect(reshaped.diagnostics.isEmpty, "\(dims)")
+      #expect(try Analyzer.analyze(#require(reshaped.network)).layer("r")?.output.shape == expected, "\(dims)")
+    }
+    let misfit = importCaffe(
+      """
+      input: "x"
+      input_shape { dim: 1 dim: 21 dim: 7 dim: 7 }
+      layer { name: "r" type: "Reshape" bottom: "x" top: "r" reshape_param { shape { dim: 0 dim: 10 dim: -1 } } }
+      """)
+    #expect(misfit.diagnostics.map(\.code) == [.elementCountMismatch])
+    #expect(misfit.diagnostics.first?.message.contains("1029 elements") == true)
+  }
+
   /// Found by the fuzzer (seed 15, cases 6055, 7341, 9383 of the fixtures corpus): an input whose
   /// dims were refused (`-1`, `3.5`, 2⁶³−1) left an empty shape that the analysis then indexed — a
   /// trap. The input's error is reported; the layers reading it are not computed.
