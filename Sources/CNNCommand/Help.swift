@@ -20,6 +20,10 @@ enum Help {
       --batch N           batch size (default 1)
       --dtype TYPE        f32, f16, bf16 or i8 for memory figures (default f32)
       --exact             exact integers instead of short forms in tables
+      --columns LIST      summary: layer,type,from,output,params,param%,macs,mac%,memory,rf,jump,start
+                          or all (default: all that fit the terminal)
+      --width N           summary: fit the table into N characters (default: the terminal's)
+      --depth N           summary: fold groups below level N (0: the network, 1: layer1, …)
       --strict            check: warnings fail too
       --verbose           check: print notes too
       --radius N          fit: how far from the declared size to search (default 64)

@@ -1,5 +1,6 @@
 import CNNCalc
 import CNNGraph
+import CNNReport
 import CNNSpec
 
 /// A mistake on the command line; reported as `cnncalc: message` and exit code 2.
@@ -25,6 +26,12 @@ struct Options {
   var maxMemory: Int?
   var runs: Int?
   var junit: String?
+  /// `--columns`: the summary columns to show.
+  var columns: [SummaryColumn]?
+  /// `--width`: fit tables into this many characters (default: the terminal's width).
+  var width: Int?
+  /// `--depth`: fold groups nested deeper than this.
+  var depth: Int?
   /// The flags given, in their long spelling (`--format` for `-f`), for checking that the command
   /// takes them.
   var given: [String] = []
@@ -32,7 +39,7 @@ struct Options {
   /// Flags that take a value.
   static let valued: Set<String> = [
     "--format", "-f", "--input", "--batch", "--dtype", "--radius", "--threads", "--seed", "--max-memory", "--runs",
-    "--junit",
+    "--junit", "--columns", "--width", "--depth",
   ]
 
   init(_ arguments: some Collection<String>) throws(UsageError) {
@@ -63,6 +70,24 @@ struct Options {
       case "--threads": threads = try positive(value!, flag)
       case "--runs": runs = try positive(value!, flag)
       case "--junit": junit = value
+      case "--width": width = try positive(value!, flag)
+      case "--depth":
+        guard let level = Literals.integer(Substring(value!)), level >= 0, level <= 64 else {
+          throw UsageError(message: "--depth takes a whole number from 0 (the network) to 64, not '\(value!)'")
+        }
+        depth = level
+      case "--columns":
+        switch SummaryColumn.parse(value!) {
+        case .success(let parsed): columns = parsed
+        case .failure(let unknown):
+          let names = SummaryColumn.allCases.map(\.rawValue).joined(separator: ", ")
+          let what =
+            unknown.names.isEmpty
+            ? "no column"
+            : "unknown column\(unknown.names.count == 1 ? "" : "s") "
+              + unknown.names.map { "'\($0)'" }.joined(separator: ", ")
+          throw UsageError(message: "--columns: \(what); the columns are \(names), or all")
+        }
       case "--seed": seed = UInt64(try positive(value!, flag))
       case "--max-memory":
         guard let amount = Literals.quantity(Substring(value!)), amount.isInteger, amount.numerator > 0 else {

@@ -26,13 +26,19 @@ struct SummaryCommand {
       }
       if run.fails(strict: false), exit == .success { exit = .failure }
       guard let analysis = run.analysis else { continue }
-      let reportOptions = SummaryReport.Options(exact: options.exact, style: tool.outputStyle)
+      let reportOptions = SummaryReport.Options(
+        exact: options.exact, style: tool.outputStyle, columns: options.columns,
+        width: options.width ?? environment.terminalWidth, depth: options.depth)
       let separator = position > 0 ? "\n" : ""
       switch format {
       case "markdown": environment.writeOut(separator + SummaryReport.markdown(analysis, options: reportOptions))
       case "csv": environment.writeOut(SummaryReport.csv(analysis))
       case "json": documents.append(JSONReport.report(analysis, diagnostics: run.diagnostics, source: run.source))
       default: environment.writeOut(separator + SummaryReport.table(analysis, options: reportOptions))
+      }
+      // The diagnostics came before the table: a tally after it keeps the reason in sight.
+      if format == "table" || format == "markdown", let tally = DiagnosticRenderer.tally(run.diagnostics) {
+        environment.writeError("\(analysis.network.name): \(tally) (above the table)\n")
       }
     }
     if format == "json" {

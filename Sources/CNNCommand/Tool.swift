@@ -76,7 +76,7 @@ public struct Tool: Sendable {
   /// The flags each command takes (besides `--help`); any other is a usage error, so that a flag
   /// that would change nothing is never silently accepted.
   static let flags: [String: Set<String>] = [
-    "summary": ["--format", "--input", "--batch", "--dtype", "--exact"],
+    "summary": ["--format", "--input", "--batch", "--dtype", "--exact", "--columns", "--width", "--depth"],
     "check": ["--format", "--input", "--batch", "--dtype", "--strict", "--verbose", "--junit"],
     "fit": ["--input", "--radius"],
     "zoo": [],

@@ -105,6 +105,17 @@ public enum DiagnosticRenderer {
   }
 
   /// The JSON object of a diagnostic, as in the `cnncalc/1` report.
+  /// One line counting `diagnostics` by severity (`2 errors, 1 warning, 3 notes`), or nil when
+  /// there are none: printed after a long table so that the reason for an exit code is in sight.
+  public static func tally(_ diagnostics: [Diagnostic]) -> String? {
+    guard !diagnostics.isEmpty else { return nil }
+    let counts: [(Severity, String)] = [(.error, "error"), (.warning, "warning"), (.note, "note")]
+    return counts.compactMap { severity, word in
+      let count = diagnostics.filter { $0.severity == severity }.count
+      return count == 0 ? nil : "\(count) \(word)\(count == 1 ? "" : "s")"
+    }.joined(separator: ", ")
+  }
+
   public static func json(_ diagnostic: Diagnostic, source: SourceFile?) -> JSONValue {
     var members: [(String, JSONValue)] = [
       ("severity", .string(diagnostic.severity.rawValue)), ("code", .string(diagnostic.code.rawValue)),

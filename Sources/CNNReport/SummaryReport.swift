@@ -1,5 +1,6 @@
 import CNNCalc
 import CNNGraph
+import Foundation
 
 /// The per-layer summary in each output format. Facts come from `Analysis`; this type only turns
 /// them into text.
@@ -10,39 +11,29 @@ public enum SummaryReport {
     public var exact: Bool
     /// Box drawing and colour.
     public var style: Style
+    /// The columns to show; nil for every column (fitted to `width` when one is given).
+    public var columns: [SummaryColumn]?
+    /// Fit the drawn table into this many characters (the terminal's width); nil keeps it whole.
+    public var width: Int?
+    /// Fold groups nested deeper than this into one row each (0: the network as one row); nil
+    /// shows every layer.
+    public var depth: Int?
 
     /// Creates options.
-    public init(exact: Bool = false, style: Style = .plain) {
+    public init(
+      exact: Bool = false, style: Style = .plain, columns: [SummaryColumn]? = nil, width: Int? = nil, depth: Int? = nil
+    ) {
       self.exact = exact
       self.style = style
+      self.columns = columns
+      self.width = width
+      self.depth = depth
     }
   }
 
-  static let headers = ["Layer", "Type", "Output", "Params", "MACs", "Memory", "RF", "Jump", "Start"]
-  static let alignments: [TextTable.Alignment] = [.left, .left, .left, .right, .right, .right, .right, .right, .right]
-
-  /// The cells of one row per input and layer.
-  static func rows(_ analysis: Analysis, exact: Bool) -> [[String]] {
-    func count(_ value: Int) -> String { exact ? Grouping.integer(value) : Humanize.count(value) }
-    func bytes(_ value: Int) -> String { exact ? Grouping.integer(value) : Humanize.bytes(value) }
-    var rows: [[String]] = []
-    for input in analysis.inputs {
-      let size = inputBytes(input, analysis).map(bytes) ?? "beyond 2^63"
-      rows.append(
-        [input.name, "input", ExtentText.of(input.shape), "", "", size] + fieldCells(input.receptiveField))
-    }
-    for layer in analysis.layers {
-      let indent = String(repeating: "  ", count: layer.depth)
-      let op = analysis.network.layers[layer.index].op
-      let memory = layer.storage == .allocated ? bytes(layer.activationBytes) : layer.storage.rawValue
-      rows.append(
-        [
-          indent + layer.name, OperatorText.describe(op), ExtentText.of(layer.output.shape),
-          layer.params == 0 ? "" : count(layer.params), layer.macs == 0 ? "" : count(layer.macs), memory,
-        ]
-          + fieldCells(layer.output.receptiveField))
-    }
-    return rows
+  /// The cells of one row per input and layer (or folded group, under `depth`), by column.
+  static func rows(_ analysis: Analysis, exact: Bool, depth: Int? = nil) -> [[SummaryColumn: String]] {
+    SummaryRows(analysis: analysis, exact: exact).rows(depth: depth)
   }
 
   /// Bytes of a network input: batch × elements × dtype size; nil beyond the 64-bit range.
@@ -61,18 +52,41 @@ public enum SummaryReport {
     }
   }
 
-  /// The aligned table followed by the totals.
+  /// The aligned table followed by the totals, and a line naming the columns hidden to fit.
   public static func table(_ analysis: Analysis, options: Options = Options()) -> String {
-    var table = TextTable(headers: headers, alignments: alignments)
-    table.rows = rows(analysis, exact: options.exact).map { Optional($0) }
-    return title(analysis) + "\n" + table.render(box: options.style.boxDrawing) + "\n"
+    let rows = rows(analysis, exact: options.exact, depth: options.depth)
+    let columns = options.columns ?? defaultColumns(rows)
+    var table = TextTable(headers: columns.map(\.header), alignments: columns.map(\.alignment))
+    table.rows = rows.map { cells in columns.map { cells[$0] ?? "" } }
+    var hiddenNote = ""
+    if let width = options.width, options.columns == nil {
+      let fit = table.fitted(
+        width: width, dropOrder: SummaryColumn.dropOrder.compactMap { columns.firstIndex(of: $0) },
+        shortenable: SummaryColumn.shortenable.compactMap { columns.firstIndex(of: $0) },
+        lastResort: SummaryColumn.lastResort.compactMap { columns.firstIndex(of: $0) },
+        softLimits: columns.firstIndex(of: .from).map { [$0: 28] } ?? [:])
+      table = fit.table
+      if !fit.hidden.isEmpty {
+        hiddenNote =
+          "(\(fit.hidden.joined(separator: ", ")) hidden to fit \(width) columns; --columns all shows every column)\n"
+      }
+    }
+    return title(analysis) + "\n" + table.render(box: options.style.boxDrawing) + "\n" + hiddenNote
       + totals(analysis, exact: options.exact)
+  }
+
+  /// Every column, but From only when some row reads other than the row above (a chain has none).
+  static func defaultColumns(_ rows: [[SummaryColumn: String]]) -> [SummaryColumn] {
+    let connected = rows.contains { !($0[.from] ?? "").isEmpty }
+    return SummaryColumn.allCases.filter { $0 != .from || connected }
   }
 
   /// A Markdown table and totals list, ready for a pull request or a README.
   public static func markdown(_ analysis: Analysis, options: Options = Options()) -> String {
-    var table = TextTable(headers: headers, alignments: alignments)
-    table.rows = rows(analysis, exact: options.exact).map { Optional($0) }
+    let rows = rows(analysis, exact: options.exact, depth: options.depth)
+    let columns = options.columns ?? defaultColumns(rows)
+    var table = TextTable(headers: columns.map(\.header), alignments: columns.map(\.alignment))
+    table.rows = rows.map { cells in columns.map { cells[$0] ?? "" } }
     if let missing = incompleteNote(analysis) {
       return "### \(title(analysis))\n\n" + table.markdown() + "\n\n**Totals not computed**: \(missing)\n"
     }
@@ -147,7 +161,29 @@ public enum SummaryReport {
       ),
       ("param bytes", both(t.paramBytes, Humanize.bytes)),
       ("training (Adam)", both(t.trainingBytes, Humanize.bytes)),
-    ]
+    ] + heaviest(analysis)
+  }
+
+  /// How many of the heaviest layers the totals name.
+  static let heaviestCount = 3
+
+  /// The layers with the most MACs and the most parameters, with their shares of the totals
+  /// (none for a network of few layers, where the table says it all).
+  static func heaviest(_ analysis: Analysis) -> [(String, String)] {
+    guard analysis.layers.count > heaviestCount else { return [] }
+    func top(_ value: (LayerFacts) -> Int, total: Int) -> String? {
+      let ranked = analysis.layers.filter { value($0) > 0 }
+        .sorted { (value($0), $1.index) > (value($1), $0.index) }.prefix(heaviestCount)
+      guard total > 0, !ranked.isEmpty else { return nil }
+      return ranked.map { layer in
+        let percent = Double(value(layer)) / Double(total) * 100
+        return "\(layer.name) \(Humanize.count(value(layer))) (\(String(format: "%.1f", percent))%)"
+      }.joined(separator: ", ")
+    }
+    var items: [(String, String)] = []
+    if let macs = top(\.macs, total: analysis.totals.macs) { items.append(("top MACs", macs)) }
+    if let params = top(\.params, total: analysis.totals.params) { items.append(("top params", params)) }
+    return items
   }
 
   static func totals(_ analysis: Analysis, exact: Bool) -> String {

@@ -16,7 +16,7 @@ public struct TextTable: Sendable {
     self.alignments = alignments
   }
 
-  private var widths: [Int] {
+  var widths: [Int] {
     headers.indices.map { column in
       rows.compactMap { $0 }.reduce(headers[column].count) { max($0, $1[column].count) }
     }

@@ -49,10 +49,13 @@ public struct LayerGroup: Sendable, Equatable {
   public var name: String
   /// Indices into `Network.layers`, in order; the last is the group's output.
   public var layers: Range<Int>
+  /// The block whose instance the group is, when it is one (for reports).
+  public var block: String?
 
-  public init(name: String, layers: Range<Int>) {
+  public init(name: String, layers: Range<Int>, block: String? = nil) {
     self.name = name
     self.layers = layers
+    self.block = block
   }
 }
 

@@ -30,7 +30,9 @@ extension Expander {
     inner.trunk = input
     inner.depth = scope.depth + 1
     inner.frames = scope.frames + [ExpansionFrame(block: block.value, instance: instance, call: range)]
+    let first = layers.count
     expandBody(definition.body, scope: &inner)
+    var output = inner.trunk
     if let outputs = inner.outputs {
       guard outputs.count == 1 else {
         throw Stop(
@@ -38,9 +40,14 @@ extension Expander {
             .badArgument, "a block has one output; '\(block.value)' declares \(outputs.count)",
             at: definition.name.range))
       }
-      return outputs[0]
+      output = outputs[0]
     }
-    return inner.trunk
+    // The instance is a group (`expect layer1.0 params …`, `--depth`) when its layers are its own
+    // and its output is the last of them.
+    if layers.count - first > 1, output == .layer(layers.count - 1) {
+      groups.append(LayerGroup(name: instance, layers: first..<layers.count, block: block.value))
+    }
+    return output
   }
 
   /// The value of a call argument or default: a number, extents, sides, or a word that names a

@@ -209,9 +209,10 @@ struct Expander {
       let result = try expandChain(chain, base: scope.prefix + base, start: scope.trunk, scope: &scope)
       if let label {
         scope.names[label.value] = result
-        if layers.count - first > 1, result == .layer(layers.count - 1) {
-          groups.append(LayerGroup(name: scope.prefix + label.value, layers: first..<layers.count))
-        }
+        let group = LayerGroup(name: scope.prefix + label.value, layers: first..<layers.count)
+        // A labelled call of one block instance made its group already, under the same name.
+        let made = groups.last.map { $0.name == group.name && $0.layers == group.layers } ?? false
+        if layers.count - first > 1, result == .layer(layers.count - 1), !made { groups.append(group) }
       }
       if !isBranch { scope.trunk = result }
     } catch {

@@ -1,0 +1,69 @@
+import CNNCalc
+import CNNGraph
+
+/// The nesting of a network's groups for `--depth`: the spec's labelled statements and block
+/// instances (`Network.groups`), or, for an imported model that has none, the groups its layer
+/// names spell (`layer1.0.conv1` is in `layer1.0`, which is in `layer1`; Caffe's `inception_3a/1x1`
+/// is in `inception_3a`) where those layers are contiguous.
+struct LayerGroups {
+  /// A group with its level: 1 for a group inside no other, 2 inside one, …
+  struct Node {
+    var name: String
+    var block: String?
+    var layers: Range<Int>
+    var level: Int
+  }
+
+  /// Groups in order of their first layer, outer before inner.
+  var nodes: [Node]
+
+  init(_ network: Network) {
+    var groups = network.groups.isEmpty ? Self.fromNames(network.layers.map(\.name)) : network.groups
+    groups.sort { ($0.layers.lowerBound, -$0.layers.count) < ($1.layers.lowerBound, -$1.layers.count) }
+    var nodes: [Node] = []
+    var open: [Node] = []
+    for group in groups where group.layers.count > 1 {
+      // Two groups over the same layers (a labelled call of one block instance) are one.
+      if let last = nodes.last, last.layers == group.layers { continue }
+      while let top = open.last,
+        !(top.layers.contains(group.layers.lowerBound) && top.layers.upperBound >= group.layers.upperBound)
+      {
+        open.removeLast()
+      }
+      let node = Node(name: group.name, block: group.block, layers: group.layers, level: open.count + 1)
+      nodes.append(node)
+      open.append(node)
+    }
+    self.nodes = nodes
+  }
+
+  /// The group at `level` that holds layer `index`, if any.
+  func group(holding index: Int, atLevel level: Int) -> Node? {
+    nodes.first { $0.level == level && $0.layers.contains(index) }
+  }
+
+  /// Groups from dotted or slashed names: each prefix shared by a contiguous run of two or more
+  /// layers.
+  static func fromNames(_ names: [String]) -> [LayerGroup] {
+    var groups: [LayerGroup] = []
+    var runs: [String: Range<Int>] = [:]
+    var broken = Set<String>()
+    for (index, name) in names.enumerated() {
+      let parts = name.split(whereSeparator: { $0 == "." || $0 == "/" })
+      guard parts.count > 1 else { continue }
+      var prefix = ""
+      for part in parts.dropLast() {
+        prefix += (prefix.isEmpty ? "" : ".") + part
+        if let run = runs[prefix] {
+          if run.upperBound == index { runs[prefix] = run.lowerBound..<(index + 1) } else { broken.insert(prefix) }
+        } else {
+          runs[prefix] = index..<(index + 1)
+        }
+      }
+    }
+    for (prefix, run) in runs where !broken.contains(prefix) && run.count > 1 {
+      groups.append(LayerGroup(name: prefix, layers: run))
+    }
+    return groups
+  }
+}
