@@ -67,7 +67,9 @@ enum ExpectationChecker {
         }
       guard let actual = measured.map(Rational.init)
       else { return "\(subject) cannot be compared: it exceeds the 64-bit integer range" }
-      return compare(subject, actual: actual, comparison: comparison, claimed: claimed, tolerance: tolerance)
+      return compare(
+        subject, actual: actual, comparison: comparison, claimed: claimed, tolerance: tolerance,
+        inBytes: metric.isBytes)
     case .shape(let shape):
       guard let tensor, tensor.shape != shape else { return nil }
       return
@@ -133,8 +135,12 @@ enum ExpectationChecker {
     }
   }
 
+  /// The failure message of a claim about a figure, or nil when the claim holds. Byte figures are
+  /// written in binary units with the exact bytes in brackets (`8 MiB [8,388,608 B]`), as a user
+  /// writes `expect peak <= 8MiB`.
   static func compare(
-    _ subject: String, actual: Rational, comparison: Comparison, claimed: Rational, tolerance: Tolerance?
+    _ subject: String, actual: Rational, comparison: Comparison, claimed: Rational, tolerance: Tolerance?,
+    inBytes: Bool = false
   ) -> String? {
     guard let difference = try? actual - claimed else { return "\(subject) cannot be compared: overflow" }
     let holds: Bool
@@ -159,15 +165,24 @@ enum ExpectationChecker {
     if claimed != .zero, let ratio = try? difference * Rational(100) / claimed {
       relative = ", \(sign)\(Grouping.decimal(ratio, places: 2))%"
     }
-    let claim = comparison == .equal ? Grouping.exact(claimed) : "\(comparison.rawValue) \(Grouping.exact(claimed))"
+    func figure(_ value: Rational) -> String {
+      guard inBytes, value.isInteger, value.numerator >= 1024 else { return Grouping.exact(value) }
+      return "\(Humanize.bytes(value.numerator)) [\(Grouping.integer(value.numerator)) B]"
+    }
+    func amount(_ value: Rational) -> String {
+      guard inBytes, value.isInteger else { return Grouping.exact(value) }
+      let magnitude = value.numerator.magnitude
+      return (value.numerator < 0 ? "-" : "") + (magnitude >= 1024 ? Humanize.bytes(Int(magnitude)) : "\(magnitude) B")
+    }
+    let claim = comparison == .equal ? figure(claimed) : "\(comparison.rawValue) \(figure(claimed))"
     let toleranceText: String
     switch tolerance {
-    case .absolute(let amount): toleranceText = " ± \(Grouping.exact(amount))"
+    case .absolute(let amount): toleranceText = " ± \(figure(amount))"
     case .percent(let percent): toleranceText = " ± \(Grouping.decimal(percent, places: 4))%"
     case nil: toleranceText = ""
     }
     return
-      "expected \(subject) \(claim)\(toleranceText), actual \(Grouping.exact(actual)) (\(sign)\(Grouping.exact(difference))\(relative))"
+      "expected \(subject) \(claim)\(toleranceText), actual \(figure(actual)) (\(sign)\(amount(difference))\(relative))"
   }
 
 }

@@ -52,6 +52,17 @@ public enum SummaryReport {
     }
   }
 
+  /// The field's size, jump and start as decimals (six places at most, exact when they end), for
+  /// spreadsheets, which read `3/2` as a date; empty where the field has no numbers.
+  static func decimalFieldCells(_ field: ReceptiveField) -> [String] {
+    guard case .regular(let regular) = field, !regular.size.isEmpty else { return ["", "", ""] }
+    func text(_ values: [Rational]) -> String {
+      if let first = values.first, values.allSatisfy({ $0 == first }) { return Grouping.decimal(first, places: 6) }
+      return values.map { Grouping.decimal($0, places: 6) }.joined(separator: "x")
+    }
+    return [text(regular.size), text(regular.jump), text(regular.start)]
+  }
+
   /// The aligned table followed by the totals, and a line naming the columns hidden to fit.
   public static func table(_ analysis: Analysis, options: Options = Options()) -> String {
     let rows = rows(analysis, exact: options.exact, depth: options.depth)
@@ -113,7 +124,7 @@ public enum SummaryReport {
     var rows = [
       [
         "name", "depth", "op", "inputs", "output_shape", "params", "buffers", "macs", "other_ops", "activation_bytes",
-        "storage", "rf_size", "rf_jump", "rf_start",
+        "storage", "rf_size", "rf_jump", "rf_start", "rf_size_decimal", "rf_jump_decimal", "rf_start_decimal",
       ]
     ]
     for input in analysis.inputs {
@@ -122,7 +133,7 @@ public enum SummaryReport {
           input.name, "0", "input", "", ExtentText.of([analysis.options.batch] + input.shape), "0", "0", "0", "0",
           inputBytes(input, analysis).map { String($0) } ?? "",
           Storage.allocated.rawValue,
-        ] + fieldCells(input.receptiveField))
+        ] + fieldCells(input.receptiveField) + decimalFieldCells(input.receptiveField))
     }
     for layer in analysis.layers {
       rows.append(
@@ -131,7 +142,7 @@ public enum SummaryReport {
           layer.inputs.joined(separator: " "), ExtentText.of([analysis.options.batch] + layer.output.shape),
           String(layer.params), String(layer.buffers), String(layer.macs), String(layer.otherOps),
           String(layer.activationBytes), layer.storage.rawValue,
-        ] + fieldCells(layer.output.receptiveField))
+        ] + fieldCells(layer.output.receptiveField) + decimalFieldCells(layer.output.receptiveField))
     }
     if let missing = incompleteNote(analysis) {
       rows.append(["# incomplete: \(missing)"] + Array(repeating: "", count: rows[0].count - 1))

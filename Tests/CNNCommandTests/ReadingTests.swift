@@ -116,3 +116,29 @@ import Testing
     #expect(!run(["lenet5"]).error.contains("above the table"))
   }
 }
+
+/// Figures in the user's units: a byte budget fails in binary units with the exact bytes in
+/// brackets; CSV carries decimal fields beside the exact fractions.
+@Suite(.serialized) struct UnitsTests {
+  /// 16×512×512 f32 outputs: 16,777,216 bytes; with the 3×512×512 input live at the same time
+  /// (3,145,728 bytes) the peak is 19,922,944 bytes = 19 MiB, 11 MiB over an 8 MiB budget.
+  @Test func byteBudgetsSpeakInBinaryUnits() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cnncalc-units-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let spec = folder.appendingPathComponent("budget.cnn")
+    try "input x 3x512x512\nconv 16 k3 p1\nexpect peak <= 8MiB\n".write(to: spec, atomically: true, encoding: .utf8)
+    let result = run([spec.path])
+    #expect(result.code == 1)
+    #expect(
+      result.error.contains("expected peak <= 8 MiB [8,388,608 B], actual 19 MiB [19,922,944 B] (+11 MiB, +137.5%)"))
+  }
+
+  /// LeNet-5's s2 (2×2 average pooling after a 5×5 convolution): field 6, jump 2, start 5/2 = 2.5.
+  @Test func csvHasDecimalFields() {
+    let result = run(["lenet5", "--format", "csv"])
+    let lines = result.out.split(separator: "\n")
+    #expect(lines[0].hasSuffix(",rf_size,rf_jump,rf_start,rf_size_decimal,rf_jump_decimal,rf_start_decimal"))
+    #expect(lines.first { $0.hasPrefix("s2,") }?.hasSuffix(",6,2,5/2,6,2,2.5") == true)
+  }
+}

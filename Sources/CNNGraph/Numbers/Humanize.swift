@@ -1,6 +1,3 @@
-import CNNCalc
-import CNNGraph
-
 /// Short human-readable forms of exact figures. Reports print these unless asked for exact values;
 /// the rounding is to three significant digits (half away from zero) and the unit says the scale.
 public enum Humanize {
