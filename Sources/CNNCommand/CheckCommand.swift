@@ -19,19 +19,35 @@ struct CheckCommand {
     var failed = 0
     var json: [JSONValue] = []
     var cases: [JUnitReport.Case] = []
+    var failedNames: [String] = []
+    var unreadableNames: [String] = []
+    /// A path that cannot be checked: a usage error (exit 2) that CI reports see as well.
+    func unreadable(_ name: String, _ message: String) {
+      environment.writeError("cnncalc: \(message)\n")
+      exit = .usage
+      unreadableNames.append(name)
+      cases.append(JUnitReport.Case(name: name, failures: [message], seconds: 0))
+      switch format {
+      case "github": environment.writeOut(DiagnosticRenderer.githubError(message, file: name) + "\n")
+      case "json": json.append(DiagnosticRenderer.fileErrorJSON(message, file: name))
+      default: break
+      }
+    }
     for operand in options.operands {
       let files: [String]
       var problems: [FileError] = []
       do {
         files = try SpecLoader.specFiles(under: operand, problems: &problems)
       } catch {
-        environment.writeError("cnncalc: \(error.message)\n")
-        exit = .usage
+        unreadable(operand, error.message)
         continue
       }
-      for problem in problems {
-        environment.writeError("cnncalc: \((problem as Error).message)\n")
-        exit = .usage
+      for problem in problems { unreadable(problem.path, (problem as Error).message) }
+      if files.isEmpty, problems.isEmpty {
+        // A CI gate that checks nothing must not pass.
+        unreadable(
+          operand,
+          "\(operand): no spec or model under it (.cnn, .json naming \"cnncalc-spec/1\", .onnx, .prototxt)")
       }
       for file in files {
         checked += 1
@@ -39,10 +55,8 @@ struct CheckCommand {
         do {
           source = try SpecLoader.read(file)
         } catch {
-          environment.writeError("cnncalc: \(error.message)\n")
           failed += 1
-          exit = .usage
-          cases.append(JUnitReport.Case(name: file, failures: [error.message], seconds: 0))
+          unreadable(file, error.message)
           continue
         }
         let started = DispatchTime.now().uptimeNanoseconds
@@ -55,6 +69,7 @@ struct CheckCommand {
             seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9))
         if run.fails(strict: options.strict) {
           failed += 1
+          failedNames.append(file)
           if exit == .success { exit = .failure }
         }
         switch format {
@@ -76,8 +91,13 @@ struct CheckCommand {
     if format == "json" {
       environment.writeOut(JSONValue.array(json).serialized() + "\n")
     } else {
-      environment.writeOut(
-        "\(checked) spec\(checked == 1 ? "" : "s") checked: \(checked - failed) passed, \(failed) failed\n")
+      var line = "\(checked) spec\(checked == 1 ? "" : "s") checked: \(checked - failed) passed, \(failed) failed"
+      func list(_ names: [String]) -> String {
+        names.prefix(5).joined(separator: ", ") + (names.count > 5 ? ", and \(names.count - 5) more" : "")
+      }
+      if !failedNames.isEmpty { line += " (\(list(failedNames)))" }
+      if !unreadableNames.isEmpty { line += "; not checked: \(list(unreadableNames))" }
+      environment.writeOut(line + "\n")
     }
     return exit
   }

@@ -66,6 +66,16 @@ enum SpecLoader {
       || CaffeImporter.handles(path: name)
   }
 
+  /// Whether a JSON file found in a folder is a cnncalc spec: it names the schema
+  /// `"cnncalc-spec/…"` in its first 64 KiB (`export` writes it first). `package.json` and other
+  /// JSON files are not specs; a JSON file named on the command line is always read as one.
+  static func isSpecJSON(_ path: String) -> Bool {
+    guard let handle = FileHandle(forReadingAtPath: path) else { return true }
+    defer { try? handle.close() }
+    let head = (try? handle.read(upToCount: 64 << 10)) ?? Data()
+    return head.range(of: Data("\"cnncalc-spec/".utf8)) != nil
+  }
+
   /// Every spec and model file under `path` (recursively, sorted), or `path` itself when it is
   /// a file. Folders are walked with `lstat`: symbolic links to folders are not followed (so link
   /// loops end), and folders that cannot be listed are reported, not fatal.
@@ -92,7 +102,7 @@ enum SpecLoader {
         switch entryStatus.st_mode & S_IFMT {
         case S_IFDIR: pending.append(full)
         case S_IFREG, S_IFLNK:
-          if isModelFile(entry) { files.append(full) }
+          if isModelFile(entry), !entry.hasSuffix(".json") || isSpecJSON(full) { files.append(full) }
         default: continue
         }
       }

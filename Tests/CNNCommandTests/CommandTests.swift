@@ -78,7 +78,7 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
     }.count
     #expect(result.code == 1)
     // Only alexnet-224 fails: its truncation warning is an error under --strict.
-    #expect(result.out.hasSuffix("\(specs) specs checked: \(specs - 1) passed, 1 failed\n"))
+    #expect(result.out.hasSuffix("\(specs) specs checked: \(specs - 1) passed, 1 failed (specs/alexnet-224.cnn)\n"))
   }
 
   /// Issue 7: the U-Net, WaveNet and FPN examples pass a strict check with no allowance; a real
@@ -164,7 +164,7 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
     #expect(failed.error.contains("expected params 1, actual 224 (+223, +22300%)"))
     let junk = run(["check", binary.path, broken.path])
     #expect(junk.code == 1)
-    #expect(junk.out.hasSuffix("2 specs checked: 0 passed, 2 failed\n"))
+    #expect(junk.out.hasSuffix("2 specs checked: 0 passed, 2 failed (\(binary.path), \(broken.path))\n"))
     // Under --input the spec's expect lines (stated for 1x32x32) are skipped with one note.
     let overridden = run(["lenet5", "--input", "1x28x28"])
     #expect(overridden.code == 0)
@@ -268,7 +268,8 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
     #expect(result.error.contains("big.cnn: is larger than 16 MiB"))
     #expect(result.out.contains("junk.cnn:1:"))
     let readable = getuid() == 0  // root reads files whatever their permissions
-    #expect(result.out.hasSuffix("4 specs checked: \(readable ? 2 : 1) passed, \(readable ? 2 : 3) failed\n"))
+    #expect(result.out.contains("4 specs checked: \(readable ? 2 : 1) passed, \(readable ? 2 : 3) failed ("))
+    #expect(result.out.hasSuffix("; not checked: \(folder.path)/big.cnn\n"))
 
     let data = try Data(contentsOf: junit)
     let parser = XMLParser(data: data)

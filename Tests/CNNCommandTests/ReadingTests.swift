@@ -142,3 +142,56 @@ import Testing
     #expect(lines.first { $0.hasPrefix("s2,") }?.hasSuffix(",6,2,5/2,6,2,2.5") == true)
   }
 }
+
+/// `check` as a CI gate (issue 11, item 7): it never passes having checked nothing, counts only
+/// JSON files that are cnncalc specs, reports an unreadable path in every format, and names the
+/// specs that failed.
+@Suite(.serialized) struct CheckGateTests {
+  func folder() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("cnncalc-gate-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+  }
+
+  @Test func anEmptyFolderFails() throws {
+    let empty = try folder()
+    defer { try? FileManager.default.removeItem(at: empty) }
+    let result = run(["check", empty.path])
+    #expect(result.code == 2)
+    #expect(result.error.contains("no spec or model under it"))
+    #expect(result.out.contains("0 specs checked") && result.out.contains("not checked: \(empty.path)"))
+  }
+
+  @Test func onlyCnncalcJSONCounts() throws {
+    let root = try folder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    try #"{"name": "web", "version": "1.0.0"}"#.write(
+      to: root.appendingPathComponent("package.json"), atomically: true, encoding: .utf8)
+    let tiny = try String(contentsOf: packageRoot.appendingPathComponent("docs/examples/tiny.json"), encoding: .utf8)
+    try tiny.write(to: root.appendingPathComponent("tiny.json"), atomically: true, encoding: .utf8)
+    let result = run(["check", root.path])
+    #expect(result.code == 0, "\(result.out)\(result.error)")
+    #expect(result.out.contains("1 spec checked: 1 passed, 0 failed"))
+  }
+
+  @Test func aMissingPathFailsInEveryReport() throws {
+    let root = try folder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let junit = root.appendingPathComponent("report.xml")
+    let missing = root.appendingPathComponent("nope").path
+    let github = run(["check", missing, "specs/lenet5.cnn", "--format", "github", "--junit", junit.path])
+    #expect(github.code == 2)
+    #expect(github.out.contains("::error file=\(missing)"))
+    let xml = try String(contentsOf: junit, encoding: .utf8)
+    #expect(xml.contains("tests=\"2\" failures=\"1\""))
+    #expect(xml.contains("<failure message=\"\(missing): no such file or folder\""))
+    let json = run(["check", missing, "--format", "json"])
+    #expect(json.out.contains("\"code\": \"unreadable\""))
+  }
+
+  @Test func theSummaryNamesFailedSpecs() {
+    let result = run(["check", "--strict", "specs"])
+    #expect(result.code == 1)
+    #expect(result.out.hasSuffix("passed, 1 failed (specs/alexnet-224.cnn)\n"))
+  }
+}
