@@ -19,6 +19,8 @@ import Testing
     Case(text: header + "conv 8 k3 $\n", code: .invalidCharacter, at: "2:11"),
     Case(text: header + "cnv 8 k3\n", code: .unknownLayer, at: "2:1", hintContains: "'conv'"),
     Case(text: header + "conv 8 k3 stide=2\n", code: .unknownArgument, at: "2:11", hintContains: "'stride'"),
+    // The short and the long name of one argument: a repeat, not an unknown argument.
+    Case(text: header + "conv 8 k3 kernel=5\n", code: .unknownArgument, at: "2:11", hintContains: "remove one"),
     Case(text: header + "conv k3\n", code: .missingArgument, at: "2:1"),
     Case(text: header + "conv 8\n", code: .missingArgument, at: "2:1", hintContains: "k3"),
     Case(text: header + "conv 8 k0\n", code: .nonpositiveSize, at: "2:9"),

@@ -20,6 +20,8 @@ struct ArgumentReader {
   var parameterNames: [String] = []
   private var usedPositional = Set<Int>()
   private var usedKeys = Set<Int>()
+  /// The names of each keyed argument read, with its aliases: another of them given too is a repeat.
+  private var readNames: [[String]] = []
 
   init(op: String, positional: [(value: ArgumentValue, range: SourceRange)], keyed: [Keyed], whole: SourceRange) {
     self.op = op
@@ -39,6 +41,7 @@ struct ArgumentReader {
   mutating func value(_ names: [String]) -> (value: ArgumentValue, range: SourceRange)? {
     for (index, argument) in keyed.enumerated() where names.contains(argument.key) && !usedKeys.contains(index) {
       usedKeys.insert(index)
+      readNames.append(names)
       return (argument.value, argument.range)
     }
     return nil
@@ -72,7 +75,9 @@ struct ArgumentReader {
       let hint =
         Suggestions.didYouMean(argument.key, in: known + aliases)
         ?? (known.isEmpty ? "'\(op)' takes no arguments" : "'\(op)' takes: \(known.joined(separator: ", "))")
-      let repeated = keyed[..<index].contains { $0.key == argument.key }
+      // Given twice: under the same name, or under another name of an argument already read (`k3 kernel=5`).
+      let repeated =
+        keyed[..<index].contains { $0.key == argument.key } || readNames.contains { $0.contains(argument.key) }
       throw failure(
         .unknownArgument,
         repeated ? "'\(argument.key)' is given twice" : "'\(op)' has no argument '\(argument.key)'",
