@@ -123,8 +123,7 @@ import Testing
   /// 16×512×512 f32 outputs: 16,777,216 bytes; with the 3×512×512 input live at the same time
   /// (3,145,728 bytes) the peak is 19,922,944 bytes = 19 MiB, 11 MiB over an 8 MiB budget.
   @Test func byteBudgetsSpeakInBinaryUnits() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cnncalc-units-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let spec = folder.appendingPathComponent("budget.cnn")
     try "input x 3x512x512\nconv 16 k3 p1\nexpect peak <= 8MiB\n".write(to: spec, atomically: true, encoding: .utf8)
@@ -147,11 +146,7 @@ import Testing
 /// JSON files that are cnncalc specs, reports an unreadable path in every format, and names the
 /// specs that failed.
 @Suite(.serialized) struct CheckGateTests {
-  func folder() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("cnncalc-gate-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-  }
+  func folder() throws -> URL { try temporaryFolder() }
 
   @Test func anEmptyFolderFails() throws {
     let empty = try folder()
@@ -194,4 +189,11 @@ import Testing
     #expect(result.code == 1)
     #expect(result.out.hasSuffix("passed, 1 failed (specs/alexnet-224.cnn)\n"))
   }
+}
+
+/// A new empty folder under the temporary directory (the caller removes it).
+func temporaryFolder() throws -> URL {
+  let url = FileManager.default.temporaryDirectory.appendingPathComponent("cnncalc-\(UUID().uuidString)")
+  try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+  return url
 }
