@@ -46,7 +46,7 @@ let package = Package(
     .testTarget(name: "CNNCalcTests", dependencies: ["CNNGraph", "CNNSpec", "CNNCalc", "CNNZoo", "CNNFuzz"]),
     .testTarget(
       name: "CNNImportTests",
-      dependencies: ["CNNGraph", "CNNSpec", "CNNCaffe", "CNNONNX", "CNNCalc", "CNNReport", "CNNZoo"],
+      dependencies: ["CNNGraph", "CNNSpec", "CNNCaffe", "CNNONNX", "CNNCalc", "CNNReport", "CNNZoo", "CNNFuzz"],
       exclude: ["Fixtures"]),
     .testTarget(name: "CNNReportTests", dependencies: ["CNNGraph", "CNNSpec", "CNNCalc", "CNNReport"]),
     .testTarget(

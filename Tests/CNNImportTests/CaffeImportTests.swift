@@ -1,5 +1,6 @@
 import CNNCaffe
 import CNNCalc
+import CNNFuzz
 import CNNGraph
 import Foundation
 import Testing
@@ -310,7 +311,7 @@ import Testing
   @Test func randomCorruptionIsHandled() throws {
     let data = try Data(contentsOf: fixtures.appendingPathComponent("caffe/bvlc_googlenet.deploy.prototxt"))
     let bytes = [UInt8](data)
-    var generator = SeededGenerator(seed: 11)
+    var generator = SeededGenerator(state: 11)
     let alphabet = Array("{}<>[]:;,#\"' \n-.0123456789abcXYZ_".utf8)
     for _ in 0..<300 {
       var corrupted = bytes

@@ -1,4 +1,5 @@
 import CNNCalc
+import CNNFuzz
 import CNNGraph
 import CNNONNX
 import Foundation
@@ -242,7 +243,7 @@ import Testing
   /// Random byte flips of a valid file never trap (a brief campaign; a longer one runs from
   /// scripts/fuzz.sh).
   @Test func randomCorruptionIsHandled() {
-    var generator = SeededGenerator(seed: 7)
+    var generator = SeededGenerator(state: 7)
     let bytes = [UInt8](sample)
     for _ in 0..<2_000 {
       var corrupted = bytes
@@ -266,18 +267,5 @@ import Testing
 
   private func importONNX(bytes: Data) -> Compilation {
     ONNXImporter.compile(bytes, source: SourceFile(binaryPath: "bad.onnx"), shapes: CalculatedShapes())
-  }
-}
-
-/// A small deterministic generator (SplitMix64) for the corruption campaign.
-struct SeededGenerator: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }
