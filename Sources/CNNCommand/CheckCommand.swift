@@ -27,9 +27,11 @@ struct CheckCommand {
       exit = .usage
       unreadableNames.append(name)
       cases.append(JUnitReport.Case(name: name, failures: [message], seconds: 0))
+      let diagnostic = Diagnostic(.unreadable, message, at: nil)
+      let source = SourceFile(path: name, text: "")
       switch format {
-      case "github": environment.writeOut(DiagnosticRenderer.githubError(message, file: name) + "\n")
-      case "json": json.append(DiagnosticRenderer.fileErrorJSON(message, file: name))
+      case "github": environment.writeOut(DiagnosticRenderer.github(diagnostic, source: source) + "\n")
+      case "json": json.append(DiagnosticRenderer.json(diagnostic, source: source))
       default: break
       }
     }

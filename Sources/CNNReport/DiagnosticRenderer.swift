@@ -105,20 +105,6 @@ public enum DiagnosticRenderer {
   }
 
   /// The JSON object of a diagnostic, as in the `cnncalc/1` report.
-  /// A GitHub Actions error for a file that could not be checked at all (missing, unreadable, a
-  /// folder without specs).
-  public static func githubError(_ message: String, file: String) -> String {
-    "::error file=\(escapeProperty(file)),title=\(escapeProperty("cnncalc unreadable"))::\(escapeData(message))"
-  }
-
-  /// The JSON object of such an error, shaped like a diagnostic with no line.
-  public static func fileErrorJSON(_ message: String, file: String) -> JSONValue {
-    .object([
-      ("severity", .string("error")), ("code", .string("unreadable")), ("layer", .null), ("file", .string(file)),
-      ("line", .null), ("column", .null), ("message", .string(message)), ("hint", .null),
-    ])
-  }
-
   /// One line counting `diagnostics` by severity (`2 errors, 1 warning, 3 notes`), or nil when
   /// there are none: printed after a long table so that the reason for an exit code is in sight.
   public static func tally(_ diagnostics: [Diagnostic]) -> String? {

@@ -76,6 +76,9 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Codable {
   case unknownName = "unknown-name"
   /// An imported model uses an operator, or an attribute value, outside cnncalc's catalogue.
   case unsupportedOperator = "unsupported-operator"
+  /// A path `check` cannot check: it does not exist, cannot be read, or is a folder without any
+  /// spec (a CI gate that checks nothing must not pass).
+  case unreadable = "unreadable"
   /// A layer whose output reaches no network output.
   case unusedLayer = "unused-layer"
   /// A block is called with the wrong number of arguments.
