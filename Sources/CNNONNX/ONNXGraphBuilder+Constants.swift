@@ -185,12 +185,12 @@ extension ONNXGraphBuilder {
     case "Expand":
       let target = try constantIntegers(1) ?? []
       guard first.values.count == 1 || target.isEmpty else {
-        guard let count = Self.product(target), count == first.values.count else {
+        guard let count = ReshapeTarget.product(target), count == first.values.count else {
           throw NodeProblem.unsupported("Expand of a constant other than a scalar")
         }
         return try result(target, first.values)
       }
-      guard let count = Self.product(target), count <= Self.maximumFoldedElements else {
+      guard let count = ReshapeTarget.product(target), count <= Self.maximumFoldedElements else {
         throw NodeProblem.unsupported("Expand to a shape beyond \(Self.maximumFoldedElements) elements")
       }
       switch first.values {
@@ -200,7 +200,7 @@ extension ONNXGraphBuilder {
       }
     case "ConstantOfShape":
       let target = first.values.integers ?? []
-      guard let count = Self.product(target), count <= Self.maximumFoldedElements else {
+      guard let count = ReshapeTarget.product(target), count <= Self.maximumFoldedElements else {
         throw NodeProblem.unsupported("ConstantOfShape beyond \(Self.maximumFoldedElements) elements")
       }
       var fill = ConstantValues.reals([0])
@@ -298,7 +298,4 @@ extension ONNXGraphBuilder {
     }
     return (clamp(start), clamp(end))
   }
-
-  /// The product of `values`, or nil on overflow or a negative factor.
-  static func product(_ values: [Int]) -> Int? { ReshapeTarget.product(values) }
 }

@@ -65,10 +65,7 @@ public enum SummaryReport {
 
   /// The aligned table followed by the totals, and a line naming the columns hidden to fit.
   public static func table(_ analysis: Analysis, options: Options = Options()) -> String {
-    let rows = rows(analysis, exact: options.exact, depth: options.depth)
-    let columns = options.columns ?? defaultColumns(rows)
-    var table = TextTable(headers: columns.map(\.header), alignments: columns.map(\.alignment))
-    table.rows = rows.map { cells in columns.map { cells[$0] ?? "" } }
+    var (table, columns) = layerTable(analysis, options: options)
     var hiddenNote = ""
     if let width = options.width, options.columns == nil {
       let fit = table.fitted(
@@ -86,18 +83,26 @@ public enum SummaryReport {
       + totals(analysis, exact: options.exact)
   }
 
-  /// Every column, but From only when some row reads other than the row above (a chain has none).
-  static func defaultColumns(_ rows: [[SummaryColumn: String]]) -> [SummaryColumn] {
+  /// The rows of the table and Markdown forms, with the columns asked for or, by default, every
+  /// column but From where no row reads other than the row above (a chain has no connections).
+  static func layerTable(_ analysis: Analysis, options: Options) -> (TextTable, [SummaryColumn]) {
+    let rows = rows(analysis, exact: options.exact, depth: options.depth)
     let connected = rows.contains { !($0[.from] ?? "").isEmpty }
-    return SummaryColumn.allCases.filter { $0 != .from || connected }
+    let columns = options.columns ?? SummaryColumn.allCases.filter { $0 != .from || connected }
+    var table = TextTable(headers: columns.map(\.header), alignments: columns.map(\.alignment))
+    table.rows = rows.map { cells in columns.map { cells[$0] ?? "" } }
+    return (table, columns)
+  }
+
+  /// `part` of `total` in percent with one decimal (`61.9%`), `<0.1%` below that.
+  static func percent(_ part: Int, of total: Int) -> String {
+    let value = Double(part) / Double(total) * 100
+    return value < 0.05 ? "<0.1%" : String(format: "%.1f%%", value)
   }
 
   /// A Markdown table and totals list, ready for a pull request or a README.
   public static func markdown(_ analysis: Analysis, options: Options = Options()) -> String {
-    let rows = rows(analysis, exact: options.exact, depth: options.depth)
-    let columns = options.columns ?? defaultColumns(rows)
-    var table = TextTable(headers: columns.map(\.header), alignments: columns.map(\.alignment))
-    table.rows = rows.map { cells in columns.map { cells[$0] ?? "" } }
+    let (table, _) = layerTable(analysis, options: options)
     if let missing = incompleteNote(analysis) {
       return "### \(title(analysis))\n\n" + table.markdown() + "\n\n**Totals not computed**: \(missing)\n"
     }
@@ -186,10 +191,8 @@ public enum SummaryReport {
       let ranked = analysis.layers.filter { value($0) > 0 }
         .sorted { (value($0), $1.index) > (value($1), $0.index) }.prefix(heaviestCount)
       guard total > 0, !ranked.isEmpty else { return nil }
-      return ranked.map { layer in
-        let percent = Double(value(layer)) / Double(total) * 100
-        return "\(layer.name) \(Humanize.count(value(layer))) (\(String(format: "%.1f", percent))%)"
-      }.joined(separator: ", ")
+      return ranked.map { "\($0.name) \(Humanize.count(value($0))) (\(percent(value($0), of: total)))" }
+        .joined(separator: ", ")
     }
     var items: [(String, String)] = []
     if let macs = top(\.macs, total: analysis.totals.macs) { items.append(("top MACs", macs)) }

@@ -7,10 +7,13 @@ import Foundation
 struct SummaryRows {
   let analysis: Analysis
   let exact: Bool
-
   /// The computed layers by their index in the network.
-  private var facts: [Int: LayerFacts] {
-    Dictionary(uniqueKeysWithValues: analysis.layers.map { ($0.index, $0) })
+  private let facts: [Int: LayerFacts]
+
+  init(analysis: Analysis, exact: Bool) {
+    self.analysis = analysis
+    self.exact = exact
+    facts = Dictionary(uniqueKeysWithValues: analysis.layers.map { ($0.index, $0) })
   }
 
   /// Rows as cells by column. `depth` nil: every layer; 0: the network as one row; N: groups at
@@ -24,18 +27,17 @@ struct SummaryRows {
           name: input.name, type: "input", from: "", shape: input.shape, params: 0, macs: 0, memory: size,
           field: input.receptiveField))
     }
-    let facts = facts
     var above: TensorID? = analysis.inputs.isEmpty ? nil : .input(analysis.inputs.count - 1)
     let network = analysis.network
     let groups = LayerGroups(network)
     if depth == 0 {
       let whole = LayerGroups.Node(name: network.name, block: "network", layers: 0..<network.layers.count, level: 0)
-      if let row = groupRow(whole, facts: facts, above: above) { return rows + [row] }
+      if let row = groupRow(whole, above: above) { return rows + [row] }
     }
     var index = 0
     while index < network.layers.count {
       if let depth, depth > 0, let group = groups.group(holding: index, atLevel: depth),
-        let row = groupRow(group, facts: facts, above: above)
+        let row = groupRow(group, above: above)
       {
         rows.append(row)
         above = .layer(group.layers.upperBound - 1)
@@ -57,16 +59,14 @@ struct SummaryRows {
     let memory = layer.storage == .allocated ? bytes(layer.activationBytes) : layer.storage.rawValue
     return cells(
       name: String(repeating: "  ", count: layer.depth) + layer.name, type: OperatorText.describe(op),
-      from: reads == [above].compactMap({ $0 }) ? "" : reads.map(analysis.network.name(of:)).joined(separator: ", "),
-      shape: layer.output.shape, params: layer.params, macs: layer.macs, memory: memory,
+      from: connection(reads, above: above), shape: layer.output.shape, params: layer.params, macs: layer.macs,
+      memory: memory,
       field: layer.output.receptiveField)
   }
 
   /// A folded group: its sums, its last layer's output, and what it reads from outside; nil when
   /// one of its layers was not computed (its members are then shown one by one).
-  private func groupRow(_ group: LayerGroups.Node, facts: [Int: LayerFacts], above: TensorID?)
-    -> [SummaryColumn: String]?
-  {
+  private func groupRow(_ group: LayerGroups.Node, above: TensorID?) -> [SummaryColumn: String]? {
     let members = group.layers.compactMap { facts[$0] }
     guard members.count == group.layers.count, let last = members.last else { return nil }
     var reads: [TensorID] = []
@@ -81,9 +81,13 @@ struct SummaryRows {
     return cells(
       name: String(repeating: "  ", count: max(group.level - 1, 0)) + group.name,
       type: "\(kind)\(members.count) layers",
-      from: reads == [above].compactMap({ $0 }) ? "" : reads.map(analysis.network.name(of:)).joined(separator: ", "),
-      shape: last.output.shape, params: members.reduce(0) { $0 &+ $1.params },
+      from: connection(reads, above: above), shape: last.output.shape, params: members.reduce(0) { $0 &+ $1.params },
       macs: members.reduce(0) { $0 &+ $1.macs }, memory: bytes(allocated), field: last.output.receptiveField)
+  }
+
+  /// The From cell: the tensors a row reads, or nothing when it reads just the row above.
+  private func connection(_ reads: [TensorID], above: TensorID?) -> String {
+    reads == [above].compactMap({ $0 }) ? "" : reads.map(analysis.network.name(of:)).joined(separator: ", ")
   }
 
   private func cells(
@@ -102,11 +106,10 @@ struct SummaryRows {
   private func count(_ value: Int) -> String { exact ? Grouping.integer(value) : Humanize.count(value) }
   private func bytes(_ value: Int) -> String { exact ? Grouping.integer(value) : Humanize.bytes(value) }
 
-  /// A part's share of a total in percent, one decimal; blank for nothing, and when the totals
-  /// were not computed (a share of an unknown total would be made up).
+  /// A part's share of a total; blank for nothing, and when the totals were not computed (a share
+  /// of an unknown total would be made up).
   private func share(_ part: Int, of total: Int) -> String {
     guard part > 0, total > 0, analysis.totalsComplete else { return "" }
-    let percent = Double(part) / Double(total) * 100
-    return percent < 0.05 ? "<0.1%" : String(format: "%.1f%%", percent)
+    return SummaryReport.percent(part, of: total)
   }
 }

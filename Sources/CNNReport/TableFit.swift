@@ -1,19 +1,6 @@
 /// Fitting a drawn table into a terminal's width: columns are dropped in a stated order, then the
 /// widest text columns are shortened around '…', and the caller says what was hidden.
 extension TextTable {
-  /// The width the drawn table takes, borders included (characters).
-  public var drawnWidth: Int {
-    // "│ cell │ cell │": each column adds its width plus three (two spaces and a border).
-    naturalWidths.reduce(1) { $0 + $1 + 3 }
-  }
-
-  /// Column widths before clipping: the widest cell or header of each column.
-  var naturalWidths: [Int] {
-    headers.indices.map { column in
-      rows.compactMap { $0 }.reduce(Self.clipped(headers[column]).count) { max($0, Self.clipped($1[column]).count) }
-    }
-  }
-
   /// The table without the columns at `removed` (indices into the current columns).
   func removingColumns(_ removed: Set<Int>) -> TextTable {
     let kept = headers.indices.filter { !removed.contains($0) }
@@ -33,7 +20,15 @@ extension TextTable {
   ) -> (table: TextTable, hidden: [String]) {
     // Before the last-resort columns go, cells are shortened less far than after.
     let gentleMinimum = minimumShortened + 6
-    var limits = naturalWidths
+    // The widths as drawn, measured once: every step below only lowers limits against them. A
+    // drawn line is "│ cell │ cell │": each column adds its width plus three (spaces and border).
+    let natural = naturalWidths
+    var limits = natural
+    func drawnWidth(_ limits: [Int], without removed: Set<Int> = []) -> Int {
+      zip(natural, limits).enumerated().reduce(1) { total, item in
+        removed.contains(item.offset) ? total : total + min(item.element.0, item.element.1) + 3
+      }
+    }
     if drawnWidth(limits) > width {
       for (column, limit) in softLimits where column < limits.count { limits[column] = min(limits[column], limit) }
     }
@@ -64,13 +59,6 @@ extension TextTable {
     let table = shortened(to: limits).removingColumns(removed)
     let hidden = headers.indices.filter { removed.contains($0) }.map { headers[$0] }
     return (table, hidden)
-  }
-
-  /// The drawn width with each column at most its limit, leaving out `removed`.
-  private func drawnWidth(_ limits: [Int], without removed: Set<Int> = []) -> Int {
-    zip(naturalWidths, limits).enumerated().reduce(1) { total, item in
-      removed.contains(item.offset) ? total : total + min(item.element.0, item.element.1) + 3
-    }
   }
 
   /// Every cell at most `limits[column]` characters: longer ones keep their start and end around '…'.

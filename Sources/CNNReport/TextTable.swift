@@ -16,7 +16,7 @@ public struct TextTable: Sendable {
     self.alignments = alignments
   }
 
-  var widths: [Int] {
+  private var widths: [Int] {
     headers.indices.map { column in
       rows.compactMap { $0 }.reduce(headers[column].count) { max($0, $1[column].count) }
     }
@@ -27,7 +27,6 @@ public struct TextTable: Sendable {
     return alignment == .left ? text + fill : fill + text
   }
 
-  /// The table with box-drawing characters, or ASCII when `box` is false.
   /// The widest cell the drawn table shows; longer cells keep their start and end around '…'
   /// (Markdown and CSV keep every character).
   public static let maximumCellWidth = 120
@@ -37,11 +36,20 @@ public struct TextTable: Sendable {
     return String(cell.prefix(maximumCellWidth - 41)) + "…" + String(cell.suffix(40))
   }
 
-  public func render(box: Bool) -> String {
+  /// The table with every cell clipped as it is drawn.
+  private var clippedForDrawing: TextTable {
     var table = self
     table.headers = headers.map(Self.clipped)
     table.rows = rows.map { $0?.map(Self.clipped) }
-    return table.draw(box: box)
+    return table
+  }
+
+  /// The width of each drawn column: its widest cell or header, as clipped for drawing.
+  var naturalWidths: [Int] { clippedForDrawing.widths }
+
+  /// The table with box-drawing characters, or ASCII when `box` is false.
+  public func render(box: Bool) -> String {
+    clippedForDrawing.draw(box: box)
   }
 
   private func draw(box: Bool) -> String {
