@@ -24,7 +24,8 @@ public struct Mutator {
     "(", ")", "|", "*", "=", ":", "x", "\n", "#", "\"", "\\", "{", "}", "[", "]", ",", "from ", "in", "end\n",
     "block b(c)\n", "expect ", "output ", "concat ", "add in ", "mul in ", "k0 ", "s0 ", "p=same ", "ceil ",
     "* 0", "* 1000000000", "upsample size=1 ", "deconv 4 k3 s2 op=1 ", "reshape 7 ", "flatten ", "fc 10 ",
-    "gap ", "adaptiveavgpool 100000 ", "crop p9 ", "pad p=1:0 ", "dwconv k3 ", "shuffle 7 ", "rf 3 ", "±",
+    "gap ", "adaptiveavgpool 100000 ", "kernel=5 ", "stride=2 ", "crop p9 ", "pad p=1:0 ", "dwconv k3 ", "shuffle 7 ",
+    "rf 3 ", "±",
     "\u{0}", "\r\n", "\u{FEFF}", "é", "network ", "input y 3x4x4\n", "\"op\": \"from\"", "\"inputs\": []",
     "\"args\": {\"k\": -1}", "\"expect\": [\"params 1\\nextra: conv 5 k1\"]", "true", "null", "-", "1e5",
   ]

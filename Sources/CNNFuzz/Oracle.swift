@@ -51,7 +51,14 @@ public struct Oracle {
     let check = Self.run(["check", path, "--format", "json"])
     // The table, markdown and csv renderers on every other case (they share the analysis).
     let format = ["table", "markdown", "table", "csv"][fuzzCase.index % 4]
-    let table = fuzzCase.index % 2 == 0 ? Self.run([path, "--format", format]) : summary
+    // Some table runs fit a narrow terminal and fold groups (issue 11's views).
+    let view: [String] =
+      format == "csv"
+      ? []
+      : [[], ["--width", "64"], ["--depth", "1"], ["--depth", "0", "--width", "100"]][
+        fuzzCase.index / 4 % 4]
+    let tableArguments = [path, "--format", format] + view
+    let table = fuzzCase.index % 2 == 0 ? Self.run(tableArguments) : summary
     clean = summary.code == 0
     for (name, result) in [("summary", summary), (format, table), ("check", check)]
     where !(0...2).contains(result.code) {
@@ -66,7 +73,7 @@ public struct Oracle {
     findings += unlocatedErrors(check.out)
     if fuzzCase.index % 16 == 0 {
       let again = Self.run(["summary", path, "--format", "json"])
-      let tableAgain = Self.run([path, "--format", format])
+      let tableAgain = Self.run(tableArguments)
       if again.out != summary.out || again.error != summary.error || tableAgain.out != table.out {
         findings.append(Finding(oracle: "deterministic", detail: "two runs of summary differ"))
       }

@@ -10,6 +10,8 @@ public struct SpecGenerator {
   private var named: [(name: String, shape: [Int])] = []
   private var trunk: [Int] = []
   private var labels = 0
+  /// Labels of block calls with at least one instance.
+  private var instanced: [String] = []
 
   /// A generator for case `seed`.
   public init(seed: UInt64) {
@@ -236,10 +238,13 @@ public struct SpecGenerator {
       let repeated = chance(0.5)
       let count = repeated ? int(0...3) : 1
       if count > 0 { trunk = [c] + trunk.dropFirst() }
+      let mark = label(":")
+      // A labelled call's instances are groups: `expect LABEL.0 …` sums the first one.
+      if count > 0, !mark.isEmpty { instanced.append(String(mark.dropLast(2))) }
       if repeated, chance(0.3) {
-        lines.append(label(":") + "unit(\(c), k=\(pick([1, 3])), act=j % 2) * \(count) as j")
+        lines.append(mark + "unit(\(c), k=\(pick([1, 3])), act=j % 2) * \(count) as j")
       } else {
-        lines.append(label(":") + "unit(\(c), k=\(pick([1, 3])), act=\(int(0...1)))" + (repeated ? " * \(count)" : ""))
+        lines.append(mark + "unit(\(c), k=\(pick([1, 3])), act=\(int(0...1)))" + (repeated ? " * \(count)" : ""))
       }
     } else {
       lines.append(label(":") + pick(["res(\(trunk[0]))", "res(in.c)", "res()"]) + " * \(int(0...2))")
@@ -261,6 +266,7 @@ public struct SpecGenerator {
       lines.append("expect \(tensor.name) \(text(tensor.shape))")
     }
     if chance(0.05) { lines.append("expect x rf 1 jump 1 start 0") }
+    if chance(0.8), let name = instanced.randomElement(using: &random) { lines.append("expect \(name).0 params >= 0") }
     if chance(0.1) { lines.append("output \(named.last?.name ?? "x")") }
   }
 
