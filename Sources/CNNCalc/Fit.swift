@@ -11,6 +11,8 @@ public enum Fit {
     public var firstProblem: Int?
     /// Whether the network is valid at all at this size.
     public var isValid: Bool
+    /// The one axis varied (an index into `extents`), or nil when all axes were varied together.
+    public var axis: Int? = nil
 
     /// Whether every layer fits exactly.
     public var fitsEverywhere: Bool { isValid && firstProblem == nil }
@@ -32,6 +34,22 @@ public enum Fit {
       nearestFirst(candidates.filter(\.fitsEverywhere))
     }
 
+    /// The searches made: `[nil]` when all axes varied together, else one per spatial axis.
+    public var searches: [Int?] { isSquare ? [nil] : declared.indices.map { Optional($0) } }
+
+    /// What one search found: the nearest fitting sizes on either side of the declared one and
+    /// every fitting size in increasing order, as the varied extent (the first one when square).
+    public func sizes(along axis: Int?) -> Sizes {
+      let centre = declared[axis ?? 0]
+      let fits = candidates.filter { $0.axis == axis && $0.fitsEverywhere }.map { $0.extents[axis ?? 0] }
+      return Sizes(declared: centre, fitting: fits)
+    }
+
+    /// The name of a varied axis in messages: `frame`, `row`, `column`, … (nil: all together).
+    public func axisName(_ axis: Int?) -> String {
+      axis.map { FindingReporter.axisNoun($0, rank: declared.count) } ?? "all axes"
+    }
+
     /// `candidates` ordered by distance from the declared size, the larger size first on a tie.
     func nearestFirst(_ candidates: [Candidate]) -> [Candidate] {
       candidates.sorted {
@@ -41,6 +59,54 @@ public enum Fit {
 
     func distance(_ candidate: Candidate) -> Int {
       zip(candidate.extents, declared).map { abs($0 - $1) }.max() ?? 0
+    }
+  }
+
+  /// The fitting extents of one search, along the varied axis.
+  public struct Sizes: Sendable, Equatable {
+    /// The declared extent.
+    public var declared: Int
+    /// Every extent in the search that fits every layer, in increasing order.
+    public var fitting: [Int]
+    /// The largest fitting extent below the declared one.
+    public var below: Int?
+    /// The smallest fitting extent above the declared one.
+    public var above: Int?
+
+    /// Fitting extents (in increasing order) around a declared one.
+    public init(declared: Int, fitting: [Int]) {
+      self.declared = declared
+      self.fitting = fitting
+      below = fitting.last { $0 < declared }
+      above = fitting.first { $0 > declared }
+    }
+
+    /// Whether the declared extent itself fits.
+    public var declaredFits: Bool { fitting.contains(declared) }
+
+    /// `fitting` as runs: a lone size, a range of consecutive sizes, or an arithmetic progression
+    /// with a step above 1 (only when the whole list is one); `[160...288]`, `[163, 195, 227]`.
+    public var runs: Runs {
+      guard fitting.count > 1 else { return .list(fitting.map { $0...$0 }) }
+      let steps = Set(zip(fitting.dropFirst(), fitting).map { $0 - $1 })
+      if steps.count == 1, let step = steps.first, step > 1 { return .progression(fitting, step: step) }
+      var ranges: [ClosedRange<Int>] = []
+      for size in fitting {
+        if let last = ranges.last, last.upperBound + 1 == size {
+          ranges[ranges.count - 1] = last.lowerBound...size
+        } else {
+          ranges.append(size...size)
+        }
+      }
+      return .list(ranges)
+    }
+
+    /// How the fitting sizes group.
+    public enum Runs: Sendable, Equatable {
+      /// Runs of consecutive sizes (a lone size is a one-element range).
+      case list([ClosedRange<Int>])
+      /// Sizes spaced `step` apart, all of them.
+      case progression([Int], step: Int)
     }
   }
 
@@ -60,7 +126,9 @@ public enum Fit {
       for size in max(1, centre - radius)...(centre + radius) {
         var extents = declared
         if let axis { extents[axis] = size } else { extents = Array(repeating: size, count: declared.count) }
-        candidates.append(probe(network, extents: extents))
+        var candidate = probe(network, extents: extents)
+        candidate.axis = axis
+        candidates.append(candidate)
       }
     }
     return Report(inputName: input.name, declared: declared, candidates: candidates, isSquare: isSquare)

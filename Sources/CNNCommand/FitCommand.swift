@@ -25,13 +25,61 @@ struct FitCommand {
     return .success
   }
 
+  /// "the next sizes that also fit are 223x223 (−1) and 225x225 (+1)" when the declared size fits,
+  /// "the nearest sizes that fit are 227x227 (+3) and 195x195 (−29)" (nearest first) when it does not.
+  static func nearest(_ sizes: Fit.Sizes, format: (Int) -> String) -> String {
+    let neighbours = [sizes.below, sizes.above].compactMap { $0 }
+      .sorted {
+        abs($0 - sizes.declared) != abs($1 - sizes.declared)
+          ? abs($0 - sizes.declared) < abs($1 - sizes.declared) : $0 > $1
+      }
+      .map { "\(format($0)) (\($0 > sizes.declared ? "+" : "−")\(abs($0 - sizes.declared)))" }
+    let also = sizes.declaredFits ? " also" : ""
+    switch neighbours.count {
+    case 0: return sizes.declaredFits ? "no other size fits" : "no size fits every layer"
+    case 1: return "the \(sizes.declaredFits ? "next" : "nearest") size that\(also) fits is \(neighbours[0])"
+    default:
+      return
+        "the \(sizes.declaredFits ? "next" : "nearest") sizes that\(also) fit are \(neighbours[0]) and \(neighbours[1])"
+    }
+  }
+
+  /// Every fitting size of the search, grouped: "every size from 160x160 to 288x288 fits",
+  /// "163x163, 195x195, 227x227, 259x259 fit (every 32nd size)", "30 to 40 and 50 fit".
+  static func summary(_ sizes: Fit.Sizes, format: (Int) -> String) -> String {
+    let limit = 8
+    switch sizes.runs {
+    case .progression(let values, let step):
+      let shown =
+        values.count <= limit ? values.map(format) : values.prefix(limit - 1).map(format) + ["…", format(values.last!)]
+      return "\(shown.joined(separator: ", ")) fit (every \(Self.ordinal(step)) size)"
+    case .list(let ranges):
+      if ranges.isEmpty { return "no size fits every layer" }
+      if ranges.count == 1, let only = ranges.first, only.count > 1 {
+        return "every size from \(format(only.lowerBound)) to \(format(only.upperBound)) fits"
+      }
+      let text = ranges.prefix(limit).map {
+        $0.count == 1 ? format($0.lowerBound) : "\(format($0.lowerBound)) to \(format($0.upperBound))"
+      }
+      let more = ranges.count > limit ? ", and \(ranges.count - limit) more runs" : ""
+      let count = sizes.fitting.count
+      return text.joined(separator: ", ") + more + (count == 1 ? " fits" : " fit (\(count) sizes)")
+    }
+  }
+
+  /// 2 → "2nd", 11 → "11th", 32 → "32nd".
+  static func ordinal(_ n: Int) -> String {
+    let suffix = (11...13).contains(n % 100) ? "th" : [1: "st", 2: "nd", 3: "rd"][n % 10] ?? "th"
+    return "\(n)\(suffix)"
+  }
+
   private func text(_ report: Fit.Report, analysis: Analysis, source: SourceFile) -> String {
     let declared = ExtentText.of(report.declared)
     var lines = ["\(analysis.network.name): input '\(report.inputName)' declared \(declared)"]
     let problems = analysis.diagnostics.filter { [.truncation, .ceilWindowDropped, .partialWindow].contains($0.code) }
     lines.append(
       problems.isEmpty
-        ? "at \(declared) every layer fits exactly"
+        ? "every layer fits exactly at the declared \(declared)"
         : "at \(declared), \(problems.count) layer finding\(problems.count == 1 ? "" : "s"):")
     for problem in problems {
       let line =
@@ -41,19 +89,23 @@ struct FitCommand {
       lines.append("  \(problem.code.rawValue)\(line): \(problem.message)")
       if problem.code == .truncation, let hint = problem.hint { lines.append("    fix: \(hint)") }
     }
-    let fitting = report.fitting
-    let axisWord = report.isSquare ? "sizes" : "extents (one axis varied at a time)"
     lines.append("")
-    if fitting.isEmpty {
-      lines.append("no input \(axisWord) within ±\(options.radius) of \(declared) fit every layer exactly")
+    if report.isSquare {
+      let sizes = report.sizes(along: nil)
+      let square = { (size: Int) in ExtentText.of(Array(repeating: size, count: report.declared.count)) }
+      lines.append(Self.nearest(sizes, format: square))
+      lines.append("within ±\(options.radius): " + Self.summary(sizes, format: square))
     } else {
-      lines.append(
-        "input \(axisWord) within ±\(options.radius) of \(declared) that fit every layer exactly, nearest first:")
-      for candidate in fitting.prefix(12) {
-        let delta = zip(candidate.extents, report.declared).map { $0 - $1 }.first { $0 != 0 } ?? 0
-        lines.append("  \(ExtentText.of(candidate.extents))  (\(delta >= 0 ? "+" : "")\(delta))")
+      lines.append("one axis varied at a time, the others as declared, within ±\(options.radius):")
+      for axis in report.searches {
+        let sizes = report.sizes(along: axis)
+        let format = { (size: Int) in String(size) }
+        let found =
+          sizes.fitting.isEmpty
+          ? "no size fits every layer while the other axes stay as declared"
+          : "\(Self.nearest(sizes, format: format)); \(Self.summary(sizes, format: format))"
+        lines.append("  \(report.axisName(axis)) axis (\(sizes.declared)): \(found)")
       }
-      if fitting.count > 12 { lines.append("  … and \(fitting.count - 12) more") }
     }
     return lines.joined(separator: "\n") + "\n"
   }

@@ -67,3 +67,30 @@ import Testing
     #expect(partial.diagnostics(.partialWindow).count == 1)
   }
 }
+
+/// How `fit` groups the fitting sizes of one search.
+struct FitRunsTests {
+  @Test(arguments: [
+    // Consecutive sizes are one range; a lone size is a one-element range.
+    ([4, 5, 6, 7], Fit.Sizes.Runs.list([4...7])),
+    ([9], .list([9...9])),
+    ([], .list([])),
+    // Evenly spaced with a step above 1: a progression, however long.
+    ([163, 195, 227, 259, 291], .progression([163, 195, 227, 259, 291], step: 32)),
+    ([3, 5], .progression([3, 5], step: 2)),
+    // Uneven gaps: runs of consecutive sizes.
+    ([1, 2, 3, 7, 8, 12], .list([1...3, 7...8, 12...12])),
+    ([1, 3, 4], .list([1...1, 3...4])),
+  ])
+  func runs(fitting: [Int], expected: Fit.Sizes.Runs) {
+    #expect(Fit.Sizes(declared: 5, fitting: fitting).runs == expected)
+  }
+
+  /// The neighbours are the nearest fitting sizes strictly below and above the declared one.
+  @Test func neighbours() {
+    let sizes = Fit.Sizes(declared: 227, fitting: [163, 195, 227, 259])
+    #expect(sizes.below == 195 && sizes.above == 259 && sizes.declaredFits)
+    let misfit = Fit.Sizes(declared: 224, fitting: [227, 259])
+    #expect(misfit.below == nil && misfit.above == 227 && !misfit.declaredFits)
+  }
+}

@@ -48,6 +48,7 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
     (["alexnet"], "summary-alexnet.txt"),
     (["alexnet", "--format", "json"], "summary-alexnet.json"),
     (["fit", "specs/alexnet-224.cnn"], "fit-alexnet-224.txt"),
+    (["fit", "resnet50"], "fit-resnet50.txt"),
     (["zoo"], "zoo.txt"),
     (["--help"], "help.txt"),
     (["help", "verify"], "help-verify.txt"),
