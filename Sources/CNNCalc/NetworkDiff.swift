@@ -35,9 +35,20 @@ public struct NetworkDiff: Sendable {
   /// Layers present and identical in both.
   public var unchanged: Int
   public var totals: [TotalChange]
+  /// The new version's warnings and notes, each `new` or `kept`, then the old version's that are
+  /// `gone` (errors stop a diff before it is made).
+  public var diagnostics: [DiagnosticChange]
 
   /// Compares `old` with `new`; `describe` gives a layer's operator text (for the `op` field).
-  public init(old: Analysis, new: Analysis, describe: (Operator) -> String) {
+  /// `diagnostics` are each version's full list (from reading the spec as well as analysing it);
+  /// without them the analyses' own are compared.
+  public init(
+    old: Analysis, new: Analysis, diagnostics: (old: [Diagnostic], new: [Diagnostic])? = nil,
+    describe: (Operator) -> String
+  ) {
+    let lists = diagnostics ?? (old.diagnostics, new.diagnostics)
+    self.diagnostics = DiagnosticChange.compare(
+      old: lists.old.filter { $0.severity != .error }, new: lists.new.filter { $0.severity != .error })
     oldName = old.network.name
     newName = new.network.name
     let oldByName = Dictionary(old.layers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })

@@ -24,19 +24,11 @@ public struct Style: Sendable {
 public enum DiagnosticRenderer {
   /// `file:line:col: severity: message [code]`, the source line, a caret under the spot, and the hint.
   public static func text(_ diagnostic: Diagnostic, source: SourceFile?, style: Style = .plain) -> String {
-    let severity = style.paint(diagnostic.severity.rawValue, colourCode(diagnostic.severity))
-    guard let source, let range = diagnostic.range else {
-      return "\(source?.path ?? "cnncalc"): \(severity): \(diagnostic.message) [\(diagnostic.code.rawValue)]"
-        + (diagnostic.hint.map { "\n  hint: \($0)" } ?? "")
-    }
-    if source.isBinary {
-      return "\(source.path): byte \(range.start): \(severity): \(diagnostic.message) [\(diagnostic.code.rawValue)]"
-        + (diagnostic.hint.map { "\n  hint: \($0)" } ?? "")
+    guard let source, let range = diagnostic.range, !source.isBinary else {
+      return headline(diagnostic, source: source, style: style) + (diagnostic.hint.map { "\n  hint: \($0)" } ?? "")
     }
     let (line, column) = source.lineAndColumn(of: range.start)
-    var lines = [
-      "\(source.path):\(line):\(column): \(severity): \(shortened(diagnostic.message)) [\(diagnostic.code.rawValue)]"
-    ]
+    var lines = [headline(diagnostic, source: source, style: style)]
     let end = source.lineAndColumn(of: max(range.start, range.end - 1))
     let full = Array(source.lineText(line).unicodeScalars)
     var width = end.line == line ? max(1, end.column - column + 1) : max(1, full.count - column + 1)
@@ -71,6 +63,23 @@ public enum DiagnosticRenderer {
       lines.append(String(repeating: " ", count: gutter.count) + " = " + step)
     }
     return lines.joined(separator: "\n")
+  }
+
+  /// The first line of the text form: `file:line:col: severity: message [code]` (`file: byte N: …`
+  /// for a model file, `file: …` without a spot).
+  public static func headline(_ diagnostic: Diagnostic, source: SourceFile?, style: Style = .plain) -> String {
+    let severity = style.paint(diagnostic.severity.rawValue, colourCode(diagnostic.severity))
+    return "\(location(diagnostic, source: source)): \(severity): \(shortened(diagnostic.message)) "
+      + "[\(diagnostic.code.rawValue)]"
+  }
+
+  /// Where a diagnostic points: `file:line:col`, `file: byte N` for a model file, `file` without
+  /// a spot, `cnncalc` without a file.
+  public static func location(_ diagnostic: Diagnostic, source: SourceFile?) -> String {
+    guard let source, let range = diagnostic.range else { return source?.path ?? "cnncalc" }
+    if source.isBinary { return "\(source.path): byte \(range.start)" }
+    let (line, column) = source.lineAndColumn(of: range.start)
+    return "\(source.path):\(line):\(column)"
   }
 
   /// A message quoting a huge name keeps its start and end: the text form is for people.
