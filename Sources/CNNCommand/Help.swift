@@ -63,12 +63,14 @@ enum Help {
         """
     case "verify":
       return """
-        usage: cnncalc verify [--threads N] [--max-memory SIZE] [--seed N] [--timings] SPEC
+        usage: cnncalc verify [--threads N] [--max-memory SIZE] [--seed N] [--timings] [--width N] SPEC
 
         Runs the network on seeded random weights with the reference engine and compares, layer
         by layer, the measured output shapes, receptive fields and live memory with the calculated
         ones. Exit 0 when all agree, 1 on a mismatch. The output is the same on every run;
-        --timings adds per-layer times and the speed. See docs/verify.md.
+        --timings adds per-layer times and the speed, from a third pass after two that draw the
+        weights and settle the memory. On a terminal (or with --width) the table fits the width.
+        See docs/verify.md.
 
         """
     case "bench":

@@ -80,7 +80,7 @@ public struct Tool: Sendable {
     "check": ["--format", "--input", "--batch", "--dtype", "--strict", "--verbose", "--junit"],
     "fit": ["--input", "--radius"],
     "zoo": [],
-    "verify": ["--input", "--batch", "--threads", "--seed", "--max-memory", "--timings"],
+    "verify": ["--input", "--batch", "--threads", "--seed", "--max-memory", "--timings", "--width"],
     "bench": ["--format", "--input", "--batch", "--threads", "--seed", "--runs"],
     "export": ["--format", "--input"],
     "diff": ["--format", "--input", "--batch", "--dtype"],

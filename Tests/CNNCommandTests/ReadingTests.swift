@@ -197,3 +197,36 @@ func temporaryFolder() throws -> URL {
   try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
   return url
 }
+
+/// verify's table (issue 11, items 1 and 10): fitted like the summary's, and honest times.
+@Suite(.serialized) struct VerifyReadingTests {
+  @Test func goldenAtEightyColumns() throws {
+    let result = run(["verify", "googlenet", "--width", "80"])
+    #expect(result.code == 0, "\(result.error)")
+    try expectGolden(result.out, "verify-googlenet-80.txt")
+  }
+
+  /// The widest verify tables of the zoo (VGG16-BN's long names and "not compared: clipped at the
+  /// border") fit 60 to 120 columns; Memory, the only column that may go, is then named.
+  @Test(arguments: [60, 80, 100, 120])
+  func fitsTheWidth(width: Int) throws {
+    let result = run(["verify", "vgg16_bn", "--width", "\(width)"])
+    #expect(result.code == 0, "\(result.error)")
+    let lines = result.out.split(separator: "\n")
+    let table = lines.filter { $0.hasPrefix("|") || $0.hasPrefix("+") }
+    #expect((table.map(\.count).max() ?? 0) <= width)
+    let header = try #require(table.dropFirst().first)
+    for column in ["Layer", "Calculated", "Measured", "RF"] { #expect(header.contains(column)) }
+    if !header.contains("Memory") { #expect(lines.contains { $0.hasPrefix("(Memory hidden to fit") }) }
+    #expect(lines.contains { $0.hasPrefix("vgg16_bn: 53 layers, shapes, receptive fields and memory agree") })
+  }
+
+  /// Piped output (no width) keeps every column; times come from a settled pass and say so.
+  @Test func timingsAreLabelled() throws {
+    let result = run(["verify", "lenet5", "--timings"])
+    #expect(result.code == 0, "\(result.error)")
+    let header = try #require(result.out.split(separator: "\n").dropFirst().first)
+    for column in ["Memory", "ms", "GFLOP/s"] { #expect(header.contains(column)) }
+    #expect(result.out.contains("(ms: the third pass on the same weights"))
+  }
+}
