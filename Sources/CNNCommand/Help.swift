@@ -9,12 +9,13 @@ enum Help {
            cnncalc zoo                    list the bundled specs
            cnncalc diff OLD NEW           what changed: layers and totals with deltas
            cnncalc export SPEC            the expanded graph as a JSON spec (--format json)
+           cnncalc explain SPEC LAYER     how LAYER's output size and receptive field are derived
            cnncalc verify SPEC            run the reference engine; compare shapes, fields, memory
            cnncalc bench SPEC…            reference engine speed next to the machine's FMA peak
 
     options:
       --format FORMAT     summary: table, markdown, csv, json; check: text, github, json;
-                          diff: table, markdown, json; export: json
+                          diff: table, markdown, json; export: json; explain: text, markdown
       --junit FILE        check: also write a JUnit XML report
       --input CxHxW       override the first input's shape (or NAME=CxHxW)
       --batch N           batch size (default 1)
@@ -22,7 +23,7 @@ enum Help {
       --exact             exact integers instead of short forms in tables
       --columns LIST      summary: layer,type,from,output,params,param%,macs,mac%,memory,rf,jump,start
                           or all (default: all that fit the terminal)
-      --width N           summary: fit the table into N characters (default: the terminal's)
+      --width N           summary, verify: fit the table into N characters (default: the terminal's)
       --depth N           summary: fold groups below level N (0: the network, 1: layer1, …)
       --strict            check: warnings fail too
       --verbose           check: print notes too
@@ -56,9 +57,11 @@ enum Help {
       return """
         usage: cnncalc fit [--radius N] SPEC
 
-        Lists input sizes within N (default 64) of the declared one for which no layer drops
-        pixels, skips a ceil-mode window, runs a window past the padded input or pads unevenly;
-        and, for each layer that does at the declared size, the padding or input that fixes it.
+        Says whether every layer fits the declared input exactly (no layer drops pixels, skips a
+        ceil-mode window, runs a window past the padded input or pads unevenly), and for each
+        layer that does not, the padding or input that fixes it; then the nearest sizes on either
+        side that fit and every fitting size within N (default 64) of the declared one, grouped.
+        An input that is not square is varied one axis at a time.
 
         """
     case "verify":
@@ -79,6 +82,19 @@ enum Help {
 
         Measures the machine's FMA peak, then the median forward-pass time of each network after a
         warm-up, its GFLOP/s (2 × MACs / time), the slowest layers and the time per operator.
+
+        """
+    case "explain":
+      return """
+        usage: cnncalc explain [--format text|markdown] [--input CxHxW] SPEC LAYER
+
+        Derives LAYER's output size and receptive field step by step from the network input:
+        for every layer it depends on, the output-size arithmetic with the numbers filled in
+        (⌊(224 − 11)/4⌋ + 1 = ⌊53.25⌋ + 1 = 54, and which input rows no window reaches) and the
+        receptive-field recurrence (r = r′ + (k − 1)·j′, j = j′·s, c = c′ + ((k − 1)/2 − b)·j′),
+        or the rule for merges, resampling and transposed convolutions; then the field along
+        the way as a table. LAYER may also name a block instance or group (its output layer).
+        See docs/conventions.md for the notation.
 
         """
     case "zoo":

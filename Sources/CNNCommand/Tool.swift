@@ -32,7 +32,7 @@ public struct Tool: Sendable {
     }
   }
 
-  static let commands = ["summary", "check", "fit", "zoo", "verify", "diff", "export", "bench", "help"]
+  static let commands = ["summary", "check", "fit", "zoo", "verify", "diff", "export", "bench", "explain", "help"]
 
   private func dispatch(_ arguments: [String]) throws(UsageError) -> ExitCode {
     guard let first = arguments.first else {
@@ -68,6 +68,7 @@ public struct Tool: Sendable {
     case "bench": return try BenchCommand(environment: environment, options: options).run()
     case "export": return try ExportCommand(environment: environment, options: options).run()
     case "diff": return try DiffCommand(environment: environment, options: options).run()
+    case "explain": return try ExplainCommand(environment: environment, options: options).run()
     default:
       throw UsageError(message: "unknown command '\(command)'")
     }
@@ -84,6 +85,7 @@ public struct Tool: Sendable {
     "bench": ["--format", "--input", "--batch", "--threads", "--seed", "--runs"],
     "export": ["--format", "--input"],
     "diff": ["--format", "--input", "--batch", "--dtype"],
+    "explain": ["--format", "--input"],
   ]
 
   static func checkFlags(_ given: [String], for command: String) throws(UsageError) {

@@ -83,6 +83,9 @@ public struct Oracle {
       let fit = Self.run(["fit", path])
       if !(0...1).contains(fit.code) { findings.append(Finding(oracle: "exit-code", detail: "fit exited \(fit.code)")) }
     }
+    if fuzzCase.index % 32 == 16, summary.code == 0 {
+      findings += Self.explained(path: path, report: summary.out, index: fuzzCase.index)
+    }
     // The engine runs networks of modest cost: the point is calculator against engine, not speed.
     if fuzzCase.kind == .generated, fuzzCase.index % 8 == 0, summary.code == 0, Self.isSmall(summary.out) {
       let verify = Self.run(["verify", path, "--threads", "1"])
@@ -94,6 +97,23 @@ public struct Oracle {
       }
     }
     return findings
+  }
+
+  /// `explain` on one layer of a clean spec (text or Markdown by turns): exit 0 and a headline that
+  /// names the network and the layer.
+  static func explained(path: String, report: String, index: Int) -> [Finding] {
+    guard let root = try? JSONReader.parse(SourceFile(path: "summary.json", text: report)),
+      case .string(let network, _)? = root["network"], case .array(let layers, _)? = root["layers"], !layers.isEmpty,
+      case .string(let name, _)? = layers[index / 32 % layers.count]["name"]
+    else { return [] }
+    let format = index % 64 == 16 ? "text" : "markdown"
+    let result = run(["explain", path, name, "--format", format])
+    guard result.code == 0 else {
+      return [Finding(oracle: "explain", detail: "explain \(name) exited \(result.code): \(result.error.prefix(300))")]
+    }
+    let headline = (format == "markdown" ? "### " : "") + "\(network), \(name)"
+    return result.out.hasPrefix(headline)
+      ? [] : [Finding(oracle: "explain", detail: "explain \(name) begins \(result.out.prefix(120))")]
   }
 
   /// Whether a `summary --format json` report's totals are at most 200 M MACs and 64 MiB of peak.
