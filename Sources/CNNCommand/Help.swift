@@ -84,6 +84,17 @@ enum Help {
         warm-up, its GFLOP/s (2 × MACs / time), the slowest layers and the time per operator.
 
         """
+    case "diff":
+      return """
+        usage: cnncalc diff [--format table|markdown|json] [--input CxHxW] [--batch N] [--dtype TYPE] OLD NEW
+
+        Compares two versions of a network, layers matched by name: the layers added, removed
+        and changed (operator, shape, params, MACs, receptive field; a changed field shows the
+        figures that moved), every total with its exact delta and percentage, and the warnings
+        and notes of NEW, each marked new, kept or gone against OLD. NEW's diagnostics are also
+        printed in full on stderr. --format markdown is for pull-request comments.
+
+        """
     case "explain":
       return """
         usage: cnncalc explain [--format text|markdown] [--input CxHxW] SPEC LAYER

@@ -52,6 +52,8 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
     (["zoo"], "zoo.txt"),
     (["--help"], "help.txt"),
     (["help", "verify"], "help-verify.txt"),
+    (["help", "fit"], "help-fit.txt"),
+    (["help", "diff"], "help-diff.txt"),
   ])
   func goldenOutput(arguments: [String], golden: String) throws {
     let result = run(arguments)
