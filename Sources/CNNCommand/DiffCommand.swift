@@ -17,9 +17,7 @@ struct DiffCommand {
     for (position, operand) in options.operands.enumerated() {
       guard let source = environment.loadSpec(operand) else { return .usage }
       let run = SpecRun(source, options: options)
-      let errors = run.structuralErrors
-      environment.writeError(errors.map { DiagnosticRenderer.text($0, source: source, style: style) + "\n" }.joined())
-      guard let analysis = run.analysis, analysis.isComplete, errors.isEmpty else { return .failure }
+      guard let analysis = run.runnableAnalysis(complete: true, environment: environment) else { return .failure }
       // The new version's warnings and notes in full, as `summary` shows them; the report after
       // says which of them the change brought.
       if position == 1, format != "json" { environment.writeError(run.renderedDiagnostics(style: style)) }

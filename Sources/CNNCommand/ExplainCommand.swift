@@ -14,10 +14,7 @@ struct ExplainCommand {
     guard let source = environment.loadSpec(options.operands[0]) else { return .usage }
     let tool = Tool(environment: environment)
     let run = SpecRun(source, options: options)
-    let errors = run.structuralErrors
-    environment.writeError(
-      errors.map { DiagnosticRenderer.text($0, source: source, style: tool.errorStyle) + "\n" }.joined())
-    guard let analysis = run.analysis, errors.isEmpty else { return .failure }
+    guard let analysis = run.runnableAnalysis(complete: false, environment: environment) else { return .failure }
     let name = options.operands[1]
     guard let derivation = Derivation.of(analysis, layer: name) else {
       let names = analysis.network.layers.map(\.name)

@@ -77,6 +77,17 @@ struct SpecRun {
     diagnostics.filter { $0.severity == .error && $0.code != .expectFailed && $0.code != .budgetExceeded }
   }
 
+  /// The analysis, for the commands that run on any spec without structural errors (`verify`,
+  /// `diff`, `explain`): writes those errors to stderr and returns nil when there are any, or
+  /// when `complete` is asked and the analysis stopped early.
+  func runnableAnalysis(complete: Bool, environment: Environment) -> Analysis? {
+    let errors = structuralErrors
+    let style = Tool(environment: environment).errorStyle
+    environment.writeError(errors.map { DiagnosticRenderer.text($0, source: source, style: style) + "\n" }.joined())
+    guard let analysis, errors.isEmpty, !complete || analysis.isComplete else { return nil }
+    return analysis
+  }
+
   /// Whether the run fails: an error, or (strict) a warning.
   func fails(strict: Bool) -> Bool {
     diagnostics.contains { $0.severity == .error || (strict && $0.severity == .warning) }

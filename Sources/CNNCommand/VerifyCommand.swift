@@ -18,9 +18,7 @@ struct VerifyCommand {
     guard let source = environment.loadSpec(options.operands[0]) else { return .usage }
     let tool = Tool(environment: environment)
     let run = SpecRun(source, options: options)
-    environment.writeError(
-      run.structuralErrors.map { DiagnosticRenderer.text($0, source: source, style: tool.errorStyle) + "\n" }.joined())
-    guard let analysis = run.analysis, analysis.isComplete, run.structuralErrors.isEmpty else { return .failure }
+    guard let analysis = run.runnableAnalysis(complete: true, environment: environment) else { return .failure }
     let needed = Self.memoryNeeded(analysis)
     let allowed = options.maxMemory ?? Int(ProcessInfo.processInfo.physicalMemory / 2)
     guard needed <= allowed else {
