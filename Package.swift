@@ -26,13 +26,15 @@ let package = Package(
     .target(name: "CNNONNX", dependencies: ["CNNGraph"]),
     .target(name: "CNNCalc", dependencies: ["CNNGraph"]),
     .target(name: "CNNReport", dependencies: ["CNNGraph", "CNNCalc"]),
+    .target(name: "CNNPicture", dependencies: ["CNNGraph", "CNNCalc", "CNNReport"]),
     .target(name: "CNNZoo"),
     .target(name: "CNNReference", dependencies: ["CNNGraph"], swiftSettings: nativeCPU),
     .target(name: "CNNVerify", dependencies: ["CNNGraph", "CNNCalc", "CNNReference"]),
     .target(
       name: "CNNCommand",
       dependencies: [
-        "CNNGraph", "CNNSpec", "CNNCaffe", "CNNONNX", "CNNCalc", "CNNReport", "CNNZoo", "CNNReference", "CNNVerify",
+        "CNNGraph", "CNNSpec", "CNNCaffe", "CNNONNX", "CNNCalc", "CNNReport", "CNNPicture", "CNNZoo", "CNNReference",
+        "CNNVerify",
       ]),
     .executableTarget(name: "cnncalc", dependencies: ["CNNCommand"]),
     .executableTarget(
@@ -49,6 +51,8 @@ let package = Package(
       dependencies: ["CNNGraph", "CNNSpec", "CNNCaffe", "CNNONNX", "CNNCalc", "CNNReport", "CNNZoo", "CNNFuzz"],
       exclude: ["Fixtures"]),
     .testTarget(name: "CNNReportTests", dependencies: ["CNNGraph", "CNNSpec", "CNNCalc", "CNNReport"]),
+    .testTarget(
+      name: "CNNPictureTests", dependencies: ["CNNGraph", "CNNSpec", "CNNCalc", "CNNReport", "CNNPicture", "CNNZoo"]),
     .testTarget(
       name: "CNNReferenceTests",
       dependencies: ["CNNGraph", "CNNSpec", "CNNCalc", "CNNReference", "CNNVerify", "CNNZoo", "CNNFuzz"],

@@ -10,12 +10,15 @@ enum Help {
            cnncalc diff OLD NEW           what changed: layers and totals with deltas
            cnncalc export SPEC            the expanded graph as a JSON spec (--format json)
            cnncalc explain SPEC LAYER     how LAYER's output size and receptive field are derived
+           cnncalc graph SPEC             the network as an SVG drawing (--format dot: Graphviz)
            cnncalc verify SPEC            run the reference engine; compare shapes, fields, memory
            cnncalc bench SPEC…            reference engine speed next to the machine's FMA peak
 
     options:
       --format FORMAT     summary: table, markdown, csv, json; check: text, github, json;
-                          diff: table, markdown, json; export: json; explain: text, markdown
+                          diff: table, markdown, json; export: json; explain: text, markdown;
+                          graph: svg, dot
+      -o, --output FILE   graph: write to FILE instead of standard output
       --junit FILE        check: also write a JUnit XML report
       --input CxHxW       override the first input's shape (or NAME=CxHxW)
       --batch N           batch size (default 1)
@@ -24,7 +27,7 @@ enum Help {
       --columns LIST      summary: layer,type,from,output,params,param%,macs,mac%,memory,rf,jump,start
                           or all (default: all that fit the terminal)
       --width N           summary, verify: fit the table into N characters (default: the terminal's)
-      --depth N           summary: fold groups below level N (0: the network, 1: layer1, …)
+      --depth N           summary, graph: fold groups below level N (0: the network, 1: layer1, …)
       --strict            check: warnings fail too
       --verbose           check: print notes too
       --radius N          fit: how far from the declared size to search (default 64)
@@ -93,6 +96,18 @@ enum Help {
         figures that moved), every total with its exact delta and percentage, and the warnings
         and notes of NEW, each marked new, kept or gone against OLD. NEW's diagnostics are also
         printed in full on stderr. --format markdown is for pull-request comments.
+
+        """
+    case "graph":
+      return """
+        usage: cnncalc graph [--format svg|dot] [--depth N] [-o FILE] SPEC
+
+        Draws the network top to bottom: a box per input and layer (name, operator, output
+        shape; boxes with warnings or errors outlined) and an arrow per connection, laid out in
+        rows with crossings reduced. Networks of more than 60 layers fold their top-level
+        groups and block instances into one box each; --depth N folds at level N (--depth 64
+        draws every layer). SVG by default (self-contained, light and dark colours, text as
+        text); --format dot writes Graphviz DOT.
 
         """
     case "explain":

@@ -26,6 +26,8 @@ struct Options {
   var maxMemory: Int?
   var runs: Int?
   var junit: String?
+  /// `--output` / `-o`: write the picture or report to this file instead of standard output.
+  var output: String?
   /// `--columns`: the summary columns to show.
   var columns: [SummaryColumn]?
   /// `--width`: fit tables into this many characters (default: the terminal's width).
@@ -39,7 +41,7 @@ struct Options {
   /// Flags that take a value.
   static let valued: Set<String> = [
     "--format", "-f", "--input", "--batch", "--dtype", "--radius", "--threads", "--seed", "--max-memory", "--runs",
-    "--junit", "--columns", "--width", "--depth",
+    "--junit", "--columns", "--width", "--depth", "--output", "-o",
   ]
 
   init(_ arguments: some Collection<String>) throws(UsageError) {
@@ -60,7 +62,9 @@ struct Options {
         guard let next = iterator.next() else { throw UsageError(message: "\(flag) needs a value") }
         value = next
       }
-      if flag != "--" { given.append(["-f": "--format", "-v": "--verbose", "-h": "--help"][flag] ?? flag) }
+      if flag != "--" {
+        given.append(["-f": "--format", "-v": "--verbose", "-h": "--help"][flag] ?? (flag == "-o" ? "--output" : flag))
+      }
       switch flag {
       case "--": onlyOperands = true
       case "--format", "-f": format = value
@@ -70,6 +74,7 @@ struct Options {
       case "--threads": threads = try positive(value!, flag)
       case "--runs": runs = try positive(value!, flag)
       case "--junit": junit = value
+      case "--output", "-o": output = value
       case "--width": width = try positive(value!, flag)
       case "--depth":
         guard let level = Literals.integer(Substring(value!)), level >= 0, level <= 64 else {

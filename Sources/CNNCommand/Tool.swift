@@ -32,7 +32,9 @@ public struct Tool: Sendable {
     }
   }
 
-  static let commands = ["summary", "check", "fit", "zoo", "verify", "diff", "export", "bench", "explain", "help"]
+  static let commands = [
+    "summary", "check", "fit", "zoo", "verify", "diff", "export", "bench", "explain", "graph", "help",
+  ]
 
   private func dispatch(_ arguments: [String]) throws(UsageError) -> ExitCode {
     guard let first = arguments.first else {
@@ -69,6 +71,7 @@ public struct Tool: Sendable {
     case "export": return try ExportCommand(environment: environment, options: options).run()
     case "diff": return try DiffCommand(environment: environment, options: options).run()
     case "explain": return try ExplainCommand(environment: environment, options: options).run()
+    case "graph": return try GraphCommand(environment: environment, options: options).run()
     default:
       throw UsageError(message: "unknown command '\(command)'")
     }
@@ -86,6 +89,7 @@ public struct Tool: Sendable {
     "export": ["--format", "--input"],
     "diff": ["--format", "--input", "--batch", "--dtype"],
     "explain": ["--format", "--input"],
+    "graph": ["--format", "--input", "--depth", "--output"],
   ]
 
   static func checkFlags(_ given: [String], for command: String) throws(UsageError) {

@@ -86,6 +86,13 @@ public struct Oracle {
     if fuzzCase.index % 32 == 16, summary.code == 0 {
       findings += Self.explained(path: path, report: summary.out, index: fuzzCase.index)
     }
+    if fuzzCase.index % 32 == 8, summary.code == 0 {
+      let format = fuzzCase.index % 64 == 8 ? "svg" : "dot"
+      let graph = Self.run(["graph", path, "--format", format, "--depth", String(fuzzCase.index / 64 % 3 + 1)])
+      if graph.code != 0 {
+        findings.append(Finding(oracle: "graph", detail: "graph exited \(graph.code): \(graph.error.prefix(300))"))
+      }
+    }
     // The engine runs networks of modest cost: the point is calculator against engine, not speed.
     if fuzzCase.kind == .generated, fuzzCase.index % 8 == 0, summary.code == 0, Self.isSmall(summary.out) {
       let verify = Self.run(["verify", path, "--threads", "1"])

@@ -5,19 +5,19 @@ import CNNGraph
 /// instances (`Network.groups`), or, for an imported model that has none, the groups its layer
 /// names spell (`layer1.0.conv1` is in `layer1.0`, which is in `layer1`; Caffe's `inception_3a/1x1`
 /// is in `inception_3a`) where those layers are contiguous.
-struct LayerGroups {
+package struct LayerGroups {
   /// A group with its level: 1 for a group inside no other, 2 inside one, …
-  struct Node {
-    var name: String
-    var block: String?
-    var layers: Range<Int>
-    var level: Int
+  package struct Node {
+    package var name: String
+    package var block: String?
+    package var layers: Range<Int>
+    package var level: Int
   }
 
   /// Groups in order of their first layer, outer before inner.
-  var nodes: [Node]
+  package var nodes: [Node]
 
-  init(_ network: Network) {
+  package init(_ network: Network) {
     var groups = network.groups.isEmpty ? Self.fromNames(network.layers.map(\.name)) : network.groups
     groups.sort { ($0.layers.lowerBound, -$0.layers.count) < ($1.layers.lowerBound, -$1.layers.count) }
     var nodes: [Node] = []
@@ -38,7 +38,7 @@ struct LayerGroups {
   }
 
   /// The group at `level` that holds layer `index`, if any.
-  func group(holding index: Int, atLevel level: Int) -> Node? {
+  package func group(holding index: Int, atLevel level: Int) -> Node? {
     nodes.first { $0.level == level && $0.layers.contains(index) }
   }
 

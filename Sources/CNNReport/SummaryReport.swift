@@ -41,7 +41,7 @@ public enum SummaryReport {
     try? Checked.product(input.shape + [analysis.options.batch, analysis.options.dtype.size])
   }
 
-  static func fieldCells(_ field: ReceptiveField) -> [String] {
+  package static func fieldCells(_ field: ReceptiveField) -> [String] {
     switch field {
     case .whole: return ["whole", "", ""]
     case .irregular: return ["irregular", "", ""]

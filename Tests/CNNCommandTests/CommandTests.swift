@@ -54,6 +54,7 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
     (["help", "verify"], "help-verify.txt"),
     (["help", "fit"], "help-fit.txt"),
     (["help", "diff"], "help-diff.txt"),
+    (["help", "graph"], "help-graph.txt"),
   ])
   func goldenOutput(arguments: [String], golden: String) throws {
     let result = run(arguments)

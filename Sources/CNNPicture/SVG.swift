@@ -1,0 +1,60 @@
+/// Small helpers for writing SVG and HTML text by hand.
+enum SVG {
+  /// `text` safe inside an element or a double-quoted attribute.
+  static func escaped(_ text: String) -> String {
+    var result = ""
+    result.reserveCapacity(text.utf8.count)
+    for character in text {
+      switch character {
+      case "&": result += "&amp;"
+      case "<": result += "&lt;"
+      case ">": result += "&gt;"
+      case "\"": result += "&quot;"
+      case "'": result += "&#39;"
+      default:
+        // Control characters are not allowed in XML 1.0.
+        if let ascii = character.asciiValue, ascii < 0x20, ascii != 0x09, ascii != 0x0A {
+          result += "?"
+        } else {
+          result.append(character)
+        }
+      }
+    }
+    return result
+  }
+
+  /// A coordinate with at most one decimal: `12`, `12.5`.
+  static func number(_ value: Double) -> String {
+    let tenths = (value * 10).rounded()
+    return tenths.truncatingRemainder(dividingBy: 10) == 0 ? String(Int(tenths / 10)) : String(tenths / 10)
+  }
+
+  /// The colours of the drawings: light by default, dark under `prefers-color-scheme: dark`, and
+  /// plain black on white when printed.
+  static let style = """
+    svg{--ink:#1f2328;--muted:#59636e;--paper:#ffffff;--box:#f6f8fa;--line:#8c959f;--group:#ddf4ff;\
+    --input:#fff8c5;--warning:#bf8700;--error:#cf222e;--note:#0969da;--accent:#0969da;\
+    font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
+    @media (prefers-color-scheme:dark){svg{--ink:#e6edf3;--muted:#9198a1;--paper:#0d1117;--box:#161b22;\
+    --line:#6e7681;--group:#0c2d6b;--input:#3b2e00;--warning:#d29922;--error:#f85149;--note:#4493f8;\
+    --accent:#4493f8}}
+    @media print{svg{--ink:#000;--muted:#333;--paper:#fff;--box:#fff;--line:#555;--group:#eee;--input:#fff}}
+    .paper{fill:var(--paper)}
+    .node rect{fill:var(--box);stroke:var(--line);stroke-width:1}
+    .node.group rect{fill:var(--group)}
+    .node.input rect{fill:var(--input)}
+    .node.warning rect{stroke:var(--warning);stroke-width:2.5}
+    .node.error rect{stroke:var(--error);stroke-width:2.5}
+    .node.note rect{stroke:var(--note);stroke-width:1.5}
+    .node:focus rect,.node:hover rect{stroke:var(--accent);stroke-width:2.5}
+    .node:focus{outline:none}
+    .name{fill:var(--ink);font-weight:600}
+    .op,.shape{fill:var(--muted)}
+    .edge{fill:none;stroke:var(--line);stroke-width:1.2}
+    .arrow{fill:var(--line)}
+    .axis,.grid{stroke:var(--line);stroke-width:1;fill:none}
+    .grid{stroke-dasharray:2 3;opacity:.6}
+    .label{fill:var(--muted)}
+    .title{fill:var(--ink);font-weight:600;font-size:14px}
+    """
+}
