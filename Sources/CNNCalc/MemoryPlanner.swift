@@ -25,13 +25,22 @@ enum MemoryPlanner {
     }
   }
 
-  /// The peak of live activation bytes; `inputBytes` and `layerBytes` are per tensor.
+  /// The peak of live activation bytes; `inputBytes` and `layerBytes` are per tensor. Before the
+  /// first layer every input is live, so a network of no layers peaks at their sum.
   static func peak(network: Network, storage: [Storage], inputBytes: [Int], layerBytes: [Int])
     throws(ArithmeticOverflow) -> Int
   {
+    let live = try liveBytes(network: network, storage: storage, inputBytes: inputBytes, layerBytes: layerBytes)
+    return max(try Checked.sum(inputBytes), live.max() ?? 0)
+  }
+
+  /// The live activation bytes while each layer runs (its inputs and its output are live), in
+  /// execution order: the curve whose maximum is the peak.
+  static func liveBytes(network: Network, storage: [Storage], inputBytes: [Int], layerBytes: [Int])
+    throws(ArithmeticOverflow) -> [Int]
+  {
     let steps = network.layers.count
-    // A network of no layers: its outputs are its inputs, all live at once.
-    guard steps > 0 else { return try Checked.sum(inputBytes) }
+    guard steps > 0 else { return [] }
     // Buffer of each tensor: inputs own buffers 0..<I; an allocating layer gets the next id.
     let bufferOfInput = Array(inputBytes.indices)
     var bufferOfLayer = [Int](repeating: 0, count: steps)
@@ -66,11 +75,32 @@ enum MemoryPlanner {
       change[last[id] + 1] = try Checked.subtract(change[last[id] + 1], bytes[id])
     }
     var live = 0
-    var peak = try Checked.sum(inputBytes)
+    var curve: [Int] = []
+    curve.reserveCapacity(steps)
     for step in 0..<steps {
       live = try Checked.add(live, change[step])
-      peak = max(peak, live)
+      curve.append(live)
     }
-    return peak
+    return curve
+  }
+}
+
+extension Analysis {
+  /// The live activation bytes while each layer runs, in execution order (docs/conventions.md,
+  /// "Memory"); nil when the analysis stopped early or a figure overflowed.
+  public var liveActivationBytes: [Int]? {
+    guard isComplete, totalsComplete else { return nil }
+    do throws(ArithmeticOverflow) {
+      var inputBytes: [Int] = []
+      for input in inputs {
+        let elements = try Checked.product(input.shape)
+        inputBytes.append(try Checked.multiply(try Checked.multiply(elements, options.batch), options.dtype.size))
+      }
+      return try MemoryPlanner.liveBytes(
+        network: network, storage: layers.map(\.storage), inputBytes: inputBytes,
+        layerBytes: layers.map(\.activationBytes))
+    } catch {
+      return nil
+    }
   }
 }

@@ -11,6 +11,7 @@ enum Help {
            cnncalc export SPEC            the expanded graph as a JSON spec (--format json)
            cnncalc explain SPEC LAYER     how LAYER's output size and receptive field are derived
            cnncalc graph SPEC             the network as an SVG drawing (--format dot: Graphviz)
+           cnncalc chart SPEC --kind K    an SVG chart: rf (field growth), memory, cost
            cnncalc verify SPEC            run the reference engine; compare shapes, fields, memory
            cnncalc bench SPEC…            reference engine speed next to the machine's FMA peak
 
@@ -18,7 +19,8 @@ enum Help {
       --format FORMAT     summary: table, markdown, csv, json; check: text, github, json;
                           diff: table, markdown, json; export: json; explain: text, markdown;
                           graph: svg, dot
-      -o, --output FILE   graph: write to FILE instead of standard output
+      -o, --output FILE   graph, chart: write to FILE instead of standard output
+      --kind KIND         chart: rf, memory or cost (default rf)
       --junit FILE        check: also write a JUnit XML report
       --input CxHxW       override the first input's shape (or NAME=CxHxW)
       --batch N           batch size (default 1)
@@ -108,6 +110,17 @@ enum Help {
         groups and block instances into one box each; --depth N folds at level N (--depth 64
         draws every layer). SVG by default (self-contained, light and dark colours, text as
         text); --format dot writes Graphviz DOT.
+
+        """
+    case "chart":
+      return """
+        usage: cnncalc chart [--kind rf|memory|cost] [-o FILE] [--input CxHxW] [--batch N] [--dtype T] SPEC
+
+        Draws one chart as a standalone SVG. rf: the receptive-field size per layer in execution
+        order with the jump as a step line, the input extent as a reference, bands where paths
+        differ, whole fields marked. memory: the live activation bytes while each layer runs,
+        the peak marked, the forward total and parameter bytes beside it. cost: parameters and
+        MACs per layer (per top-level group above 40 layers) with their shares.
 
         """
     case "explain":

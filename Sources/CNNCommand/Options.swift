@@ -26,6 +26,8 @@ struct Options {
   var maxMemory: Int?
   var runs: Int?
   var junit: String?
+  /// `--kind`: which chart (`rf`, `memory`, `cost`).
+  var kind: String?
   /// `--output` / `-o`: write the picture or report to this file instead of standard output.
   var output: String?
   /// `--columns`: the summary columns to show.
@@ -41,7 +43,7 @@ struct Options {
   /// Flags that take a value.
   static let valued: Set<String> = [
     "--format", "-f", "--input", "--batch", "--dtype", "--radius", "--threads", "--seed", "--max-memory", "--runs",
-    "--junit", "--columns", "--width", "--depth", "--output", "-o",
+    "--junit", "--columns", "--width", "--depth", "--output", "-o", "--kind",
   ]
 
   init(_ arguments: some Collection<String>) throws(UsageError) {
@@ -75,6 +77,7 @@ struct Options {
       case "--runs": runs = try positive(value!, flag)
       case "--junit": junit = value
       case "--output", "-o": output = value
+      case "--kind": kind = value
       case "--width": width = try positive(value!, flag)
       case "--depth":
         guard let level = Literals.integer(Substring(value!)), level >= 0, level <= 64 else {

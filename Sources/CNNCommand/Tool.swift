@@ -33,7 +33,7 @@ public struct Tool: Sendable {
   }
 
   static let commands = [
-    "summary", "check", "fit", "zoo", "verify", "diff", "export", "bench", "explain", "graph", "help",
+    "summary", "check", "fit", "zoo", "verify", "diff", "export", "bench", "explain", "graph", "chart", "help",
   ]
 
   private func dispatch(_ arguments: [String]) throws(UsageError) -> ExitCode {
@@ -72,6 +72,7 @@ public struct Tool: Sendable {
     case "diff": return try DiffCommand(environment: environment, options: options).run()
     case "explain": return try ExplainCommand(environment: environment, options: options).run()
     case "graph": return try GraphCommand(environment: environment, options: options).run()
+    case "chart": return try ChartCommand(environment: environment, options: options).run()
     default:
       throw UsageError(message: "unknown command '\(command)'")
     }
@@ -90,6 +91,7 @@ public struct Tool: Sendable {
     "diff": ["--format", "--input", "--batch", "--dtype"],
     "explain": ["--format", "--input"],
     "graph": ["--format", "--input", "--depth", "--output"],
+    "chart": ["--kind", "--format", "--input", "--batch", "--dtype", "--output"],
   ]
 
   static func checkFlags(_ given: [String], for command: String) throws(UsageError) {

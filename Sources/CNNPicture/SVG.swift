@@ -56,5 +56,17 @@ enum SVG {
     .grid{stroke-dasharray:2 3;opacity:.6}
     .label{fill:var(--muted)}
     .title{fill:var(--ink);font-weight:600;font-size:14px}
+    .series-rf{fill:none;stroke:var(--accent);stroke-width:2}
+    .series-jump{fill:none;stroke:var(--warning);stroke-width:1.5;stroke-dasharray:5 3}
+    .series-memory{fill:none;stroke:var(--accent);stroke-width:1.5}
+    .area{fill:var(--accent);opacity:.15}
+    .band{fill:var(--accent);opacity:.18}
+    .reference{stroke:var(--muted);stroke-width:1;stroke-dasharray:6 4}
+    .dot{fill:var(--accent)}
+    .whole{fill:var(--paper);stroke:var(--accent);stroke-width:2}
+    .peak{fill:var(--error)}
+    .bar-macs{fill:var(--accent)}
+    .bar-params{fill:var(--warning)}
+    .legend{fill:var(--muted)}
     """
 }

@@ -95,7 +95,7 @@ public enum SummaryReport {
   }
 
   /// `part` of `total` in percent with one decimal (`61.9%`), `<0.1%` below that.
-  static func percent(_ part: Int, of total: Int) -> String {
+  package static func percent(_ part: Int, of total: Int) -> String {
     let value = Double(part) / Double(total) * 100
     return value < 0.05 ? "<0.1%" : String(format: "%.1f%%", value)
   }

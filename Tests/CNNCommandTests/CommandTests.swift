@@ -55,6 +55,7 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
     (["help", "fit"], "help-fit.txt"),
     (["help", "diff"], "help-diff.txt"),
     (["help", "graph"], "help-graph.txt"),
+    (["help", "chart"], "help-chart.txt"),
   ])
   func goldenOutput(arguments: [String], golden: String) throws {
     let result = run(arguments)

@@ -63,4 +63,14 @@ import Testing
     let refused = run(["graph", "lenet5", "-o", folder.appendingPathComponent("missing/g.svg").path])
     #expect(refused.code == 2 && refused.error.contains("cannot write"))
   }
+
+  /// `chart` draws each kind; an unknown kind is a usage error naming the kinds.
+  @Test func chartKinds() {
+    for kind in ["rf", "memory", "cost"] {
+      let result = run(["chart", "lenet5", "--kind", kind])
+      #expect(result.code == 0 && result.out.hasPrefix("<svg ") && result.out.hasSuffix("</svg>\n"), "\(kind)")
+    }
+    let wrong = run(["chart", "lenet5", "--kind", "flops"])
+    #expect(wrong.code == 2 && wrong.error.contains("--kind takes rf, memory, cost, not 'flops'"))
+  }
 }

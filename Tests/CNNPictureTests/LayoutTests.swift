@@ -10,9 +10,12 @@ import Testing
 /// every run, and crossings are removed where an order without them exists.
 @Suite struct LayoutTests {
   static func zooAnalysis(_ name: String) throws -> Analysis {
-    let text = try #require(Zoo.text(named: name))
-    let compilation = SpecCompiler.compile(SourceFile(path: "\(name).cnn", text: text), shapes: CalculatedShapes())
-    return Analyzer.analyze(try #require(compilation.network))
+    try analysis(try #require(Zoo.text(named: name)), path: "\(name).cnn")
+  }
+
+  static func analysis(_ text: String, path: String = "test.cnn") throws -> Analysis {
+    let compilation = SpecCompiler.compile(SourceFile(path: path, text: text), shapes: CalculatedShapes())
+    return Analyzer.analyze(try #require(compilation.network, "\(compilation.diagnostics.map(\.message))"))
   }
 
   /// Checks the geometric promises of a layout of `graph`.
