@@ -1,3 +1,5 @@
+import CNNReport
+
 /// A JUnit XML report of `check`: one test case per spec, failing with its diagnostics, for GitLab,
 /// Jenkins and other CI systems.
 enum JUnitReport {
@@ -31,25 +33,6 @@ enum JUnitReport {
     return lines.joined(separator: "\n") + "\n"
   }
 
-  /// XML escapes for text and attribute values; control characters other than tab and line
-  /// breaks, which XML 1.0 forbids, become spaces.
-  static func escape(_ text: String) -> String {
-    var result = ""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "&": result += "&amp;"
-      case "<": result += "&lt;"
-      case ">": result += "&gt;"
-      case "\"": result += "&quot;"
-      case "'": result += "&apos;"
-      default:
-        if scalar.value < 0x20, scalar != "\n", scalar != "\t", scalar != "\r" {
-          result += " "
-        } else {
-          result.unicodeScalars.append(scalar)
-        }
-      }
-    }
-    return result
-  }
+  /// XML escapes for text and attribute values.
+  static func escape(_ text: String) -> String { XMLText.escaped(text) }
 }

@@ -1,27 +1,9 @@
+import CNNReport
+
 /// Small helpers for writing SVG and HTML text by hand.
 enum SVG {
   /// `text` safe inside an element or a double-quoted attribute.
-  static func escaped(_ text: String) -> String {
-    var result = ""
-    result.reserveCapacity(text.utf8.count)
-    for character in text {
-      switch character {
-      case "&": result += "&amp;"
-      case "<": result += "&lt;"
-      case ">": result += "&gt;"
-      case "\"": result += "&quot;"
-      case "'": result += "&#39;"
-      default:
-        // Control characters are not allowed in XML 1.0.
-        if let ascii = character.asciiValue, ascii < 0x20, ascii != 0x09, ascii != 0x0A {
-          result += "?"
-        } else {
-          result.append(character)
-        }
-      }
-    }
-    return result
-  }
+  static func escaped(_ text: String) -> String { XMLText.escaped(text) }
 
   /// A coordinate with at most one decimal: `12`, `12.5`.
   static func number(_ value: Double) -> String {
