@@ -67,11 +67,16 @@ public struct Derivation: Sendable {
       let notes = analysis.diagnostics.filter {
         $0.layer == layer.name && [.rfMisaligned, .rfSubpixelOffset].contains($0.code)
       }
+      // The window as the calculator placed it: its padding and findings are the ones explained.
+      let placement = layer.op.slidingWindow.flatMap { window in
+        try? LayerCalculator.place(window, ceilMode: layer.op.isCeilModePooling, reads[0])
+      }
       return Step(
         layer: layer.name, op: layer.op, inputs: reads, output: output,
-        shape: ShapeDerivation.lines(layer.op, inputs: reads, output: output),
+        shape: ShapeDerivation.lines(layer.op, inputs: reads, output: output, placement: placement),
         field: FieldDerivation.lines(
-          layer.op, inputs: reads, output: output, layers: layer.inputs.map { facts($0).name })
+          layer.op, inputs: reads, output: output, placement: placement,
+          layers: layer.inputs.map { facts($0).name })
           + notes.map { "\($0.code.rawValue): \($0.message)" })
     }
     let layer = network.layers[target].name

@@ -5,7 +5,12 @@ import CNNGraph
 /// it reproduces the calculator's field exactly (a window over units that all look alike), and the
 /// rule in words with the calculator's figures everywhere else.
 enum FieldDerivation {
-  static func lines(_ op: Operator, inputs: [TensorFacts], output: TensorFacts, layers names: [String]) -> [String] {
+  /// `placement`: the calculator's placement of a convolution's or pooling's window (nil for
+  /// other layers); `names` are the inputs' names.
+  static func lines(
+    _ op: Operator, inputs: [TensorFacts], output: TensorFacts, placement: LayerCalculator.Placement?,
+    layers names: [String]
+  ) -> [String] {
     switch output.receptiveField {
     case .whole: return [wholeReason(op, inputs: inputs, names: names)]
     case .irregular: return [irregularReason(op, inputs: inputs)]
@@ -13,8 +18,10 @@ enum FieldDerivation {
     case .regular(let field):
       if inputs.count > 1 { return merge(inputs: inputs, names: names, output: field) }
       guard case .regular(let input) = inputs.first?.receptiveField else { return [figuresLine(field)] }
-      if let window = op.slidingWindow, input.axes.allSatisfy(\.isUniform),
-        let steps = recurrence(window, input: input, output: field, extents: Array(inputs[0].shape.dropFirst()))
+      if let placement, input.axes.allSatisfy(\.isUniform),
+        let steps = recurrence(
+          placement, same: op.slidingWindow?.padding == .same, input: input, output: field,
+          extents: Array(inputs[0].shape.dropFirst()))
       {
         return steps
       }
@@ -36,12 +43,13 @@ enum FieldDerivation {
   }
 
   /// The three recurrences per axis, or nil when they do not give the calculator's figures.
-  static func recurrence(_ window: Window, input: RegularField, output: RegularField, extents: [Int]) -> [String]? {
+  static func recurrence(
+    _ placement: LayerCalculator.Placement, same: Bool, input: RegularField, output: RegularField, extents: [Int]
+  ) -> [String]? {
     var perAxis: [[String]] = []
     for axis in extents.indices {
-      guard axis < input.axes.count, axis < output.axes.count,
-        let w = ShapeDerivation.AxisWindow.resolve(window, axis: axis, extents: extents)
-      else { return nil }
+      guard axis < input.axes.count, axis < output.axes.count, axis < placement.kernel.count else { return nil }
+      let w = ShapeDerivation.AxisWindow(placement, axis: axis, input: extents[axis], same: same)
       let (a, b) = (input.axes[axis], output.axes[axis])
       guard b.isUniform, let size = try? Rational(a.size) + Rational(w.dilatedKernel - 1) * a.jump,
         let jump = try? a.jump * Rational(w.stride),
@@ -131,5 +139,10 @@ extension Operator {
     case .pooling(let pooling): pooling.window
     default: nil
     }
+  }
+
+  /// Whether it is a ceil-mode pooling layer.
+  var isCeilModePooling: Bool {
+    if case .pooling(let pooling) = self { pooling.ceilMode } else { false }
   }
 }

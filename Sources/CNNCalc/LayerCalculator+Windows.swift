@@ -2,10 +2,12 @@ import CNNGraph
 
 /// Sliding-window layers: convolution, transposed convolution, pooling.
 extension LayerCalculator {
-  /// The geometry of a window over an input: output extents, begin padding, dilated kernel, stride.
+  /// The geometry of a window over an input: output extents, padding before and after (`same`
+  /// resolved), dilated kernel, stride, and what the windows leave out.
   struct Placement {
     var extents: [Int] = []
     var before: [Int] = []
+    var after: [Int] = []
     var kernel: [Int] = []
     var dilation: [Int] = []
     var dilatedKernel: [Int] = []
@@ -58,6 +60,7 @@ extension LayerCalculator {
         }
         placement.extents.append(same.extent)
         placement.before.append(same.before)
+        placement.after.append(same.after)
         continue
       }
       let (b, e) = (begin[axis], end[axis])
@@ -97,6 +100,7 @@ extension LayerCalculator {
         placement.extents.append(out)
       }
       placement.before.append(b)
+      placement.after.append(e)
     }
     return placement
   }

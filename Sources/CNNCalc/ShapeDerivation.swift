@@ -16,27 +16,17 @@ enum ShapeDerivation {
     /// d·(k − 1) + 1.
     var dilatedKernel: Int { dilation * (kernel - 1) + 1 }
 
-    /// The window of `window` along `axis` of an input with extents `extents` (spatial only).
-    static func resolve(_ window: Window, axis: Int, extents: [Int]) -> AxisWindow? {
+    /// Axis `axis` of a transposed convolution's window (explicit padding only, as the calculator
+    /// requires), over an input with spatial extents `extents`.
+    static func transposed(_ window: Window, axis: Int, extents: [Int]) -> AxisWindow? {
       let rank = extents.count
       guard let k = window.kernel.resolved(rank: rank), let s = window.stride.resolved(rank: rank),
-        let d = window.dilation.resolved(rank: rank)
+        let d = window.dilation.resolved(rank: rank), case .explicit(let begin, let end) = window.padding,
+        let b = begin.resolved(rank: rank), let e = end.resolved(rank: rank)
       else { return nil }
-      var geometry = AxisWindow(
-        input: extents[axis], kernel: k[axis], stride: s[axis], dilation: d[axis], before: 0, after: 0, same: false)
-      switch window.padding {
-      case .explicit(let begin, let end):
-        guard let b = begin.resolved(rank: rank), let e = end.resolved(rank: rank) else { return nil }
-        (geometry.before, geometry.after) = (b[axis], e[axis])
-      case .same:
-        guard
-          let same = try? WindowArithmetic.samePadding(
-            input: extents[axis], dilatedKernel: geometry.dilatedKernel, stride: s[axis])
-        else { return nil }
-        (geometry.before, geometry.after, geometry.same) = (same.before, same.after, true)
-      case .valid: break
-      }
-      return geometry
+      return AxisWindow(
+        input: extents[axis], kernel: k[axis], stride: s[axis], dilation: d[axis], before: b[axis], after: e[axis],
+        same: false)
     }
 
     /// `224 + 1 + 1 − 3`: the padded input less the dilated kernel, zero paddings left out.
@@ -53,25 +43,33 @@ enum ShapeDerivation {
     }
   }
 
-  static func lines(_ op: Operator, inputs: [TensorFacts], output: TensorFacts) -> [String] {
+  /// `placement`: the calculator's placement of a convolution's or pooling's window (nil for
+  /// other layers).
+  static func lines(
+    _ op: Operator, inputs: [TensorFacts], output: TensorFacts, placement: LayerCalculator.Placement?
+  ) -> [String] {
     guard let input = inputs.first else { return [] }
     let extents = Array(input.shape.dropFirst())
     let outputExtents = Array(output.shape.dropFirst())
     func perAxis(_ line: (Int) -> [String]) -> [String] {
       Derivation.collapsed(extents.indices.map(line))
     }
+    let same = op.slidingWindow?.padding == .same
+    let windows = { (placement: LayerCalculator.Placement) in
+      perAxis {
+        windowLines(
+          placement, axis: $0, input: extents[$0], same: same, ceil: op.isCeilModePooling, output: outputExtents[$0])
+      }
+    }
     switch op {
     case .convolution(let conv):
-      return [channels(conv, input: input, output: output)]
-        + perAxis { windowLines(conv.window, ceil: false, axis: $0, extents: extents, output: outputExtents) }
-    case .pooling(let pooling):
-      return perAxis {
-        windowLines(pooling.window, ceil: pooling.ceilMode, axis: $0, extents: extents, output: outputExtents)
-      }
+      return [channels(conv, input: input, output: output)] + (placement.map(windows) ?? [])
+    case .pooling:
+      return placement.map(windows) ?? []
     case .transposedConvolution(let conv):
       return [channels(conv, input: input, output: output)]
         + perAxis { axis in
-          guard let w = AxisWindow.resolve(conv.window, axis: axis, extents: extents) else { return [] }
+          guard let w = AxisWindow.transposed(conv.window, axis: axis, extents: extents) else { return [] }
           let extra = conv.outputPadding.resolved(rank: extents.count)?[axis] ?? 0
           return [w.dilationLine].compactMap { $0 } + [
             "(i − 1)·s − b − e + dk + output_padding = (\(w.input) − 1)·\(w.stride) − \(w.before) − \(w.after) + "
@@ -143,10 +141,12 @@ enum ShapeDerivation {
     return "\(outputs) \(noun)"
   }
 
-  /// The extent arithmetic of a window along one axis: floor, ceil or `same`, and what it drops.
-  static func windowLines(_ window: Window, ceil: Bool, axis: Int, extents: [Int], output: [Int]) -> [String] {
-    guard let w = AxisWindow.resolve(window, axis: axis, extents: extents) else { return [] }
-    let out = output[axis]
+  /// The extent arithmetic of a window along one axis: floor, ceil or `same`, and what the
+  /// calculator found the windows leave out there (its truncation and ceil-mode findings).
+  static func windowLines(
+    _ placement: LayerCalculator.Placement, axis: Int, input: Int, same: Bool, ceil: Bool, output out: Int
+  ) -> [String] {
+    let w = AxisWindow(placement, axis: axis, input: input, same: same)
     var lines = [w.dilationLine].compactMap { $0 }
     if w.same {
       lines.append(
@@ -166,22 +166,32 @@ enum ShapeDerivation {
     }
     let decimal = Grouping.decimal(quotient, places: 4)
     if ceil {
-      let rounded = span.ceilDivided(by: w.stride) + 1
-      var line = "⌈(\(w.spanText))/\(w.stride)⌉ + 1 = ⌈\(decimal)⌉ + 1 = \(rounded)"
-      if rounded != out { line += "; its last window would start in the end padding, so \(out)" }
+      let dropsLast = placement.findings.contains(.ceilWindowDropped(axis: axis))
+      var line = "⌈(\(w.spanText))/\(w.stride)⌉ + 1 = ⌈\(decimal)⌉ + 1 = \(dropsLast ? out + 1 : out)"
+      if dropsLast { line += "; its last window would start in the end padding, so \(out)" }
       lines.append(line)
       return lines
     }
     lines.append("⌊(\(w.spanText))/\(w.stride)⌋ + 1 = ⌊\(decimal)⌋ + 1 = \(out)")
-    let unused = span % w.stride
-    let gap = max(0, w.stride - w.dilatedKernel)
-    let dropped = unused - gap - w.after
-    if dropped > 0 {
-      let fits = gap == 0 ? "; an input of \(w.input - unused) or \(w.input + w.stride - unused) would fit" : ""
+    for case .truncation(axis, let dropped, _, _, _, _) in placement.findings {
+      let unused = span % w.stride
+      let fits =
+        w.stride <= w.dilatedKernel
+        ? "; an input of \(w.input - unused) or \(w.input + w.stride - unused) would fit" : ""
       lines.append(
         "\(span) mod \(w.stride) = \(unused): no window reaches the last "
           + "\(dropped == 1 ? "input element" : "\(dropped) input elements")\(fits)")
     }
     return lines
+  }
+}
+
+extension ShapeDerivation.AxisWindow {
+  /// Axis `axis` of a convolution's or pooling's window as the calculator placed it over its
+  /// input (`same` padding resolved).
+  init(_ placement: LayerCalculator.Placement, axis: Int, input: Int, same: Bool) {
+    self.init(
+      input: input, kernel: placement.kernel[axis], stride: placement.stride[axis],
+      dilation: placement.dilation[axis], before: placement.before[axis], after: placement.after[axis], same: same)
   }
 }

@@ -10,7 +10,7 @@ public enum ExplainReport {
     "r field size, j jump, c start (centre of unit 0's field); ′ marks the layer's input (docs/conventions.md)",
   ]
 
-  /// `pool5: receptive field 212, jump 32, start 98` (or `whole`, `irregular`, …).
+  /// `vgg16, pool5: receptive field 212, jump 32, start 31/2` (or `whole`, `irregular`, …).
   static func headline(_ derivation: Derivation) -> String {
     let field = derivation.steps.last?.output.receptiveField ?? .irregular
     let cells = SummaryReport.fieldCells(field)
@@ -43,13 +43,17 @@ public enum ExplainReport {
       }
   }
 
-  static let fieldHeaders = ["Layer", "Output", "RF", "Jump", "Start"]
-  static let fieldAlignments: [TextTable.Alignment] = [.left, .left, .right, .right, .right]
+  /// The closing table: the field along the way.
+  static func fieldTable(_ derivation: Derivation) -> TextTable {
+    var table = TextTable(
+      headers: ["Layer", "Output", "RF", "Jump", "Start"], alignments: [.left, .left, .right, .right, .right])
+    table.rows = fieldRows(derivation).map { Optional($0) }
+    return table
+  }
 
-  /// `conv1_1  conv k3 p1  3x224x224 → 64x224x224`.
-  static func stepTitle(_ step: Derivation.Step) -> String {
-    let inputs = step.inputs.map { ExtentText.of($0.shape) }.joined(separator: " + ")
-    return "\(step.layer)  \(OperatorText.describe(step.op))  \(inputs) → \(ExtentText.of(step.output.shape))"
+  /// `3x224x224 → 64x224x224` (`+` between a merge's inputs).
+  static func shapes(_ step: Derivation.Step) -> String {
+    step.inputs.map { ExtentText.of($0.shape) }.joined(separator: " + ") + " → \(ExtentText.of(step.output.shape))"
   }
 
   /// The derivation as text: headline, path, notation, one block per layer, the field table.
@@ -63,23 +67,22 @@ public enum ExplainReport {
         lines.append("")
         continue
       }
-      lines.append(stepTitle(step))
+      lines.append("\(step.layer)  \(OperatorText.describe(step.op))  \(shapes(step))")
       for (index, line) in step.shape.enumerated() { lines.append((index == 0 ? "  extent  " : "          ") + line) }
       for (index, line) in step.field.enumerated() { lines.append((index == 0 ? "  field   " : "          ") + line) }
       lines.append("")
     }
-    var table = TextTable(headers: fieldHeaders, alignments: fieldAlignments)
-    table.rows = fieldRows(derivation).map { Optional($0) }
     lines.append("the field along the way (layers that change neither extent nor field left out):")
-    lines.append(table.render(box: style.boxDrawing))
+    lines.append(fieldTable(derivation).render(box: style.boxDrawing))
     return lines.joined(separator: "\n") + "\n"
   }
 
   /// The derivation as Markdown: a heading, the path, a section per layer with the arithmetic in
   /// code spans, and the field table.
   public static func markdown(_ derivation: Derivation) -> String {
+    let path = path(derivation)
     var lines = [
-      "### " + headline(derivation), "", path(derivation).prefix(1).uppercased() + path(derivation).dropFirst() + ".",
+      "### " + headline(derivation), "", path.prefix(1).uppercased() + path.dropFirst() + ".",
       "", "Notation: " + notation.joined(separator: " ") + ".", "",
     ]
     for step in derivation.steps {
@@ -88,17 +91,13 @@ public enum ExplainReport {
         lines.append("")
         continue
       }
-      let inputs = step.inputs.map { ExtentText.of($0.shape) }.joined(separator: " + ")
-      lines.append(
-        "**\(step.layer)** `\(OperatorText.describe(step.op))`: \(inputs) → \(ExtentText.of(step.output.shape))")
+      lines.append("**\(step.layer)** `\(OperatorText.describe(step.op))`: \(shapes(step))")
       lines.append("")
       for line in step.shape { lines.append("- extent: `\(line)`") }
       for line in step.field { lines.append("- field: `\(line.trimmingPrefix(while: { $0 == " " }))`") }
       lines.append("")
     }
-    var table = TextTable(headers: fieldHeaders, alignments: fieldAlignments)
-    table.rows = fieldRows(derivation).map { Optional($0) }
-    lines.append(table.markdown())
+    lines.append(fieldTable(derivation).markdown())
     return lines.joined(separator: "\n") + "\n"
   }
 }

@@ -64,6 +64,16 @@ import Testing
     }
   }
 
+  /// Ceil mode's dropped last window (PyTorch `pooling_output_shape`): 5 + 1 + 1 − 2 = 5,
+  /// ⌈5/2⌉ + 1 = 4, but the 4th window would start at 6 ≥ 5 + 1, inside the end padding: 3.
+  @Test func ceilModeDropsTheLastWindow() throws {
+    let url = try temporaryFolder().appendingPathComponent("c.cnn")
+    try "input x 1x5x5\np: maxpool k2 s2 p1 ceil\n".write(to: url, atomically: true, encoding: .utf8)
+    let out = run(["explain", url.path, "p"]).out
+    #expect(
+      out.contains("⌈(5 + 1 + 1 − 2)/2⌉ + 1 = ⌈2.5⌉ + 1 = 4; its last window would start in the end padding, so 3"))
+  }
+
   /// A 2× nearest upsampling is not the plain recurrence: its units' fields come in two phases.
   /// After a k3 conv (r 3, j 1) it reads pixel ⌊o/2⌋: r stays 3, j = 1/2 (docs/conventions.md).
   @Test func resamplingStatesItsRule() throws {
