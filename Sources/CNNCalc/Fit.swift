@@ -52,9 +52,7 @@ public enum Fit {
 
     /// `candidates` ordered by distance from the declared size, the larger size first on a tie.
     func nearestFirst(_ candidates: [Candidate]) -> [Candidate] {
-      candidates.sorted {
-        distance($0) != distance($1) ? distance($0) < distance($1) : $0.extents[0] > $1.extents[0]
-      }
+      candidates.sorted { Fit.isNearer((distance($0), $0.extents[0]), than: (distance($1), $1.extents[0])) }
     }
 
     func distance(_ candidate: Candidate) -> Int {
@@ -79,6 +77,13 @@ public enum Fit {
       self.fitting = fitting
       below = fitting.last { $0 < declared }
       above = fitting.first { $0 > declared }
+    }
+
+    /// The fitting extents next to the declared one (below and above), the nearer first.
+    public var neighbours: [Int] {
+      [below, above].compactMap { $0 }.sorted {
+        Fit.isNearer((abs($0 - declared), $0), than: (abs($1 - declared), $1))
+      }
     }
 
     /// Whether the declared extent itself fits.
@@ -108,6 +113,12 @@ public enum Fit {
       /// Sizes spaced `step` apart, all of them.
       case progression([Int], step: Int)
     }
+  }
+
+  /// The order of every "nearest first" list: the smaller distance from the declared size first,
+  /// the larger size on a tie (227 before 221 around 224).
+  static func isNearer(_ a: (distance: Int, size: Int), than b: (distance: Int, size: Int)) -> Bool {
+    a.distance != b.distance ? a.distance < b.distance : a.size > b.size
   }
 
   /// How far from the declared size to search by default (each side).

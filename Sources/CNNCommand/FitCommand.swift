@@ -25,14 +25,10 @@ struct FitCommand {
     return .success
   }
 
-  /// "the next sizes that also fit are 223x223 (−1) and 225x225 (+1)" when the declared size fits,
+  /// "the next sizes that also fit are 225x225 (+1) and 223x223 (−1)" when the declared size fits,
   /// "the nearest sizes that fit are 227x227 (+3) and 195x195 (−29)" (nearest first) when it does not.
   static func nearest(_ sizes: Fit.Sizes, format: (Int) -> String) -> String {
-    let neighbours = [sizes.below, sizes.above].compactMap { $0 }
-      .sorted {
-        abs($0 - sizes.declared) != abs($1 - sizes.declared)
-          ? abs($0 - sizes.declared) < abs($1 - sizes.declared) : $0 > $1
-      }
+    let neighbours = sizes.neighbours
       .map { "\(format($0)) (\($0 > sizes.declared ? "+" : "−")\(abs($0 - sizes.declared)))" }
     let also = sizes.declaredFits ? " also" : ""
     switch neighbours.count {
