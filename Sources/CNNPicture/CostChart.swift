@@ -7,17 +7,14 @@ extension Charts {
   /// two bar panels sharing the rows, each bar labelled with its share of the total.
   public static func cost(_ analysis: Analysis) -> String {
     let groups = LayerGroups(analysis.network)
-    var rows: [(name: String, params: Int, macs: Int)] = []
-    var index = 0
     let byGroup = analysis.layers.count > 40
-    while index < analysis.layers.count {
-      let range = (byGroup ? groups.group(holding: index, atLevel: 1)?.layers : nil) ?? index..<(index + 1)
-      let members = analysis.layers[range]
-      let name =
-        range.count > 1 ? groups.group(holding: index, atLevel: 1)?.name ?? members.first!.name : members.first!.name
-      rows.append((name, members.reduce(0) { $0 &+ $1.params }, members.reduce(0) { $0 &+ $1.macs }))
-      index = range.upperBound
-    }
+    var rows: [(name: String, params: Int, macs: Int)] =
+      groups.runs(count: analysis.layers.count, foldingAt: byGroup ? 1 : nil).map { range, group in
+        let members = analysis.layers[range]
+        return (
+          group?.name ?? members.first!.name, members.reduce(0) { $0 &+ $1.params }, members.reduce(0) { $0 &+ $1.macs }
+        )
+      }
     rows = rows.filter { $0.params > 0 || $0.macs > 0 }
     let totals = analysis.totals
     let rowHeight = 18.0

@@ -73,10 +73,7 @@ public struct DrawingGraph: Sendable {
       }
     }
     var boxOfLayer: [Int] = []
-    var index = 0
-    while index < analysis.layers.count {
-      let group = depth.flatMap { groups.group(holding: index, atLevel: $0) }
-      let range = group.map { $0.layers.clamped(to: index..<analysis.layers.count) } ?? index..<(index + 1)
+    for (range, group) in groups.runs(count: analysis.layers.count, foldingAt: depth) {
       let last = analysis.layers[range.upperBound - 1]
       let severity = range.compactMap { severities[network.layers[$0].name] }.max { Self.rank($0) < Self.rank($1) }
       if let group {
@@ -93,11 +90,10 @@ public struct DrawingGraph: Sendable {
       } else {
         nodes.append(
           Node(
-            name: last.name, operation: OperatorText.describe(network.layers[index].op),
+            name: last.name, operation: OperatorText.describe(network.layers[range.lowerBound].op),
             shape: ExtentText.of(last.output.shape), kind: .layer, layers: range, severity: severity))
       }
       boxOfLayer += Array(repeating: nodes.count - 1, count: range.count)
-      index = range.upperBound
     }
     var edges: [Edge] = []
     var seen = Set<Edge>()

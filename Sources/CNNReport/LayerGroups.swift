@@ -42,6 +42,20 @@ package struct LayerGroups {
     nodes.first { $0.level == level && $0.layers.contains(index) }
   }
 
+  /// Layers `0..<count` in runs for folded views (the graph, the cost chart): each group at
+  /// `level` is one run, every other layer a run of its own; a nil level leaves every layer alone.
+  package func runs(count: Int, foldingAt level: Int?) -> [(layers: Range<Int>, group: Node?)] {
+    var runs: [(layers: Range<Int>, group: Node?)] = []
+    var index = 0
+    while index < count {
+      let folded = level.flatMap { self.group(holding: index, atLevel: $0) }
+      let layers = folded.map { $0.layers.clamped(to: index..<count) } ?? index..<(index + 1)
+      runs.append((layers, folded))
+      index = layers.upperBound
+    }
+    return runs
+  }
+
   /// Groups from dotted or slashed names: each prefix shared by a contiguous run of two or more
   /// layers.
   static func fromNames(_ names: [String]) -> [LayerGroup] {
