@@ -114,6 +114,11 @@ public struct Analysis: Sendable {
   /// false, `totals` holds no figures a report may show.
   public var totalsComplete: Bool
 
+  /// The live activation bytes while each layer runs (its inputs and output live), in execution
+  /// order: the curve whose maximum (or the inputs' bytes, before the first layer) is the peak
+  /// (docs/conventions.md, "Memory"). Nil when the totals were not computed.
+  public var liveActivationBytes: [Int]?
+
   /// Whether every layer could be computed.
   public var isComplete: Bool { layers.count == network.layers.count }
 

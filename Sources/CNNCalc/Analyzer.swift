@@ -30,6 +30,7 @@ struct AnalysisRun {
   var totals = Totals()
   var diagnostics: [Diagnostic] = []
   var totalsComplete = false
+  var liveActivationBytes: [Int]?
   private var notedLargeField = false
   private var notedUnknownField = false
 
@@ -41,7 +42,7 @@ struct AnalysisRun {
   var result: Analysis {
     Analysis(
       network: network, options: options, inputs: inputs, layers: layers, totals: totals, diagnostics: diagnostics,
-      totalsComplete: totalsComplete)
+      totalsComplete: totalsComplete, liveActivationBytes: totalsComplete ? liveActivationBytes : nil)
   }
 
   /// Gives every diagnostic that points into a block-made layer's text the calls that made the
@@ -197,9 +198,12 @@ struct AnalysisRun {
       }
       totals.peakActivationBytes = try total("the peak of live activation bytes", largest: (\.activationBytes, "bytes"))
       {
-        try MemoryPlanner.peak(
+        // Before the first layer every input is live, so a network of no layers peaks at their sum.
+        let live = try MemoryPlanner.liveBytes(
           network: network, storage: layers.map(\.storage), inputBytes: inputBytes,
           layerBytes: layers.map(\.activationBytes))
+        liveActivationBytes = live
+        return max(try Checked.sum(inputBytes), live.max() ?? 0)
       }
       totals.trainingBytes = try total(
         "the training memory (4 × weight bytes + buffers + activations)", largest: (\.params, "parameters")

@@ -25,15 +25,6 @@ enum MemoryPlanner {
     }
   }
 
-  /// The peak of live activation bytes; `inputBytes` and `layerBytes` are per tensor. Before the
-  /// first layer every input is live, so a network of no layers peaks at their sum.
-  static func peak(network: Network, storage: [Storage], inputBytes: [Int], layerBytes: [Int])
-    throws(ArithmeticOverflow) -> Int
-  {
-    let live = try liveBytes(network: network, storage: storage, inputBytes: inputBytes, layerBytes: layerBytes)
-    return max(try Checked.sum(inputBytes), live.max() ?? 0)
-  }
-
   /// The live activation bytes while each layer runs (its inputs and its output are live), in
   /// execution order: the curve whose maximum is the peak.
   static func liveBytes(network: Network, storage: [Storage], inputBytes: [Int], layerBytes: [Int])
@@ -82,25 +73,5 @@ enum MemoryPlanner {
       curve.append(live)
     }
     return curve
-  }
-}
-
-extension Analysis {
-  /// The live activation bytes while each layer runs, in execution order (docs/conventions.md,
-  /// "Memory"); nil when the analysis stopped early or a figure overflowed.
-  public var liveActivationBytes: [Int]? {
-    guard isComplete, totalsComplete else { return nil }
-    do throws(ArithmeticOverflow) {
-      var inputBytes: [Int] = []
-      for input in inputs {
-        let elements = try Checked.product(input.shape)
-        inputBytes.append(try Checked.multiply(try Checked.multiply(elements, options.batch), options.dtype.size))
-      }
-      return try MemoryPlanner.liveBytes(
-        network: network, storage: layers.map(\.storage), inputBytes: inputBytes,
-        layerBytes: layers.map(\.activationBytes))
-    } catch {
-      return nil
-    }
   }
 }
