@@ -101,13 +101,20 @@ extension ONNXGraphBuilder {
 
   // MARK: - Windows
 
-  private mutating func convolution() throws -> TensorID {
+  /// A convolution's input, its shape (without batch) and the weight's dims, which must have the
+  /// input's rank (weight [out, in/groups, k…] against input [N, C, …]) and at least one kernel axis.
+  private func convolutionOperands() throws -> (input: TensorID, shape: [Int], weight: [Int]) {
     let input = try activation(0)
     let inputShape = try shape(input)
     let weight = try dims(1)
     guard weight.count == inputShape.count + 1, weight.count >= 3 else {
       throw NodeProblem(.rankMismatch, "a weight of \(weight.count) dims for an input of \(inputShape.count + 1) dims")
     }
+    return (input, inputShape, weight)
+  }
+
+  private mutating func convolution() throws -> TensorID {
+    let (input, inputShape, weight) = try convolutionOperands()
     let groups = try attributeInt("group", default: 1)
     let window = try self.window(kernel: Array(weight.dropFirst(2)), input: inputShape, transposed: false)
     let bias = try hasBias(2)
@@ -123,12 +130,7 @@ extension ONNXGraphBuilder {
   }
 
   private mutating func transposedConvolution() throws -> TensorID {
-    let input = try activation(0)
-    let inputShape = try shape(input)
-    let weight = try dims(1)
-    guard weight.count == inputShape.count + 1, weight.count >= 3 else {
-      throw NodeProblem(.rankMismatch, "a weight of \(weight.count) dims for an input of \(inputShape.count + 1) dims")
-    }
+    let (input, inputShape, weight) = try convolutionOperands()
     if node.attributes["output_shape"] != nil {
       throw NodeProblem.unsupported("ConvTranspose with output_shape; give pads and output_padding instead")
     }
