@@ -119,6 +119,16 @@ public struct Analysis: Sendable {
   /// (docs/conventions.md, "Memory"). Nil when the totals were not computed.
   public var liveActivationBytes: [Int]?
 
+  /// Every activation buffer with the steps it is live (the curve above is their sum per step).
+  /// Nil when the totals were not computed.
+  public var activationBuffers: [ActivationBuffer]?
+
+  /// The buffers live while layer `step` runs, largest first (ties in creation order).
+  public func buffersLive(atStep step: Int) -> [ActivationBuffer] {
+    let live = (activationBuffers ?? []).enumerated().filter { $0.element.steps.contains(step) }
+    return live.sorted { ($0.element.bytes, -$0.offset) > ($1.element.bytes, -$1.offset) }.map(\.element)
+  }
+
   /// Whether every layer could be computed.
   public var isComplete: Bool { layers.count == network.layers.count }
 

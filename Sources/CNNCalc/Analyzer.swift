@@ -31,6 +31,7 @@ struct AnalysisRun {
   var diagnostics: [Diagnostic] = []
   var totalsComplete = false
   var liveActivationBytes: [Int]?
+  var activationBuffers: [ActivationBuffer]?
   private var notedLargeField = false
   private var notedUnknownField = false
 
@@ -42,7 +43,8 @@ struct AnalysisRun {
   var result: Analysis {
     Analysis(
       network: network, options: options, inputs: inputs, layers: layers, totals: totals, diagnostics: diagnostics,
-      totalsComplete: totalsComplete, liveActivationBytes: totalsComplete ? liveActivationBytes : nil)
+      totalsComplete: totalsComplete, liveActivationBytes: totalsComplete ? liveActivationBytes : nil,
+      activationBuffers: totalsComplete ? activationBuffers : nil)
   }
 
   /// Gives every diagnostic that points into a block-made layer's text the calls that made the
@@ -199,10 +201,11 @@ struct AnalysisRun {
       totals.peakActivationBytes = try total("the peak of live activation bytes", largest: (\.activationBytes, "bytes"))
       {
         // Before the first layer every input is live, so a network of no layers peaks at their sum.
-        let live = try MemoryPlanner.liveBytes(
+        let (live, buffers) = try MemoryPlanner.liveBytes(
           network: network, storage: layers.map(\.storage), inputBytes: inputBytes,
           layerBytes: layers.map(\.activationBytes))
         liveActivationBytes = live
+        activationBuffers = buffers
         return max(try Checked.sum(inputBytes), live.max() ?? 0)
       }
       totals.trainingBytes = try total(

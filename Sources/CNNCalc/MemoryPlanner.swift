@@ -26,17 +26,18 @@ enum MemoryPlanner {
   }
 
   /// The live activation bytes while each layer runs (its inputs and its output are live), in
-  /// execution order: the curve whose maximum is the peak.
+  /// execution order: the curve whose maximum is the peak; and every buffer with its lifetime.
   static func liveBytes(network: Network, storage: [Storage], inputBytes: [Int], layerBytes: [Int])
-    throws(ArithmeticOverflow) -> [Int]
+    throws(ArithmeticOverflow) -> (curve: [Int], buffers: [ActivationBuffer])
   {
     let steps = network.layers.count
-    guard steps > 0 else { return [] }
+    guard steps > 0 else { return ([], []) }
     // Buffer of each tensor: inputs own buffers 0..<I; an allocating layer gets the next id.
     let bufferOfInput = Array(inputBytes.indices)
     var bufferOfLayer = [Int](repeating: 0, count: steps)
     var bytes = inputBytes
     var first = Array(repeating: 0, count: inputBytes.count)
+    var owner: [TensorID] = inputBytes.indices.map { .input($0) }
     func buffer(of tensor: TensorID) -> Int {
       switch tensor {
       case .input(let index): bufferOfInput[index]
@@ -48,6 +49,7 @@ enum MemoryPlanner {
         bufferOfLayer[step] = bytes.count
         bytes.append(layerBytes[step])
         first.append(step)
+        owner.append(.layer(step))
       } else {
         bufferOfLayer[step] = buffer(of: layer.inputs[0])
       }
@@ -72,6 +74,21 @@ enum MemoryPlanner {
       live = try Checked.add(live, change[step])
       curve.append(live)
     }
-    return curve
+    let buffers = bytes.indices.map {
+      ActivationBuffer(tensor: owner[$0], bytes: bytes[$0], steps: first[$0]..<(last[$0] + 1))
+    }
+    return (curve, buffers)
   }
+}
+
+/// One activation buffer of the memory plan: the tensor that created it (a network input or an
+/// allocating layer; in-place layers and views after it share it) and the steps it is live.
+public struct ActivationBuffer: Sendable, Equatable {
+  /// The input or layer whose output first occupies the buffer.
+  public var tensor: TensorID
+  /// Its size in bytes.
+  public var bytes: Int
+  /// The execution steps (layer indices) during which it is live; empty for an input no layer
+  /// reads (live only before the first layer).
+  public var steps: Range<Int>
 }

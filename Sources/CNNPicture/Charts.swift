@@ -11,7 +11,7 @@ public enum Charts {
     var height: Double
     let left = 92.0
     let right = 24.0
-    let top = 60.0
+    var top = 60.0
     let bottom = 110.0
 
     var plotLeft: Double { left }

@@ -47,6 +47,7 @@ enum SVG {
     .dot{fill:var(--accent)}
     .whole{fill:var(--paper);stroke:var(--accent);stroke-width:2}
     .peak{fill:var(--error)}
+    .live-tick{stroke:var(--error);stroke-width:2}
     .bar-macs{fill:var(--accent)}
     .bar-params{fill:var(--warning)}
     .legend{fill:var(--muted)}

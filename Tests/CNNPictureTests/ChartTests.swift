@@ -44,6 +44,21 @@ import Testing
   @Test func liveBytesByHand() throws {
     let analysis = try LayoutTests.analysis("input x 1x8x8\na: conv 2 k3 p1\nb: relu\nc: conv 1 k1\n")
     #expect(analysis.liveActivationBytes == [768, 512, 768])
+    // While c runs: a's buffer (shared by b in place, 512 B) and c's own (256 B); x is gone.
+    let live = analysis.buffersLive(atStep: 2).map { (analysis.network.name(of: $0.tensor), $0.bytes) }
+    #expect(live.map(\.0) == ["a", "c"] && live.map(\.1) == [512, 256])
+    #expect(analysis.buffersLive(atStep: 0).map { analysis.network.name(of: $0.tensor) } == ["a", "x"])
+  }
+
+  /// The buffers the plan says are live at a step add up to the curve at that step, for every
+  /// step of every zoo network.
+  @Test(arguments: Zoo.names)
+  func liveBuffersAddUpToTheCurve(name: String) throws {
+    let analysis = try LayoutTests.zooAnalysis(name)
+    let live = try #require(analysis.liveActivationBytes)
+    for step in live.indices {
+      #expect(analysis.buffersLive(atStep: step).reduce(0) { $0 + $1.bytes } == live[step], "\(name) step \(step)")
+    }
   }
 
   /// VGG16 (Simonyan & Zisserman 2015): pool5's field 212 at jump 32; the peak is conv1_1 and
@@ -52,7 +67,11 @@ import Testing
   @Test func vggFiguresAreMarked() throws {
     let analysis = try LayoutTests.zooAnalysis("vgg16")
     #expect(Charts.field(analysis).contains("<title>pool5: r 212, jump 32</title>"))
-    #expect(Charts.memory(analysis)?.contains("peak 24.5 MiB at conv1_2 (25,690,112 bytes)") == true)
+    let memory = try #require(Charts.memory(analysis))
+    #expect(memory.contains("peak 24.5 MiB at conv1_2 (25,690,112 bytes)"))
+    // Live at that moment: conv1_1's and conv1_2's outputs, 64 × 224 × 224 × 4 = 12,845,056 B each.
+    #expect(memory.contains("live at the peak: conv1_1 12.3 MiB · conv1_2 12.3 MiB<"))
+    #expect(memory.contains("<title>conv1_1: 12,845,056 bytes, live at the peak</title>"))
     #expect(Charts.cost(analysis).contains(">74.3%<"))
   }
 
