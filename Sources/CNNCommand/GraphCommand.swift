@@ -8,17 +8,13 @@ struct GraphCommand {
   let environment: Environment
   let options: Options
 
-  /// Networks with more layers than this are drawn with their top-level groups folded unless
-  /// `--depth` says otherwise: ResNet-152's 500 boxes do not read; its 50 blocks do.
-  static let foldAbove = 60
-
   func run() throws(UsageError) -> Tool.ExitCode {
     let format = try options.format(among: ["svg", "dot"])
     guard options.operands.count == 1 else { throw UsageError(message: "graph takes one spec") }
     guard let source = environment.loadSpec(options.operands[0]) else { return .usage }
     let run = SpecRun(source, options: options)
     guard let analysis = run.runnableAnalysis(complete: false, environment: environment) else { return .failure }
-    let depth = options.depth ?? (analysis.layers.count > Self.foldAbove ? 1 : nil)
+    let depth = options.depth ?? DrawingGraph.defaultFoldLevel(analysis)
     let graph = DrawingGraph(analysis, foldingAt: depth == 0 ? 1 : depth)
     let title = "\(analysis.network.name) — " + ExtentTextForTitle.inputs(analysis)
     let text =

@@ -12,14 +12,15 @@ enum Help {
            cnncalc explain SPEC LAYER     how LAYER's output size and receptive field are derived
            cnncalc graph SPEC             the network as an SVG drawing (--format dot: Graphviz)
            cnncalc chart SPEC --kind K    an SVG chart: rf (field growth), memory, cost
+           cnncalc report SPEC -o F.html  one HTML page: graph, charts, table, diagnostics
            cnncalc verify SPEC            run the reference engine; compare shapes, fields, memory
            cnncalc bench SPEC…            reference engine speed next to the machine's FMA peak
 
     options:
       --format FORMAT     summary: table, markdown, csv, json; check: text, github, json;
                           diff: table, markdown, json; export: json; explain: text, markdown;
-                          graph: svg, dot
-      -o, --output FILE   graph, chart: write to FILE instead of standard output
+                          graph: svg, dot; report: html
+      -o, --output FILE   graph, chart, report: write to FILE instead of standard output
       --kind KIND         chart: rf, memory or cost (default rf)
       --junit FILE        check: also write a JUnit XML report
       --input CxHxW       override the first input's shape (or NAME=CxHxW)
@@ -121,6 +122,18 @@ enum Help {
         differ, whole fields marked. memory: the live activation bytes while each layer runs,
         the peak marked, the forward total and parameter bytes beside it. cost: parameters and
         MACs per layer (per top-level group above 40 layers) with their shares.
+
+        """
+    case "report":
+      return """
+        usage: cnncalc report [-o FILE] [--input CxHxW] [--batch N] [--dtype T] SPEC
+
+        Writes one self-contained HTML page (no network access: inline CSS, SVG and a little
+        JavaScript) with the network's graph (switch between fold levels, click or Enter on a
+        box for all its numbers, Expand a folded group), the receptive-field, memory and cost
+        charts, the layer table (exact figures, sortable) and the diagnostics linked to their
+        layers. Light and dark colours, printable. Written for any spec that parses; what
+        could not be computed says so, and an error makes the exit code 1.
 
         """
     case "explain":

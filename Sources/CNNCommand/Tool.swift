@@ -33,7 +33,8 @@ public struct Tool: Sendable {
   }
 
   static let commands = [
-    "summary", "check", "fit", "zoo", "verify", "diff", "export", "bench", "explain", "graph", "chart", "help",
+    "summary", "check", "fit", "zoo", "verify", "diff", "export", "bench", "explain", "graph", "chart", "report",
+    "help",
   ]
 
   private func dispatch(_ arguments: [String]) throws(UsageError) -> ExitCode {
@@ -73,6 +74,7 @@ public struct Tool: Sendable {
     case "explain": return try ExplainCommand(environment: environment, options: options).run()
     case "graph": return try GraphCommand(environment: environment, options: options).run()
     case "chart": return try ChartCommand(environment: environment, options: options).run()
+    case "report": return try ReportCommand(environment: environment, options: options).run()
     default:
       throw UsageError(message: "unknown command '\(command)'")
     }
@@ -92,6 +94,7 @@ public struct Tool: Sendable {
     "explain": ["--format", "--input"],
     "graph": ["--format", "--input", "--depth", "--output"],
     "chart": ["--kind", "--format", "--input", "--batch", "--dtype", "--output"],
+    "report": ["--format", "--input", "--batch", "--dtype", "--output"],
   ]
 
   static func checkFlags(_ given: [String], for command: String) throws(UsageError) {

@@ -93,6 +93,16 @@ public struct Oracle {
         findings.append(Finding(oracle: "graph", detail: "graph exited \(graph.code): \(graph.error.prefix(300))"))
       }
     }
+    // The HTML report is written for any spec that yields a network, errors and all: a whole
+    // page or none (exit 1 with the errors), never a part.
+    if fuzzCase.index % 32 == 24 {
+      let report = Self.run(["report", path])
+      let whole = report.out.hasSuffix("</html>\n")
+      if !(0...1).contains(report.code) || (report.code == 0 && !whole) || (!report.out.isEmpty && !whole) {
+        findings.append(
+          Finding(oracle: "report", detail: "report exited \(report.code): \(report.error.prefix(300))"))
+      }
+    }
     // The engine runs networks of modest cost: the point is calculator against engine, not speed.
     if fuzzCase.kind == .generated, fuzzCase.index % 8 == 0, summary.code == 0, Self.isSmall(summary.out) {
       let verify = Self.run(["verify", path, "--threads", "1"])

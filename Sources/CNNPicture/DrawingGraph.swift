@@ -118,6 +118,27 @@ public struct DrawingGraph: Sendable {
     self.edges = edges
   }
 
+  /// Networks with more layers than this are drawn with their top-level groups folded unless
+  /// asked otherwise: ResNet-152's 500 boxes do not read; its 50 blocks do.
+  public static let foldAbove = 60
+
+  /// A folded drawing with at most this many boxes still reads on a screen or two.
+  public static let readableBoxes = 80
+
+  /// The level drawn folded by default: nil (every layer) up to `foldAbove` layers; above, the
+  /// deepest level whose drawing still has at most `readableBoxes` boxes (ResNet-152: its 50
+  /// bottleneck blocks, not its 4 stages; GoogLeNet: the branches of its inception modules), or
+  /// 1 when even the top-level groups are more.
+  public static func defaultFoldLevel(_ analysis: Analysis) -> Int? {
+    guard analysis.layers.count > foldAbove else { return nil }
+    var chosen = 1
+    for level in Set(LayerGroups(analysis.network).nodes.map(\.level)).sorted() where level > 1 {
+      guard DrawingGraph(analysis, foldingAt: level).nodes.count <= readableBoxes else { break }
+      chosen = level
+    }
+    return chosen
+  }
+
   static func rank(_ severity: Severity) -> Int {
     switch severity {
     case .note: 0

@@ -68,7 +68,7 @@ extension Charts {
     for (index, point) in points.enumerated() {
       guard let point else { continue }
       out +=
-        "<circle class=\"dot\" cx=\"\(SVG.number(x(index)))\" cy=\"\(SVG.number(axis.position(point.size)))\" r=\"2.5\">"
+        "<circle class=\"dot\" data-layer=\"\(SVG.escaped(layers[index].name))\" cx=\"\(SVG.number(x(index)))\" cy=\"\(SVG.number(axis.position(point.size)))\" r=\"2.5\">"
       out +=
         "<title>\(SVG.escaped(layers[index].name)): r \(SVG.number(point.size)), jump \(SVG.number(point.jump))</title></circle>\n"
     }

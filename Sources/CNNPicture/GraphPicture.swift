@@ -11,17 +11,25 @@ public enum GraphPicture {
       aria-label="\(SVG.escaped(title))">
       <title>\(SVG.escaped(title))</title>
       <style>\(SVG.style)</style>
-      <defs><marker id="arrow" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="8" markerHeight="8" \
-      orient="auto-start-reverse"><path class="arrow" d="M0,0L8,4L0,8z"/></marker></defs>
+      \(arrowMarker)
       <rect class="paper" width="100%" height="100%"/>
 
       """
-    out += body(graph, layout: layout)
+    out += body(graph, layout: layout, idPrefix: "node-")
     return out + "</svg>\n"
   }
 
-  /// The edges and boxes without the `<svg>` wrapper (the HTML report embeds them).
-  static func body(_ graph: DrawingGraph, layout: LayeredLayout) -> String {
+  /// The arrow head the edges end with (`url(#arrow)`), defined once per document.
+  static let arrowMarker = """
+    <defs><marker id="arrow" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="8" markerHeight="8" \
+    orient="auto-start-reverse"><path class="arrow" d="M0,0L8,4L0,8z"/></marker></defs>
+    """
+
+  /// The edges and boxes without the `<svg>` wrapper (the HTML report embeds several drawings,
+  /// each with its own `idPrefix` so that ids stay unique). A folded group's box carries the
+  /// layers it stands for: `data-first` (index in the network) and `data-count`.
+  /// `idPrefix` nil leaves the boxes without ids.
+  static func body(_ graph: DrawingGraph, layout: LayeredLayout, idPrefix: String?) -> String {
     var out = "<g class=\"edges\">\n"
     for route in layout.routes {
       let path = route.points.enumerated().map { index, point in
@@ -34,22 +42,25 @@ public enum GraphPicture {
     out += "</g>\n<g class=\"nodes\">\n"
     for (node, box) in zip(graph.nodes, layout.boxes) {
       var classes = ["node"]
+      var members = ""
       switch node.kind {
       case .input: classes.append("input")
-      case .group: classes.append("group")
+      case .group(let count):
+        classes.append("group")
+        members = " data-first=\"\(node.layers.lowerBound)\" data-count=\"\(count)\""
       case .layer: break
       }
       if let severity = node.severity { classes.append(severity.rawValue) }
       let centre = SVG.number(box.x + box.width / 2)
       let name = SVG.escaped(node.name)
       out += """
-        <g class="\(classes.joined(separator: " "))" id="node-\(name)" data-layer="\(name)" tabindex="0">\
+        <g class="\(classes.joined(separator: " "))"\(idPrefix.map { " id=\"\($0)\(name)\"" } ?? "") data-layer="\(name)"\(members) tabindex="0">\
         <title>\(name): \(SVG.escaped(node.operation)) → \(SVG.escaped(node.shape))</title>\
         <rect x="\(SVG.number(box.x))" y="\(SVG.number(box.y))" width="\(SVG.number(box.width))" \
         height="\(SVG.number(box.height))" rx="4"/>\
-        <text x="\(centre)" y="\(SVG.number(box.y + 15))" text-anchor="middle" class="name">\(name)</text>\
-        <text x="\(centre)" y="\(SVG.number(box.y + 30))" text-anchor="middle" class="op">\(SVG.escaped(node.operation))</text>\
-        <text x="\(centre)" y="\(SVG.number(box.y + 45))" text-anchor="middle" class="shape">\(SVG.escaped(node.shape))</text>\
+        <text x="\(centre)" y="\(SVG.number(box.y + 15))" class="name">\(name)</text>\
+        <text x="\(centre)" y="\(SVG.number(box.y + 30))" class="op">\(SVG.escaped(node.operation))</text>\
+        <text x="\(centre)" y="\(SVG.number(box.y + 45))" class="shape">\(SVG.escaped(node.shape))</text>\
         </g>
 
         """

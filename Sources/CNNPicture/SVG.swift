@@ -30,6 +30,7 @@ enum SVG {
     .node.note rect{stroke:var(--note);stroke-width:1.5}
     .node:focus rect,.node:hover rect{stroke:var(--accent);stroke-width:2.5}
     .node:focus{outline:none}
+    .node text{text-anchor:middle}
     .name{fill:var(--ink);font-weight:600}
     .op,.shape{fill:var(--muted)}
     .edge{fill:none;stroke:var(--line);stroke-width:1.2}

@@ -155,13 +155,13 @@ public enum SummaryReport {
     return TextTable.csv(rows)
   }
 
-  static func title(_ analysis: Analysis) -> String {
+  package static func title(_ analysis: Analysis) -> String {
     let inputs = analysis.inputs.map { "\($0.name) \(ExtentText.of($0.shape))" }.joined(separator: ", ")
     return "\(analysis.network.name) — \(inputs), batch \(analysis.options.batch), \(analysis.options.dtype.rawValue)"
   }
 
   /// Label and value of each total, exact figure first and a short form after it.
-  static func totalItems(_ analysis: Analysis) -> [(String, String)] {
+  package static func totalItems(_ analysis: Analysis) -> [(String, String)] {
     let t = analysis.totals
     func both(_ value: Int, _ short: (Int) -> String) -> String {
       let humane = short(value)

@@ -56,6 +56,7 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
     (["help", "diff"], "help-diff.txt"),
     (["help", "graph"], "help-graph.txt"),
     (["help", "chart"], "help-chart.txt"),
+    (["help", "report"], "help-report.txt"),
   ])
   func goldenOutput(arguments: [String], golden: String) throws {
     let result = run(arguments)

@@ -41,18 +41,42 @@ import Testing
     let out = run(["graph", "googlenet", "--depth", "1"]).out
     #expect(out.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
     #expect(out.contains("<text") && !out.contains("<image"))
-    #expect(out.contains("id=\"node-i3a\" data-layer=\"i3a\" tabindex=\"0\""))
+    #expect(out.contains("id=\"node-i3a\" data-layer=\"i3a\" data-first=\"10\" data-count=\"14\" tabindex=\"0\""))
     #expect(out.contains("inception · 14 layers"))
     #expect(out.contains("@media (prefers-color-scheme:dark)"))
   }
 
-  /// Large networks fold their top-level groups unless --depth says otherwise.
+  /// Large networks are folded unless --depth says otherwise, at the deepest level that still
+  /// reads: ResNet-152 at its blocks (image, conv1, bn, relu, maxpool, 3 + 8 + 36 + 3 = 50
+  /// bottlenecks, avgpool and the head's two layers: 58 boxes), not its 4 stages.
   @Test func largeNetworksFoldByDefault() {
     let folded = run(["graph", "resnet152"]).out
+    let stages = run(["graph", "resnet152", "--depth", "1"]).out
     let full = run(["graph", "resnet152", "--depth", "64"]).out
-    let boxes = { (svg: String) in svg.components(separatedBy: "<g class=\"node").count - 1 }
-    #expect(boxes(folded) < 60)
+    // Each box is one focusable group.
+    let boxes = { (svg: String) in svg.components(separatedBy: "tabindex=\"0\"").count - 1 }
+    #expect(boxes(folded) == 58)
+    #expect(boxes(stages) < 20)
     #expect(boxes(full) > 500)
+  }
+
+  /// `report` writes one HTML page; a spec with errors still gets its page (what was computed)
+  /// and exit 1; a page that cannot be written is exit 2.
+  @Test func reportWritesThePage() throws {
+    let folder = try temporaryFolder()
+    let path = folder.appendingPathComponent("lenet5.html").path
+    let written = run(["report", "lenet5", "-o", path])
+    #expect(written.code == 0 && written.out.isEmpty, "\(written.error)")
+    let html = try String(contentsOfFile: path, encoding: .utf8)
+    #expect(html.hasPrefix("<!doctype html>") && html.contains("<title>lenet5 — cnncalc report</title>"))
+    let bad = folder.appendingPathComponent("bad.cnn")
+    try "input x 3x8x8\na: conv 4 k3\nb: conv 4 k9\n".write(to: bad, atomically: true, encoding: .utf8)
+    let failed = run(["report", bad.path, "-o", folder.appendingPathComponent("bad.html").path])
+    #expect(failed.code == 1 && failed.error.contains("bad.cnn:3:"))
+    #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("bad.html").path))
+    let unwritable = run(["report", "lenet5", "-o", folder.appendingPathComponent("missing/r.html").path])
+    #expect(unwritable.code == 2 && unwritable.error.contains("cannot write"))
+    #expect(run(["report", "lenet5", "--format", "pdf"]).code == 2)
   }
 
   @Test func writesToAFileOrSaysWhy() throws {
