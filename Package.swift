@@ -39,7 +39,9 @@ let package = Package(
     .executableTarget(name: "cnncalc", dependencies: ["CNNCommand"]),
     .executableTarget(
       name: "cnncalc-benchmarks",
-      dependencies: ["CNNGraph", "CNNSpec", "CNNONNX", "CNNCalc", "CNNReport", "CNNZoo", "CNNReference"]),
+      dependencies: [
+        "CNNGraph", "CNNSpec", "CNNONNX", "CNNCalc", "CNNReport", "CNNPicture", "CNNZoo", "CNNReference",
+      ]),
     .target(
       name: "CNNFuzz",
       dependencies: ["CNNCommand", "CNNGraph", "CNNSpec", "CNNONNX", "CNNCaffe", "CNNCalc", "CNNReport", "CNNZoo"]),

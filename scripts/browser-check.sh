@@ -52,7 +52,7 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 failed=0
 for spec in "${specs[@]}"; do
-  name=$(basename "$spec" .cnn)
+  name=$(echo "${spec%.*}" | tr / -)
   report="$out/$name.html"
   # A spec with errors still gets its report (exit 1); the check is about the page.
   "$binary" report "$spec" -o "$report" 2> /dev/null || [ -s "$report" ] || {

@@ -23,7 +23,7 @@ extension HTMLReport {
         case let level?: "groups at level \(level)"
         case nil: "every layer"
         }
-      views.append(View(level: level, graph: graph, label: "\(label) · \(graph.nodes.count) boxes"))
+      views.append(View(level: level, graph: graph, label: "\(label) · \(Grouping.integer(graph.nodes.count)) boxes"))
     }
     // A level that folds nothing more than the next finer one is the same drawing twice.
     return views.enumerated().filter { index, view in
@@ -31,10 +31,18 @@ extension HTMLReport {
     }.map(\.element)
   }
 
+  /// Drawings of more boxes than this are left out of the page (a browser would crawl and nobody
+  /// reads them); the page names them and the command that draws them. The coarsest drawing is
+  /// always in.
+  static let drawnBoxesAtMost = 2_500
+
   /// The graph section: a switch between the fold levels (when there is more than one), the
   /// drawings (all but the default hidden), and the details panel the script fills.
   static func graphSection(_ analysis: Analysis) -> String {
-    let views = views(analysis)
+    let all = views(analysis)
+    let drawn = { (index: Int) in index == 0 || all[index].graph.nodes.count <= drawnBoxesAtMost }
+    let views = all.indices.filter(drawn).map { all[$0] }
+    let left = all.indices.filter { !drawn($0) }.map { all[$0] }
     let preferred = DrawingGraph.defaultFoldLevel(analysis)
     // The default level, or the next finer drawing when it drew the same boxes.
     let shown =
@@ -54,6 +62,14 @@ extension HTMLReport {
         out += "\(HTML.escaped(view.label))</button>"
       }
       out += "</div>\n"
+    }
+    if !left.isEmpty {
+      let deepest = left.last?.level.map(String.init) ?? "64"
+      out += "<p class=\"hint\">Not drawn here, over \(Grouping.integer(drawnBoxesAtMost)) boxes: "
+      out += HTML.escaped(left.map(\.label).joined(separator: "; "))
+      out +=
+        ". <code>cnncalc graph SPEC --depth \(deepest) -o graph.svg</code> draws \(left.count == 1 ? "it" : "the finest")"
+      out += " as its own picture; the table below lists every layer.</p>\n"
     }
     out += """
       <p class="hint">Click a box, or Tab to it and press Enter, for its numbers; a folded group \

@@ -45,6 +45,11 @@ if CommandLine.arguments.dropFirst().first == "gemm" {
   exit(0)
 }
 
+if CommandLine.arguments.dropFirst().first == "report" {
+  ReportBenchmark.run()
+  exit(0)
+}
+
 if CommandLine.arguments.dropFirst().first == "import" {
   try ImportBenchmark.run()
   exit(0)

@@ -74,6 +74,23 @@ struct HTMLReportTests {
     #expect(try Self.report("resnet152").utf8.count < 1_000_000)
   }
 
+  /// Drawings of more than 2,500 boxes are left out and named: three stages of 450 two-layer
+  /// blocks are 2,700 layers; the stages (4 boxes with the input) and the blocks (1 + 1,350) are
+  /// drawn, every layer (1 + 2,700 = 2,701 boxes) is not.
+  @Test func hugeDrawingsAreNamedNotDrawn() throws {
+    let stages = (1...3).map { "s\($0): pair() * 450" }.joined(separator: "\n")
+    let analysis = try LayoutTests.analysis(
+      "input x 4x8x8\nblock pair()\n  a: conv 4 k1\n  b: relu\nend\n\(stages)\n")
+    #expect(analysis.layers.count == 2_700)
+    let html = HTMLReport.document(analysis, diagnostics: [], source: nil)
+    let labels = html.matches(of: /data-view="view-\d+" aria-pressed="(?:true|false)">([^<]*)</).map {
+      String($0.output.1)
+    }
+    #expect(labels == ["top-level groups · 4 boxes", "groups at level 2 · 1,351 boxes"])
+    #expect(html.contains("Not drawn here, over 2,500 boxes: every layer · 2,701 boxes."))
+    #expect(html.matches(of: /<figure class="drawing"/).count == 2)
+  }
+
   /// A folded group's box says which layers it stands for, so the page can sum them.
   @Test func groupBoxesNameTheirLayers() throws {
     let analysis = try LayoutTests.zooAnalysis("googlenet")
