@@ -107,9 +107,9 @@ enum Help {
 
         Draws the network top to bottom: a box per input and layer (name, operator, output
         shape; boxes with warnings or errors outlined) and an arrow per connection, laid out in
-        rows with crossings reduced. Networks of more than 60 layers fold their top-level
-        groups and block instances into one box each; --depth N folds at level N (--depth 64
-        draws every layer). SVG by default (self-contained, light and dark colours, text as
+        rows with crossings reduced. Networks of more than 60 layers are folded at the deepest
+        level of their groups and block instances that still draws at most 80 boxes;
+        --depth N folds at level N (--depth 64 draws every layer). SVG by default (self-contained, light and dark colours, text as
         text); --format dot writes Graphviz DOT.
 
         """
