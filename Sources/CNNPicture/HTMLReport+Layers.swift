@@ -42,7 +42,7 @@ extension HTMLReport {
     }
     let totals = analysis.totalsComplete ? analysis.totals : nil
     for (position, input) in analysis.inputs.enumerated() {
-      let bytes = (try? Checked.product(input.shape + [analysis.options.batch, analysis.options.dtype.size]))
+      let bytes = SummaryReport.inputBytes(input, analysis)
       out += row(
         name: input.name, attributes: "data-input=\"\(position)\"", marks: marks[input.name] ?? [],
         cells: [

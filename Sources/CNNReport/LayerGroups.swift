@@ -4,7 +4,8 @@ import CNNGraph
 /// The nesting of a network's groups for `--depth`: the spec's labelled statements and block
 /// instances (`Network.groups`), or, for an imported model that has none, the groups its layer
 /// names spell (`layer1.0.conv1` is in `layer1.0`, which is in `layer1`; Caffe's `inception_3a/1x1`
-/// is in `inception_3a`) where those layers are contiguous.
+/// is in `inception_3a`) where those layers are contiguous, or, when the names spell none
+/// (Caffe's ResNets: `res2a_branch2a`), the branching regions of the graph itself.
 package struct LayerGroups {
   /// A group with its level: 1 for a group inside no other, 2 inside one, …
   package struct Node {
@@ -18,7 +19,9 @@ package struct LayerGroups {
   package var nodes: [Node]
 
   package init(_ network: Network) {
-    var groups = network.groups.isEmpty ? Self.fromNames(network.layers.map(\.name)) : network.groups
+    var groups = network.groups
+    if groups.isEmpty { groups = Self.fromNames(network.layers.map(\.name)) }
+    if groups.isEmpty { groups = Self.fromStructure(network) }
     groups.sort { ($0.layers.lowerBound, -$0.layers.count) < ($1.layers.lowerBound, -$1.layers.count) }
     var nodes: [Node] = []
     var open: [Node] = []
@@ -54,6 +57,60 @@ package struct LayerGroups {
       index = layers.upperBound
     }
     return runs
+  }
+
+  /// Groups from the graph's structure: the network cut where a single tensor carries everything
+  /// later layers read (in execution order), each stretch between two cuts that holds more than
+  /// one layer (a residual block, an inception module, a dense layer: it branches) is a group,
+  /// named by its members' common name prefix when that says something, else by its last layer.
+  static func fromStructure(_ network: Network) -> [LayerGroup] {
+    let count = network.layers.count
+    guard count > 2 else { return [] }
+    // Tensors open across the boundary after layer p: made at or before p, read after it. A
+    // network input counts as made before layer 0; a network output as read at the end.
+    var lastRead = [Int](repeating: -1, count: count)
+    var inputLastRead = [Int](repeating: -1, count: network.inputs.count)
+    for (index, layer) in network.layers.enumerated() {
+      for tensor in layer.inputs {
+        switch tensor {
+        case .input(let number): inputLastRead[number] = max(inputLastRead[number], index)
+        case .layer(let producer): lastRead[producer] = max(lastRead[producer], index)
+        }
+      }
+    }
+    for output in network.outputs {
+      if case .layer(let producer) = output { lastRead[producer] = count }
+    }
+    var change = [Int](repeating: 0, count: count + 1)
+    for last in inputLastRead where last > 0 {
+      change[0] += 1
+      change[last] -= 1
+    }
+    for (producer, last) in lastRead.enumerated() where last > producer {
+      change[producer] += 1
+      change[min(last, count)] -= 1
+    }
+    var cuts: [Int] = []
+    var open = 0
+    for boundary in 0..<count {
+      open += change[boundary]
+      // After layer `boundary` only its own output is open.
+      if open == 1, lastRead[boundary] > boundary { cuts.append(boundary) }
+    }
+    var groups: [LayerGroup] = []
+    var start = 0
+    for cut in cuts + [count - 1] where cut >= start {
+      let members = start..<(cut + 1)
+      if members.count > 1 {
+        let names = members.map { network.layers[$0].name }
+        var prefix = names.dropFirst().reduce(names[0]) { String($0.commonPrefix(with: $1)) }
+        while let last = prefix.last, "_./-:".contains(last) { prefix.removeLast() }
+        let name = prefix.count >= 3 && !names.contains(prefix) ? prefix : names[names.count - 1]
+        groups.append(LayerGroup(name: name, layers: members))
+      }
+      start = cut + 1
+    }
+    return groups
   }
 
   /// Groups from dotted or slashed names: each prefix shared by a contiguous run of two or more

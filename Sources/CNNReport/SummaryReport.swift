@@ -37,7 +37,7 @@ public enum SummaryReport {
   }
 
   /// Bytes of a network input: batch × elements × dtype size; nil beyond the 64-bit range.
-  static func inputBytes(_ input: TensorFacts, _ analysis: Analysis) -> Int? {
+  package static func inputBytes(_ input: TensorFacts, _ analysis: Analysis) -> Int? {
     try? Checked.product(input.shape + [analysis.options.batch, analysis.options.dtype.size])
   }
 

@@ -196,3 +196,50 @@ import Testing
     #expect(!analysis.diagnostics.isEmpty)
   }
 }
+
+/// Groups for imported models whose names spell none (Caffe's ResNets): the branching stretches
+/// of the graph between single-tensor cuts.
+@Suite struct StructuralGroupTests {
+  /// The network of `text` with its spec groups dropped and its layers renamed to `names`.
+  static func network(_ text: String, names: [String]) throws -> Network {
+    var network = try #require(
+      SpecCompiler.compile(SourceFile(path: "t.cnn", text: text), shapes: CalculatedShapes()).network)
+    network.groups = []
+    for index in network.layers.indices { network.layers[index].name = names[index] }
+    return network
+  }
+
+  /// stem → a → b → c, and d = c + stem, then e and f. Only stem's output crosses the boundary
+  /// after stem; a, b and c each leave stem open beside their own; after d, e and f a single
+  /// tensor is open again. So a, b, c, d are one stretch, named by their last layer (their names
+  /// share no prefix); the chain around it stays ungrouped.
+  @Test func aResidualBlockIsOneGroup() throws {
+    let text = """
+      input x 4x8x8
+      stem: conv 4 k3 p1
+      a: conv 4 k3 p1
+      b: relu
+      c: conv 4 k3 p1
+      d: add c stem
+      e: relu
+      f: conv 4 k1
+
+      """
+    let plain = try Self.network(text, names: ["conv1", "convA", "reluA", "convB", "sum", "relu2", "head"])
+    #expect(LayerGroups(plain).nodes.map { "\($0.name) \($0.layers)" } == ["sum 1..<5"])
+    // Members sharing a prefix are named by it, without the trailing separator.
+    let named = try Self.network(text, names: ["conv1", "blk_x1", "blk_x2", "blk_x3", "blk_sum", "relu2", "head"])
+    #expect(LayerGroups(named).nodes.map(\.name) == ["blk"])
+  }
+
+  /// A chain has no branching stretch; names that spell groups win over structure.
+  @Test func chainsAndNamedModelsAreLeftAlone() throws {
+    let chain = try Self.network(
+      "input x 4x8x8\nc1: conv 4 k3\nr1: relu\nc2: conv 4 k3\n", names: ["conv1", "relu1", "conv2"])
+    #expect(LayerGroups(chain).nodes.isEmpty)
+    // The same chain with dotted names: the names group its first two layers.
+    let dotted = try Self.network(
+      "input x 4x8x8\nc1: conv 4 k3\nr1: relu\nc2: conv 4 k3\n", names: ["stage.conv1", "stage.relu1", "conv2"])
+    #expect(LayerGroups(dotted).nodes.map { "\($0.name) \($0.layers)" } == ["stage 0..<2"])
+  }
+}
