@@ -61,8 +61,9 @@ package struct LayerGroups {
 
   /// Groups from the graph's structure: the network cut where a single tensor carries everything
   /// later layers read (in execution order), each stretch between two cuts that holds more than
-  /// one layer (a residual block, an inception module, a dense layer: it branches) is a group,
-  /// named by its members' common name prefix when that says something, else by its last layer.
+  /// one layer (a residual block, an inception module, a dense layer: it branches) is a group with
+  /// the in-place activations right after it, named by the stretch's common name prefix when
+  /// that says something, else by its last layer (the merge).
   static func fromStructure(_ network: Network) -> [LayerGroup] {
     let count = network.layers.count
     guard count > 2 else { return [] }
@@ -99,10 +100,18 @@ package struct LayerGroups {
     }
     var groups: [LayerGroup] = []
     var start = 0
-    for cut in cuts + [count - 1] where cut >= start {
+    for stretchEnd in cuts + [count - 1] where stretchEnd >= start {
+      // A stretch keeps the in-place activations that follow it (the ReLU after a residual add);
+      // its name comes from the stretch itself (`res2a`, the add, not `res2a_relu`).
+      var cut = stretchEnd
+      while start < cut, cut + 1 < count, network.layers[cut + 1].inputs == [.layer(cut)],
+        network.layers[cut + 1].op.kind.declaration.storage == .inPlace
+      {
+        cut += 1
+      }
       let members = start..<(cut + 1)
       if members.count > 1 {
-        let names = members.map { network.layers[$0].name }
+        let names = (start...stretchEnd).map { network.layers[$0].name }
         var prefix = names.dropFirst().reduce(names[0]) { String($0.commonPrefix(with: $1)) }
         while let last = prefix.last, "_./-:".contains(last) { prefix.removeLast() }
         let name = prefix.count >= 3 && !names.contains(prefix) ? prefix : names[names.count - 1]
