@@ -128,8 +128,8 @@ extension HTMLReport {
     }
   }
 
-  /// Every diagnostic, most severe first as the run found them, each linked to its layer (the
-  /// script also selects the layer in the graph) and shown in full with its source line.
+  /// Every diagnostic in the order the run found them, each linked to its layer (the script also
+  /// selects the layer in the graph) and shown in full with its source line.
   static func diagnosticSection(_ diagnostics: [Diagnostic], source: SourceFile?) -> String {
     var out = "<section id=\"diagnostics\" aria-labelledby=\"diagnostics-heading\">\n"
     out += "<h2 id=\"diagnostics-heading\">Diagnostics</h2>\n"

@@ -25,6 +25,8 @@ struct HTMLReportTests {
     #expect(!html.contains(" src=") && !html.contains("@import"))
     #expect(html.components(separatedBy: "url(").dropFirst().allSatisfy { $0.hasPrefix("#arrow)") })
     #expect(html.hasPrefix("<!doctype html>\n<html lang=\"en\">") && html.hasSuffix("</html>\n"))
+    // One style sheet for the page and every picture in it: the charts' own are taken out.
+    #expect(html.components(separatedBy: "@media (prefers-color-scheme:dark){svg{").count == 2)
   }
 
   /// Every input and layer has one table row, in execution order, and the exact figures the
