@@ -53,7 +53,6 @@ extension Charts {
   /// The line naming the tensors live at the peak, and a tick under the axis where each was made.
   static func liveAtPeak(_ analysis: Analysis, step: Int, frame: Frame) -> String {
     let live = analysis.buffersLive(atStep: step)
-    let steps = Dictionary(analysis.layers.enumerated().map { ($1.index, $0) }, uniquingKeysWith: { first, _ in first })
     var parts = live.prefix(namedAtPeak).map {
       "\(analysis.network.name(of: $0.tensor)) \(Humanize.bytes($0.bytes))"
     }
@@ -68,12 +67,8 @@ extension Charts {
     out += "<line class=\"reference\" x1=\"\(x)\" x2=\"\(x)\" y1=\"\(SVG.number(frame.plotTop))\" "
     out += "y2=\"\(SVG.number(frame.plotBottom))\"/>"
     for buffer in live {
-      // An input was made before the first layer; a layer at its step.
-      let made = { () -> Int in
-        if case .layer(let index) = buffer.tensor { return steps[index] ?? 0 }
-        return 0
-      }()
-      let tick = SVG.number(frame.x(made, of: analysis.layers.count))
+      // The step that made the buffer (an input's: 0, before the first layer).
+      let tick = SVG.number(frame.x(buffer.steps.lowerBound, of: analysis.layers.count))
       out += "<line class=\"live-tick\" x1=\"\(tick)\" x2=\"\(tick)\" y1=\"\(SVG.number(frame.plotBottom))\" "
       out +=
         "y2=\"\(SVG.number(frame.plotBottom + 6))\"><title>\(SVG.escaped(analysis.network.name(of: buffer.tensor))): "
