@@ -1,5 +1,6 @@
 import CNNCalc
 import CNNGraph
+import CNNKernelSet
 import CNNReference
 import CNNReport
 import CNNSpec
@@ -25,9 +26,10 @@ struct BenchCommand {
   func run() throws(UsageError) -> Tool.ExitCode {
     let format = try options.format(among: ["text", "json"])
     guard !options.operands.isEmpty else { throw UsageError(message: "bench needs a spec") }
+    let kernels = try KernelSelection.requestedOrUsageError()
     Allocator.keepFreedMemory()
     let threads = options.threads ?? ProcessInfo.processInfo.activeProcessorCount
-    let peak = PeakProbe.gigaflops(threads: threads)
+    let peak = PeakProbe.gigaflops(threads: threads, kernels: kernels)
     var results: [Result] = []
     for operand in options.operands {
       guard let source = environment.loadSpec(operand) else { return .usage }
@@ -37,22 +39,25 @@ struct BenchCommand {
         return .failure
       }
       do {
-        results.append(try measure(analysis, threads: threads))
+        results.append(try measure(analysis, threads: threads, kernels: kernels))
       } catch {
         environment.writeError("cnncalc: \(analysis.network.name): \(error.message)\n")
         return .failure
       }
     }
     environment.writeOut(
-      format == "json" ? json(results, peak: peak, threads: threads) : text(results, peak: peak, threads: threads))
+      format == "json"
+        ? json(results, peak: peak, threads: threads, kernels: kernels)
+        : text(results, peak: peak, threads: threads, kernels: kernels))
     return .success
   }
 
   /// One warm-up run (which also draws the weights), then timed runs: at least 3, more for fast
   /// networks, up to about two seconds; the median is reported.
-  func measure(_ analysis: Analysis, threads: Int) throws(EngineError) -> Result {
+  func measure(_ analysis: Analysis, threads: Int, kernels: KernelSet) throws(EngineError) -> Result {
     let engine = Engine(
-      network: analysis.network, options: EngineOptions(threads: threads, seed: options.seed, batch: options.batch))
+      network: analysis.network,
+      options: EngineOptions(threads: threads, seed: options.seed, batch: options.batch, kernels: kernels))
     let parameters = ParameterStore()
     let warmUp = try engine.run(parameters: parameters)
     let runs = options.runs ?? max(3, min(25, Int(2 / max(warmUp.seconds, 1e-4))))
@@ -76,9 +81,10 @@ struct BenchCommand {
       runs: runs, slowest: slowest, byOperator: byOperator.sorted { $0.value > $1.value })
   }
 
-  func text(_ results: [Result], peak: Double, threads: Int) -> String {
+  func text(_ results: [Result], peak: Double, threads: Int, kernels: KernelSet) -> String {
     var lines = [
-      "FMA peak of this machine: \(format(peak, 1)) GFLOP/s on \(threads) thread\(threads == 1 ? "" : "s") (fp32)"
+      "kernels: \(kernels) — \(KernelSelection.howChosen)",
+      "multiply-add peak of these kernels: \(format(peak, 1)) GFLOP/s on \(threads) thread\(threads == 1 ? "" : "s") (fp32)",
     ]
     for result in results {
       lines.append(
@@ -96,12 +102,13 @@ struct BenchCommand {
     return lines.joined(separator: "\n") + "\n"
   }
 
-  func json(_ results: [Result], peak: Double, threads: Int) -> String {
+  func json(_ results: [Result], peak: Double, threads: Int, kernels: KernelSet) -> String {
     let networks = results.map { result in
       "{\"name\": \(JSONValue.quote(result.name)), \"threads\": \(threads), \"median_ms\": \(format(result.medianSeconds * 1000, 3)), \"best_ms\": \(format(result.bestSeconds * 1000, 3)), "
         + "\"gflops\": \(format(result.gflops, 2)), \"runs\": \(result.runs)}"
     }
-    return "{\"peak_gflops\": \(format(peak, 2)), \"networks\": [" + networks.joined(separator: ", ") + "]}\n"
+    return "{\"kernels\": \(JSONValue.quote(kernels.name)), \"peak_gflops\": \(format(peak, 2)), \"networks\": ["
+      + networks.joined(separator: ", ") + "]}\n"
   }
 
   func format(_ value: Double, _ places: Int) -> String { String(format: "%.\(places)f", value) }

@@ -15,6 +15,7 @@ struct VerifyCommand {
 
   func run() throws(UsageError) -> Tool.ExitCode {
     guard options.operands.count == 1 else { throw UsageError(message: "verify takes one spec") }
+    let kernels = try KernelSelection.requestedOrUsageError()
     guard let source = environment.loadSpec(options.operands[0]) else { return .usage }
     let tool = Tool(environment: environment)
     let run = SpecRun(source, options: options)
@@ -36,7 +37,8 @@ struct VerifyCommand {
     let verification: Verification
     do {
       verification = try Verifier.verify(
-        analysis, options: EngineOptions(threads: threads, seed: options.seed, batch: options.batch),
+        analysis,
+        options: EngineOptions(threads: threads, seed: options.seed, batch: options.batch, kernels: kernels),
         timed: options.timings
       ) { index, count in
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
@@ -51,7 +53,8 @@ struct VerifyCommand {
     if showProgress { environment.writeError("\r\u{1B}[K") }
     environment.writeOut(
       VerifyReport.text(
-        verification, analysis: analysis, threads: threads, style: tool.outputStyle, timings: options.timings,
+        verification, analysis: analysis, threads: threads, kernels: kernels.name, style: tool.outputStyle,
+        timings: options.timings,
         width: options.width ?? environment.terminalWidth))
     return verification.passed ? .success : .failure
   }

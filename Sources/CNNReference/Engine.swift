@@ -1,4 +1,5 @@
 import CNNGraph
+import CNNKernelSet
 import Dispatch
 
 /// How the reference engine runs.
@@ -9,12 +10,16 @@ public struct EngineOptions: Sendable {
   public var seed: UInt64
   /// Samples per batch.
   public var batch: Int
+  /// The inner loops' instruction set; results are bit-identical for every thread count within a
+  /// set (see `KernelSet` for how sets differ).
+  public var kernels: KernelSet
 
-  /// Creates options.
-  public init(threads: Int = 1, seed: UInt64 = 1, batch: Int = 1) {
+  /// Creates options; the kernel set defaults to `KernelSelection.preferred`.
+  public init(threads: Int = 1, seed: UInt64 = 1, batch: Int = 1, kernels: KernelSet = KernelSelection.preferred) {
     self.threads = max(1, threads)
     self.seed = seed
     self.batch = max(1, batch)
+    self.kernels = kernels
   }
 }
 
@@ -71,7 +76,8 @@ public struct Engine: Sendable {
     throws(EngineError)
     -> EngineResult
   {
-    let runner = LayerRunner(seed: options.seed, threads: options.threads, store: parameters)
+    let runner = LayerRunner(
+      seed: options.seed, threads: options.threads, kernels: options.kernels, store: parameters)
     var remaining = [TensorID: Int]()
     for layer in network.layers { for input in layer.inputs { remaining[input, default: 0] += 1 } }
     let outputs = Set(network.outputs)

@@ -1,4 +1,5 @@
 import CNNGraph
+import CNNKernelSet
 
 /// The seeded parameters of every layer, drawn on first use and kept, so that repeated runs (the
 /// benchmark) time the kernels and not the random number generator.
@@ -34,6 +35,7 @@ struct ParameterSource {
 struct LayerRunner {
   let seed: UInt64
   let threads: Int
+  let kernels: KernelSet
   let store: ParameterStore
 
   /// Runs `layer` on `inputs`. With `inPlace`, the kernel takes the single input out of `inputs`
@@ -106,12 +108,13 @@ struct LayerRunner {
       let packed =
         depthwise
         ? nil
-        : store.packed[index]
-          ?? ConvolutionKernel.PackedWeights(weights, groups: groups, rows: outputs / groups, depth: fanIn)
+        : store.packed[index].flatMap { $0.kernels == kernels.name ? $0 : nil }
+          ?? ConvolutionKernel.PackedWeights(
+            weights, groups: groups, rows: outputs / groups, depth: fanIn, kernels: kernels)
       if !depthwise { store.packed[index] = packed }
       return ConvolutionKernel.forward(
         input, plan: plan, outputs: outputs, groups: groups, weights: weights, bias: bias,
-        threads: threads, packed: packed)
+        threads: threads, kernels: kernels, packed: packed)
     case .transposedConvolution(let conv):
       let rank = input.spatial.count
       guard rank > 0 else { throw EngineError.unsupported("transposed convolution of a flat tensor") }
@@ -132,7 +135,7 @@ struct LayerRunner {
         before: try WindowPlan.values(b, rank, "padding"),
         after: try WindowPlan.values(e, rank, "padding"),
         outputPadding: try WindowPlan.values(conv.outputPadding, rank, "output padding"),
-        weights: weights, bias: bias, threads: threads)
+        weights: weights, bias: bias, threads: threads, kernels: kernels)
     case .pooling(let pool):
       guard !input.spatial.isEmpty else { throw EngineError.unsupported("pooling of a flat tensor") }
       let plan = try WindowPlan.make(pool.window, spatial: input.spatial, ceil: pool.ceilMode)
@@ -152,7 +155,7 @@ struct LayerRunner {
           output.data.withUnsafeMutableBufferPointer { c in
             GEMM.multiply(
               m: input.batch, n: outputs, k: features, a: a.baseAddress!, lda: features, b: b.baseAddress!,
-              ldb: outputs, c: c.baseAddress!, ldc: outputs, threads: threads)
+              ldb: outputs, c: c.baseAddress!, ldc: outputs, threads: threads, kernels: kernels)
           }
         }
       }

@@ -33,14 +33,23 @@ func medianMilliseconds(runs: Int, _ body: () -> Void) -> Double {
 func pad(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(0, width - text.count)) }
 
 if CommandLine.arguments.dropFirst().first == "gemm" {
-  // GEMM shapes of VGG16's convolutions (m = out channels, n = positions, k = in channels × 9).
-  print("m     n      k      1 thread GFLOP/s   2 threads GFLOP/s")
-  for (m, n, k) in [
-    (64, 50176, 576), (128, 12544, 1152), (256, 3136, 2304), (512, 784, 4608), (512, 196, 4608), (1000, 1, 4096),
-  ] {
-    let one = KernelBenchmarks.gemm(m: m, n: n, k: k, threads: 1)
-    let two = KernelBenchmarks.gemm(m: m, n: n, k: k, threads: 2)
-    print(pad("\(m)", 6) + pad("\(n)", 7) + pad("\(k)", 7) + pad(String(format: one), 19) + String(format: two))
+  // GEMM shapes of VGG16's convolutions (m = out channels, n = positions, k = in channels × 9),
+  // with every kernel set this processor runs (CNNCALC_KERNELS picks one).
+  let sets =
+    ProcessInfo.processInfo.environment[KernelSelection.environmentVariable].map { _ in
+      [KernelSelection.preferred]
+    } ?? KernelSelection.available
+  print("kernels     m     n      k      1 thread GFLOP/s   2 threads GFLOP/s")
+  for kernels in sets {
+    for (m, n, k) in [
+      (64, 50176, 576), (128, 12544, 1152), (256, 3136, 2304), (512, 784, 4608), (512, 196, 4608), (1000, 1, 4096),
+    ] {
+      let one = KernelBenchmarks.gemm(m: m, n: n, k: k, threads: 1, kernels: kernels)
+      let two = KernelBenchmarks.gemm(m: m, n: n, k: k, threads: 2, kernels: kernels)
+      print(
+        pad(kernels.name, 12) + pad("\(m)", 6) + pad("\(n)", 7) + pad("\(k)", 7) + pad(String(format: one), 19)
+          + String(format: two))
+    }
   }
   exit(0)
 }

@@ -1,27 +1,33 @@
 import CNNGraph
+import CNNKernelSet
 
 /// Convolution kernels: grouped convolution as im2col + GEMM, depthwise convolution as a direct
 /// loop, transposed convolution as GEMM + col2im scatter. Weights are PyTorch's layouts:
 /// [out, in/groups, kd, kh, kw] and, transposed, [in, out/groups, kd, kh, kw].
 enum ConvolutionKernel {
-  /// A convolution's weights packed for the GEMM, one matrix per group; kept by the parameter
-  /// store so that repeated runs do not repack them.
+  /// A convolution's weights packed for the GEMM's kernel set, one matrix per group; kept by the
+  /// parameter store so that repeated runs do not repack them.
   final class PackedWeights: @unchecked Sendable {
     // Unchecked Sendable: written once in `init`, read-only afterwards.
     let groups: [GEMM.PackedA]
 
-    init(_ weights: [Float], groups count: Int, rows: Int, depth: Int) {
+    init(_ weights: [Float], groups count: Int, rows: Int, depth: Int, kernels: KernelSet) {
       groups = weights.withUnsafeBufferPointer { w in
-        (0..<count).map { GEMM.PackedA(w.baseAddress! + $0 * rows * depth, lda: depth, m: rows, k: depth) }
+        (0..<count).map {
+          GEMM.PackedA(w.baseAddress! + $0 * rows * depth, lda: depth, m: rows, k: depth, kernels: kernels)
+        }
       }
     }
+
+    /// The kernel set the weights are packed for.
+    var kernels: String? { groups.first?.kernels.name }
 
     deinit { groups.forEach { $0.deallocate() } }
   }
 
   static func forward(
     _ input: Tensor, plan: WindowPlan, outputs: Int, groups: Int, weights: [Float], bias: [Float]?, threads: Int,
-    packed cached: PackedWeights? = nil
+    kernels: KernelSet, packed cached: PackedWeights? = nil
   ) -> Tensor {
     let (batch, channels) = (input.batch, input.channels)
     let inExtent = Extent3(input.spatial)
@@ -36,7 +42,9 @@ enum ConvolutionKernel {
     if inGroup == 1 && outGroup >= 1 && groups == channels {
       depthwise(input, plan: plan, multiplier: outGroup, weights: weights, into: &output)
     } else {
-      let packed = cached ?? PackedWeights(weights, groups: groups, rows: outGroup, depth: k)
+      let packed =
+        cached.flatMap { $0.kernels == kernels.name ? $0 : nil }
+        ?? PackedWeights(weights, groups: groups, rows: outGroup, depth: k, kernels: kernels)
       input.data.withUnsafeBufferPointer { source in
         output.data.withUnsafeMutableBufferPointer { out in
           for group in 0..<groups {
@@ -115,7 +123,8 @@ enum ConvolutionKernel {
   static func transposed(
     _ input: Tensor, outputs: Int, groups: Int, kernel: [Int], stride: [Int], dilation: [Int], before: [Int],
     after: [Int],
-    outputPadding: [Int], weights: [Float], bias: [Float]?, threads: Int, columnBudget: Int = columnBudget
+    outputPadding: [Int], weights: [Float], bias: [Float]?, threads: Int, kernels: KernelSet,
+    columnBudget: Int = columnBudget
   ) throws(EngineError) -> Tensor {
     let rank = input.spatial.count
     let k3 = Extent3(kernel)
@@ -171,7 +180,7 @@ enum ConvolutionKernel {
                   GEMM.multiply(
                     m: mc * taps, n: nc, k: inGroup, a: a.baseAddress! + (group * rows + m0 * taps) * inGroup,
                     lda: inGroup, b: b.baseAddress! + (sample * input.channels + group * inGroup) * n + i0, ldb: n,
-                    c: c.baseAddress!, ldc: nc, threads: threads)
+                    c: c.baseAddress!, ldc: nc, threads: threads, kernels: kernels)
                 }
               }
             }

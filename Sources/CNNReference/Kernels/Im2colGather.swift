@@ -82,8 +82,7 @@ struct Im2colGather: @unchecked Sendable {
   }
 
   /// The GEMM's B packer: rows `depth`, columns `columns`, into nr-wide micro-panels.
-  func pack(_ depth: Range<Int>, _ columns: Range<Int>, _ packed: UnsafeMutablePointer<Float>) {
-    let nr = GEMM.nr
+  func pack(_ depth: Range<Int>, _ columns: Range<Int>, _ nr: Int, _ packed: UnsafeMutablePointer<Float>) {
     let kc = depth.count
     let width = columns.count
     let line = UnsafeMutablePointer<Float>.allocate(capacity: width + nr)

@@ -1,0 +1,80 @@
+/// The engine's arithmetic inner loops compiled for one instruction set, with the tile shape they
+/// were written for. The engine's loops, packing and bookkeeping are portable code; only these
+/// entry points differ between sets. Each set lives in its own module built with its own
+/// `-target-cpu` (CNNKernelsX86V3, CNNKernelsX86V4; the portable set here), so that no vector
+/// instruction beyond the baseline appears outside code that is only called after the processor
+/// was asked (CNNReference's `KernelSelection`).
+///
+/// Within a set, every C element of a product accumulates its k terms in increasing k order in one
+/// register lane, whatever the tile or thread count. Sets that fuse multiply-adds (v3, v4) give
+/// bit-identical results to each other; the portable set rounds each product before adding it, so
+/// its results differ from theirs in the last bits.
+public struct KernelSet: Sendable, CustomStringConvertible {
+  /// C tile (rows × columns of an mr × nr tile, at `c` with rows `ldc` apart) += A micro-panel ·
+  /// B micro-panel over depth `k`. A holds mr values per k; B holds nr values per k, `bStride`
+  /// apart. With `readsC` false, C's previous contents are neither read nor needed.
+  public typealias MicroKernel =
+    @Sendable (
+      _ k: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ bStride: Int, _ c: UnsafeMutablePointer<Float>,
+      _ ldc: Int, _ rows: Int, _ columns: Int, _ readsC: Bool
+    ) -> Void
+
+  /// y[0..<count] += scale · x[0..<count], in index order.
+  public typealias Axpy =
+    @Sendable (
+      _ count: Int, _ scale: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>
+    ) -> Void
+
+  /// Runs `iterations` rounds of sixteen independent vector multiply-adds of this set's width and
+  /// returns a value that depends on all of them; the peak probe times it.
+  public typealias PeakLoop = @Sendable (_ iterations: Int, _ seed: Float) -> Float
+
+  /// The instruction-set level, as `CNNCALC_KERNELS` names it: `portable`, `x86-64-v3`, `x86-64-v4`.
+  public let name: String
+  /// What the set uses, for people: "AVX-512F, FMA; 8 × 32 tile".
+  public let summary: String
+  /// Micro-tile height: rows of A (and C) one micro-kernel call covers.
+  public let mr: Int
+  /// Micro-tile width: columns of B (and C) one micro-kernel call covers.
+  public let nr: Int
+  /// Rows of A in one packed block; a multiple of `mr`.
+  public let mc: Int
+  /// Floating-point operations one `peakLoop` iteration performs (2 per lane per multiply-add).
+  public let flopsPerPeakIteration: Int
+  public let microKernel: MicroKernel
+  public let axpy: Axpy
+  public let peakLoop: PeakLoop
+
+  public init(
+    name: String, summary: String, mr: Int, nr: Int, mc: Int, flopsPerPeakIteration: Int,
+    microKernel: @escaping MicroKernel, axpy: @escaping Axpy, peakLoop: @escaping PeakLoop
+  ) {
+    precondition(mc % mr == 0, "mc must be a multiple of mr")
+    self.name = name
+    self.summary = summary
+    self.mr = mr
+    self.nr = nr
+    self.mc = mc
+    self.flopsPerPeakIteration = flopsPerPeakIteration
+    self.microKernel = microKernel
+    self.axpy = axpy
+    self.peakLoop = peakLoop
+  }
+
+  public var description: String { "\(name) (\(summary))" }
+}
+
+extension KernelSet {
+  /// Baseline x86-64 (SSE2) or the platform's default target (aarch64: NEON): 6 × 8 tiles of
+  /// 4-lane vectors, a multiply then an add (no fused multiply-add is assumed).
+  public static let portable = KernelSet(
+    name: "portable", summary: "the build target's default instructions, no fused multiply-add; 6 × 8 tile",
+    mr: 6, nr: 8, mc: 120, flopsPerPeakIteration: 16 * 4 * 2,
+    microKernel: { k, a, b, bStride, c, ldc, rows, columns, readsC in
+      MicroKernels.tile6(
+        SIMD4<Float>.self, fused: false, k: k, a: a, b: b, bStride: bStride, c: c, ldc: ldc, rows: rows,
+        columns: columns, readsC: readsC)
+    },
+    axpy: { count, scale, x, y in MicroKernels.axpy(SIMD4<Float>.self, fused: false, count, scale, x, y) },
+    peakLoop: { iterations, seed in MicroKernels.peakLoop(SIMD4<Float>.self, fused: false, iterations, seed) })
+}

@@ -1,0 +1,226 @@
+/// The inner loops every kernel set instantiates, written once over the vector type and whether
+/// multiply-adds are fused. They are `@inlinable` and always inlined so that the body is compiled
+/// inside each set's module, with that module's `-target-cpu`; `V` and `fused` are constants
+/// there, so each set gets straight-line code for its own registers.
+public enum MicroKernels {
+  /// c += a·b, fused into one rounding where `fused` (the set's processor has FMA), otherwise a
+  /// rounded product then a rounded sum.
+  @inlinable @inline(__always)
+  public static func multiplyAdd<V: SIMD>(_ c: inout V, _ a: V, _ b: V, fused: Bool) where V.Scalar == Float {
+    if fused { c.addProduct(a, b) } else { c += a * b }
+  }
+
+  @inlinable @inline(__always)
+  public static func load<V: SIMD>(_ p: UnsafePointer<Float>, as: V.Type = V.self) -> V where V.Scalar == Float {
+    UnsafeRawPointer(p).loadUnaligned(as: V.self)
+  }
+
+  @inlinable @inline(__always)
+  public static func store<V: SIMD>(_ v: V, _ p: UnsafeMutablePointer<Float>) where V.Scalar == Float {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
+  }
+
+  /// Lanes of `V`.
+  @inlinable @inline(__always)
+  public static func lanes<V: SIMD>(_: V.Type) -> Int where V.Scalar == Float {
+    MemoryLayout<V>.size / MemoryLayout<Float>.size
+  }
+
+  /// An 8 × (2·lanes) micro-tile: sixteen accumulators (AVX-512: 8 × 32 in 16 of 32 registers).
+  @inlinable @inline(__always)
+  public static func tile8<V: SIMD>(
+    _: V.Type, fused: Bool, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, bStride: Int,
+    c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, columns: Int, readsC: Bool
+  ) where V.Scalar == Float {
+    let w = lanes(V.self)
+    let (mr, nr) = (8, 2 * w)
+    var c0 = (V(), V(), V(), V(), V(), V(), V(), V())
+    var c1 = c0
+    withEdgeTile(c: c, ldc: ldc, mr: mr, nr: nr, rows: rows, columns: columns, readsC: readsC) { t, ld in
+      if readsC {
+        c0.0 = load(t); c1.0 = load(t + w)
+        c0.1 = load(t + ld); c1.1 = load(t + ld + w)
+        c0.2 = load(t + 2 * ld); c1.2 = load(t + 2 * ld + w)
+        c0.3 = load(t + 3 * ld); c1.3 = load(t + 3 * ld + w)
+        c0.4 = load(t + 4 * ld); c1.4 = load(t + 4 * ld + w)
+        c0.5 = load(t + 5 * ld); c1.5 = load(t + 5 * ld + w)
+        c0.6 = load(t + 6 * ld); c1.6 = load(t + 6 * ld + w)
+        c0.7 = load(t + 7 * ld); c1.7 = load(t + 7 * ld + w)
+      }
+      var pa = a
+      var pb = b
+      // Two k steps per trip, then the odd one: half the loop overhead between the multiply-adds.
+      for _ in 0..<k / 2 {
+        let (b0, b1, d0, d1): (V, V, V, V) = (load(pb), load(pb + w), load(pb + bStride), load(pb + bStride + w))
+        row(&c0.0, &c1.0, pa[0], b0, b1, fused)
+        row(&c0.1, &c1.1, pa[1], b0, b1, fused)
+        row(&c0.2, &c1.2, pa[2], b0, b1, fused)
+        row(&c0.3, &c1.3, pa[3], b0, b1, fused)
+        row(&c0.4, &c1.4, pa[4], b0, b1, fused)
+        row(&c0.5, &c1.5, pa[5], b0, b1, fused)
+        row(&c0.6, &c1.6, pa[6], b0, b1, fused)
+        row(&c0.7, &c1.7, pa[7], b0, b1, fused)
+        row(&c0.0, &c1.0, pa[mr + 0], d0, d1, fused)
+        row(&c0.1, &c1.1, pa[mr + 1], d0, d1, fused)
+        row(&c0.2, &c1.2, pa[mr + 2], d0, d1, fused)
+        row(&c0.3, &c1.3, pa[mr + 3], d0, d1, fused)
+        row(&c0.4, &c1.4, pa[mr + 4], d0, d1, fused)
+        row(&c0.5, &c1.5, pa[mr + 5], d0, d1, fused)
+        row(&c0.6, &c1.6, pa[mr + 6], d0, d1, fused)
+        row(&c0.7, &c1.7, pa[mr + 7], d0, d1, fused)
+        pa += 2 * mr
+        pb += 2 * bStride
+      }
+      if k % 2 == 1 {
+        let (b0, b1): (V, V) = (load(pb), load(pb + w))
+        row(&c0.0, &c1.0, pa[0], b0, b1, fused)
+        row(&c0.1, &c1.1, pa[1], b0, b1, fused)
+        row(&c0.2, &c1.2, pa[2], b0, b1, fused)
+        row(&c0.3, &c1.3, pa[3], b0, b1, fused)
+        row(&c0.4, &c1.4, pa[4], b0, b1, fused)
+        row(&c0.5, &c1.5, pa[5], b0, b1, fused)
+        row(&c0.6, &c1.6, pa[6], b0, b1, fused)
+        row(&c0.7, &c1.7, pa[7], b0, b1, fused)
+      }
+      store(c0.0, t); store(c1.0, t + w)
+      store(c0.1, t + ld); store(c1.1, t + ld + w)
+      store(c0.2, t + 2 * ld); store(c1.2, t + 2 * ld + w)
+      store(c0.3, t + 3 * ld); store(c1.3, t + 3 * ld + w)
+      store(c0.4, t + 4 * ld); store(c1.4, t + 4 * ld + w)
+      store(c0.5, t + 5 * ld); store(c1.5, t + 5 * ld + w)
+      store(c0.6, t + 6 * ld); store(c1.6, t + 6 * ld + w)
+      store(c0.7, t + 7 * ld); store(c1.7, t + 7 * ld + w)
+    }
+  }
+
+  /// A 6 × (2·lanes) micro-tile: twelve accumulators (AVX2: 6 × 16 in 12 of 16 registers, the
+  /// shape of BLIS's Haswell kernel).
+  @inlinable @inline(__always)
+  public static func tile6<V: SIMD>(
+    _: V.Type, fused: Bool, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, bStride: Int,
+    c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, columns: Int, readsC: Bool
+  ) where V.Scalar == Float {
+    let w = lanes(V.self)
+    let (mr, nr) = (6, 2 * w)
+    var c0 = (V(), V(), V(), V(), V(), V())
+    var c1 = c0
+    withEdgeTile(c: c, ldc: ldc, mr: mr, nr: nr, rows: rows, columns: columns, readsC: readsC) { t, ld in
+      if readsC {
+        c0.0 = load(t); c1.0 = load(t + w)
+        c0.1 = load(t + ld); c1.1 = load(t + ld + w)
+        c0.2 = load(t + 2 * ld); c1.2 = load(t + 2 * ld + w)
+        c0.3 = load(t + 3 * ld); c1.3 = load(t + 3 * ld + w)
+        c0.4 = load(t + 4 * ld); c1.4 = load(t + 4 * ld + w)
+        c0.5 = load(t + 5 * ld); c1.5 = load(t + 5 * ld + w)
+      }
+      var pa = a
+      var pb = b
+      // Two k steps per trip, then the odd one: half the loop overhead between the multiply-adds.
+      for _ in 0..<k / 2 {
+        let (b0, b1, d0, d1): (V, V, V, V) = (load(pb), load(pb + w), load(pb + bStride), load(pb + bStride + w))
+        row(&c0.0, &c1.0, pa[0], b0, b1, fused)
+        row(&c0.1, &c1.1, pa[1], b0, b1, fused)
+        row(&c0.2, &c1.2, pa[2], b0, b1, fused)
+        row(&c0.3, &c1.3, pa[3], b0, b1, fused)
+        row(&c0.4, &c1.4, pa[4], b0, b1, fused)
+        row(&c0.5, &c1.5, pa[5], b0, b1, fused)
+        row(&c0.0, &c1.0, pa[mr + 0], d0, d1, fused)
+        row(&c0.1, &c1.1, pa[mr + 1], d0, d1, fused)
+        row(&c0.2, &c1.2, pa[mr + 2], d0, d1, fused)
+        row(&c0.3, &c1.3, pa[mr + 3], d0, d1, fused)
+        row(&c0.4, &c1.4, pa[mr + 4], d0, d1, fused)
+        row(&c0.5, &c1.5, pa[mr + 5], d0, d1, fused)
+        pa += 2 * mr
+        pb += 2 * bStride
+      }
+      if k % 2 == 1 {
+        let (b0, b1): (V, V) = (load(pb), load(pb + w))
+        row(&c0.0, &c1.0, pa[0], b0, b1, fused)
+        row(&c0.1, &c1.1, pa[1], b0, b1, fused)
+        row(&c0.2, &c1.2, pa[2], b0, b1, fused)
+        row(&c0.3, &c1.3, pa[3], b0, b1, fused)
+        row(&c0.4, &c1.4, pa[4], b0, b1, fused)
+        row(&c0.5, &c1.5, pa[5], b0, b1, fused)
+      }
+      store(c0.0, t); store(c1.0, t + w)
+      store(c0.1, t + ld); store(c1.1, t + ld + w)
+      store(c0.2, t + 2 * ld); store(c1.2, t + 2 * ld + w)
+      store(c0.3, t + 3 * ld); store(c1.3, t + 3 * ld + w)
+      store(c0.4, t + 4 * ld); store(c1.4, t + 4 * ld + w)
+      store(c0.5, t + 5 * ld); store(c1.5, t + 5 * ld + w)
+    }
+  }
+
+  /// One row of a tile: c0 += a·b0, c1 += a·b1.
+  @inlinable @inline(__always)
+  @usableFromInline static func row<V: SIMD>(_ c0: inout V, _ c1: inout V, _ a: Float, _ b0: V, _ b1: V, _ fused: Bool)
+  where V.Scalar == Float {
+    multiplyAdd(&c0, V(repeating: a), b0, fused: fused)
+    multiplyAdd(&c1, V(repeating: a), b1, fused: fused)
+  }
+
+  /// Runs `body` on the C tile itself when it is whole, or on a zero-padded mr × nr copy on the
+  /// stack for a ragged edge tile (copied back afterwards): the body always sees a full tile.
+  @inlinable @inline(__always)
+  @usableFromInline static func withEdgeTile(
+    c: UnsafeMutablePointer<Float>, ldc: Int, mr: Int, nr: Int, rows: Int, columns: Int, readsC: Bool,
+    _ body: (UnsafeMutablePointer<Float>, Int) -> Void
+  ) {
+    if rows == mr && columns == nr {
+      body(c, ldc)
+      return
+    }
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: mr * nr) { buffer in
+      let p = buffer.baseAddress!
+      p.update(repeating: 0, count: mr * nr)
+      if readsC { for r in 0..<rows { (p + r * nr).update(from: c + r * ldc, count: columns) } }
+      body(p, nr)
+      for r in 0..<rows { (c + r * ldc).update(from: p + r * nr, count: columns) }
+    }
+  }
+
+  /// y[0..<count] += scale · x[0..<count], one vector at a time, then one element at a time.
+  @inlinable @inline(__always)
+  public static func axpy<V: SIMD>(
+    _: V.Type, fused: Bool, _ count: Int, _ scale: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>
+  ) where V.Scalar == Float {
+    let w = lanes(V.self)
+    let s = V(repeating: scale)
+    var j = 0
+    while j + w <= count {
+      var accumulator: V = load(UnsafePointer(y + j))
+      multiplyAdd(&accumulator, s, load(x + j), fused: fused)
+      store(accumulator, y + j)
+      j += w
+    }
+    while j < count {
+      y[j] = fused ? y[j].addingProduct(scale, x[j]) : y[j] + scale * x[j]
+      j += 1
+    }
+  }
+
+  /// Sixteen independent accumulators, enough to cover the multiply-add latency of two vector pipes.
+  @inlinable @inline(__always)
+  public static func peakLoop<V: SIMD>(_: V.Type, fused: Bool, _ iterations: Int, _ seed: Float) -> Float
+  where V.Scalar == Float {
+    let a = V(repeating: 0.999_999)
+    let b = V(repeating: 1e-7 * seed)
+    var c0 = V(repeating: seed), c1 = c0 + 1, c2 = c0 + 2, c3 = c0 + 3, c4 = c0 + 4, c5 = c0 + 5
+    var c6 = c0 + 6, c7 = c0 + 7, c8 = c0 + 8, c9 = c0 + 9, c10 = c0 + 10, c11 = c0 + 11, c12 = c0 + 12
+    var c13 = c0 + 13, c14 = c0 + 14, c15 = c0 + 15
+    for _ in 0..<iterations {
+      step(&c0, a, b, fused); step(&c1, a, b, fused); step(&c2, a, b, fused); step(&c3, a, b, fused)
+      step(&c4, a, b, fused); step(&c5, a, b, fused); step(&c6, a, b, fused); step(&c7, a, b, fused)
+      step(&c8, a, b, fused); step(&c9, a, b, fused); step(&c10, a, b, fused); step(&c11, a, b, fused)
+      step(&c12, a, b, fused); step(&c13, a, b, fused); step(&c14, a, b, fused); step(&c15, a, b, fused)
+    }
+    let sum = (c0 + c1 + c2 + c3) + (c4 + c5 + c6 + c7) + (c8 + c9 + c10 + c11) + (c12 + c13 + c14 + c15)
+    return sum.sum()
+  }
+
+  /// c = c·a + b (one multiply-add).
+  @inlinable @inline(__always)
+  @usableFromInline static func step<V: SIMD>(_ c: inout V, _ a: V, _ b: V, _ fused: Bool) where V.Scalar == Float {
+    if fused { c.addProduct(a, b) } else { c = c * a + b }
+  }
+}

@@ -1,0 +1,17 @@
+import CNNKernelSet
+
+extension KernelSet {
+  /// x86-64-v4 (AVX-512F/BW/CD/DQ/VL, FMA): 8 × 32 tiles of 16-lane vectors, sixteen of the 32
+  /// vector registers holding C. This module is built with `-target-cpu x86-64-v4`; its code runs
+  /// only after `KernelSelection` has seen the processor and OS support every feature of the level.
+  public static let x86_64_v4 = KernelSet(
+    name: "x86-64-v4", summary: "AVX-512 with fused multiply-add; 8 × 32 tile", mr: 8, nr: 32, mc: 128,
+    flopsPerPeakIteration: 16 * 16 * 2,
+    microKernel: { k, a, b, bStride, c, ldc, rows, columns, readsC in
+      MicroKernels.tile8(
+        SIMD16<Float>.self, fused: true, k: k, a: a, b: b, bStride: bStride, c: c, ldc: ldc, rows: rows,
+        columns: columns, readsC: readsC)
+    },
+    axpy: { count, scale, x, y in MicroKernels.axpy(SIMD16<Float>.self, fused: true, count, scale, x, y) },
+    peakLoop: { iterations, seed in MicroKernels.peakLoop(SIMD16<Float>.self, fused: true, iterations, seed) })
+}
