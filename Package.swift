@@ -48,8 +48,10 @@ let package = Package(
     .target(name: "CNNZoo"),
     .target(name: "CCPUFeatures"),
     .target(name: "CNNKernelSet", swiftSettings: optimised),
+    .target(name: "CNNKernelsPortable", dependencies: ["CNNKernelSet"], swiftSettings: optimised),
     .target(
-      name: "CNNReference", dependencies: ["CNNGraph", "CNNKernelSet", "CCPUFeatures"] + kernelSets,
+      name: "CNNReference",
+      dependencies: ["CNNGraph", "CNNKernelSet", "CNNKernelsPortable", "CCPUFeatures"] + kernelSets,
       swiftSettings: optimised),
     .target(name: "CNNVerify", dependencies: ["CNNGraph", "CNNCalc", "CNNReference"]),
     .target(

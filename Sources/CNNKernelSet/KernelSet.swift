@@ -1,9 +1,10 @@
 /// The engine's arithmetic inner loops compiled for one instruction set, with the tile shape they
 /// were written for. The engine's loops, packing and bookkeeping are portable code; only these
-/// entry points differ between sets. Each set lives in its own module built with its own
-/// `-target-cpu` (CNNKernelsX86V3, CNNKernelsX86V4; the portable set here), so that no vector
-/// instruction beyond the baseline appears outside code that is only called after the processor
-/// was asked (CNNReference's `KernelSelection`).
+/// entry points differ between sets. Each set lives in its own module, which instantiates
+/// `MicroKernels` for its vector width and is built for its own target (CNNKernelsPortable,
+/// CNNKernelsX86V3, CNNKernelsX86V4), so that no vector instruction beyond the baseline appears
+/// outside code that is only called after the processor was asked (CNNReference's
+/// `KernelSelection`).
 ///
 /// Within a set, every C element of a product accumulates its k terms in increasing k order in one
 /// register lane, whatever the tile or thread count. Sets that fuse multiply-adds (v3, v4) give
@@ -62,19 +63,4 @@ public struct KernelSet: Sendable, CustomStringConvertible {
   }
 
   public var description: String { "\(name) (\(summary))" }
-}
-
-extension KernelSet {
-  /// Baseline x86-64 (SSE2) or the platform's default target (aarch64: NEON): 6 × 8 tiles of
-  /// 4-lane vectors, a multiply then an add (no fused multiply-add is assumed).
-  public static let portable = KernelSet(
-    name: "portable", summary: "the build target's default instructions, no fused multiply-add; 6 × 8 tile",
-    mr: 6, nr: 8, mc: 120, flopsPerPeakIteration: 16 * 4 * 2,
-    microKernel: { k, a, b, bStride, c, ldc, rows, columns, readsC in
-      MicroKernels.tile6(
-        SIMD4<Float>.self, fused: false, k: k, a: a, b: b, bStride: bStride, c: c, ldc: ldc, rows: rows,
-        columns: columns, readsC: readsC)
-    },
-    axpy: { count, scale, x, y in MicroKernels.axpy(SIMD4<Float>.self, fused: false, count, scale, x, y) },
-    peakLoop: { iterations, seed in MicroKernels.peakLoop(SIMD4<Float>.self, fused: false, iterations, seed) })
 }

@@ -1,5 +1,6 @@
 import CCPUFeatures
 import CNNKernelSet
+import CNNKernelsPortable
 import Foundation
 
 #if canImport(CNNKernelsX86V3)

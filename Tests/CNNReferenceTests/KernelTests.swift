@@ -1,5 +1,6 @@
 import CNNFuzz
 import CNNGraph
+import CNNKernelSet
 import CNNSpec
 import Testing
 
@@ -12,10 +13,20 @@ import Testing
     (0..<count).map { _ in Float.random(in: -1...1, using: &generator) }
   }
 
-  /// C += A·B against the triple loop, for sizes around the micro-tile and panel boundaries.
-  @Test func gemmMatchesTripleLoop() {
+  /// The kernel sets this processor runs (every set on this machine, an x86-64-v4 processor).
+  static let sets = KernelSelection.available.map(\.name)
+
+  static func kernels(_ name: String) -> KernelSet { KernelSelection.available.first { $0.name == name }! }
+
+  /// C += A·B against the triple loop, bit for bit: within a set every element accumulates its k
+  /// products in increasing k order, fused (v3, v4: `addingProduct`, one rounding) or a rounded
+  /// product then a rounded sum (portable). Sizes straddle the micro-tiles (6, 8 rows; 8, 16, 32
+  /// columns), the kc = 256 panels and the few-rows path (m ≤ 4); one and two threads.
+  @Test(arguments: sets) func gemmMatchesTripleLoopExactly(_ name: String) {
+    let kernels = Self.kernels(name)
+    let fused = name != "portable"
     var generator = SeededGenerator(state: 1)
-    for _ in 0..<60 {
+    for trial in 0..<60 {
       let m = Int.random(in: 1...40, using: &generator)
       let n = Int.random(in: 1...80, using: &generator)
       let k = Int.random(in: 1...600, using: &generator)
@@ -23,19 +34,98 @@ import Testing
       let b = Self.randomValues(k * n, &generator)
       var c = Self.randomValues(m * n, &generator)
       var expected = c
-      for i in 0..<m { for j in 0..<n { for p in 0..<k { expected[i * n + j] += a[i * k + p] * b[p * n + j] } } }
+      for i in 0..<m {
+        for j in 0..<n {
+          for p in 0..<k {
+            let (x, y) = (a[i * k + p], b[p * n + j])
+            expected[i * n + j] = fused ? expected[i * n + j].addingProduct(x, y) : expected[i * n + j] + x * y
+          }
+        }
+      }
       a.withUnsafeBufferPointer { pa in
         b.withUnsafeBufferPointer { pb in
           c.withUnsafeMutableBufferPointer { pc in
             GEMM.multiply(
               m: m, n: n, k: k, a: pa.baseAddress!, lda: k, b: pb.baseAddress!, ldb: n, c: pc.baseAddress!, ldc: n,
-              threads: 2)
+              threads: 1 + trial % 2, kernels: kernels)
           }
         }
       }
-      let worst = zip(c, expected).map { abs($0 - $1) }.max() ?? 0
-      #expect(worst <= 1e-3 * Float(k).squareRoot(), "m \(m) n \(n) k \(k): error \(worst)")
+      #expect(c == expected, "\(name) m \(m) n \(n) k \(k)")
     }
+  }
+
+  /// The micro-kernel alone against the naive tile, bit for bit: every ragged edge (rows 1...mr,
+  /// columns 1...nr), B read in place (a wider stride) or packed, C read or overwritten.
+  @Test(arguments: sets) func microKernelMatchesNaiveTile(_ name: String) {
+    let kernels = Self.kernels(name)
+    let (mr, nr, fused) = (kernels.mr, kernels.nr, name != "portable")
+    var generator = SeededGenerator(state: 11)
+    for rows in 1...mr {
+      for columns in 1...nr {
+        let k = Int.random(in: 1...9, using: &generator)
+        let bStride = nr + (columns % 2) * 5
+        let ldc = nr + 3
+        let readsC = (rows + columns) % 3 != 0
+        let a = Self.randomValues(k * mr, &generator)
+        let b = Self.randomValues(k * bStride, &generator)
+        var c = Self.randomValues(mr * ldc, &generator)
+        var expected = c
+        for r in 0..<rows {
+          for j in 0..<columns {
+            var sum = readsC ? c[r * ldc + j] : 0
+            for p in 0..<k {
+              sum =
+                fused ? sum.addingProduct(a[p * mr + r], b[p * bStride + j]) : sum + a[p * mr + r] * b[p * bStride + j]
+            }
+            expected[r * ldc + j] = sum
+          }
+        }
+        a.withUnsafeBufferPointer { pa in
+          b.withUnsafeBufferPointer { pb in
+            c.withUnsafeMutableBufferPointer { pc in
+              kernels.microKernel(
+                k, pa.baseAddress!, pb.baseAddress!, bStride, pc.baseAddress!, ldc, rows, columns, readsC)
+            }
+          }
+        }
+        #expect(c == expected, "\(name) tile \(rows)×\(columns) k \(k) readsC \(readsC)")
+      }
+    }
+  }
+
+  /// The sets that fuse (x86-64-v3 and -v4) give bit-identical products despite different tiles;
+  /// the portable set, which rounds each product, agrees within rounding.
+  @Test func fusedSetsAgreeBitForBit() {
+    var generator = SeededGenerator(state: 12)
+    let (m, n, k) = (37, 75, 530)
+    let a = Self.randomValues(m * k, &generator)
+    let b = Self.randomValues(k * n, &generator)
+    let products = KernelSelection.available.map { kernels in
+      var c = [Float](repeating: 0, count: m * n)
+      a.withUnsafeBufferPointer { pa in
+        b.withUnsafeBufferPointer { pb in
+          c.withUnsafeMutableBufferPointer { pc in
+            GEMM.multiply(
+              m: m, n: n, k: k, a: pa.baseAddress!, lda: k, b: pb.baseAddress!, ldb: n, c: pc.baseAddress!, ldc: n,
+              threads: 2, kernels: kernels)
+          }
+        }
+      }
+      return (kernels.name, c)
+    }
+    let fused = products.filter { $0.0 != "portable" }
+    for (name, c) in fused.dropFirst() { #expect(c == fused[0].1, "\(name) differs from \(fused[0].0)") }
+    let portable = products.first { $0.0 == "portable" }!.1
+    for (name, c) in fused {
+      let worst = zip(c, portable).map { abs($0 - $1) }.max() ?? 0
+      #expect(worst > 0 && worst < 1e-3, "\(name) vs portable: \(worst)")
+    }
+  }
+
+  /// The peak probe's loop runs on every set and reports a positive figure.
+  @Test(arguments: sets) func peakLoopRuns(_ name: String) {
+    #expect(PeakProbe.gigaflops(threads: 1, repeats: 1, kernels: Self.kernels(name)) > 0)
   }
 
   /// Direct convolution: out[o, p] = Σ_c Σ_taps w · in at p·s − b + t·d (zero outside).
@@ -87,7 +177,8 @@ import Testing
     return result
   }
 
-  @Test func convolutionMatchesDirectLoop() throws {
+  @Test(arguments: sets) func convolutionMatchesDirectLoop(_ name: String) throws {
+    let kernels = Self.kernels(name)
     var generator = SeededGenerator(state: 2)
     var checked = 0
     while checked < 150 {
@@ -111,7 +202,8 @@ import Testing
       )
       let weights = Self.randomValues(outputs * channels / groups * kernel.reduce(1, *), &generator)
       let output = ConvolutionKernel.forward(
-        input, plan: plan, outputs: outputs, groups: groups, weights: weights, bias: nil, threads: 2)
+        input, plan: plan, outputs: outputs, groups: groups, weights: weights, bias: nil, threads: 2,
+        kernels: kernels)
       let outExtents = Array(output.shape.dropFirst(2))
       let expected = Self.naiveConvolution(
         input, weights: weights, outputs: outputs, groups: groups, kernel: kernel, stride: stride,
@@ -124,7 +216,8 @@ import Testing
 
   /// Wide rows exercise the vector paths of the im2col gather (stride 1 copies, stride 2 takes the
   /// even lanes of 32 inputs), including windows that reach into the padding at both ends.
-  @Test func wideRowsMatchDirectLoop() throws {
+  @Test(arguments: sets) func wideRowsMatchDirectLoop(_ name: String) throws {
+    let kernels = Self.kernels(name)
     var generator = SeededGenerator(state: 5)
     for (stride, padding, width) in [(2, 3, 70), (2, 0, 67), (2, 1, 33), (1, 1, 48), (3, 2, 50)] {
       let kernel = 7
@@ -134,7 +227,7 @@ import Testing
       let input = Tensor(shape: [1, 2] + spatial, data: Self.randomValues(2 * 9 * width, &generator))
       let weights = Self.randomValues(3 * 2 * kernel * kernel, &generator)
       let output = ConvolutionKernel.forward(
-        input, plan: plan, outputs: 3, groups: 1, weights: weights, bias: nil, threads: 2)
+        input, plan: plan, outputs: 3, groups: 1, weights: weights, bias: nil, threads: 2, kernels: kernels)
       let expected = Self.naiveConvolution(
         input, weights: weights, outputs: 3, groups: 1, kernel: [kernel, kernel], stride: [stride, stride],
         dilation: [1, 1],
@@ -145,7 +238,8 @@ import Testing
   }
 
   /// Transposed convolution against the scatter it is defined by.
-  @Test func transposedMatchesScatter() throws {
+  @Test(arguments: sets) func transposedMatchesScatter(_ name: String) throws {
+    let kernels = Self.kernels(name)
     var generator = SeededGenerator(state: 3)
     for trial in 0..<80 {
       let rank = Int.random(in: 1...2, using: &generator)
@@ -162,7 +256,7 @@ import Testing
       let output = try ConvolutionKernel.transposed(
         input, outputs: outputs, groups: 1, kernel: kernel, stride: stride,
         dilation: kernel.map { _ in 1 }, before: pad, after: pad,
-        outputPadding: kernel.map { _ in 0 }, weights: weights, bias: nil, threads: 1,
+        outputPadding: kernel.map { _ in 0 }, weights: weights, bias: nil, threads: 1, kernels: kernels,
         // Every other trial works in tiny column blocks, as a large 3-D layer does.
         columnBudget: trial % 2 == 0 ? ConvolutionKernel.columnBudget : Int.random(in: 1...7, using: &generator))
       let outExtent = Extent3(Array(output.shape.dropFirst(2)))
@@ -197,7 +291,8 @@ import Testing
     let input = Tensor(shape: [1, 1, 3, 3], data: [1, 2, 3, 4, 5, 6, 7, 8, 9])
     let plan = try WindowPlan.make(Window(kernel: .all(2)), spatial: [3, 3], ceil: false)
     let conv = ConvolutionKernel.forward(
-      input, plan: plan, outputs: 1, groups: 1, weights: [1, 1, 1, 1], bias: [0.5], threads: 1)
+      input, plan: plan, outputs: 1, groups: 1, weights: [1, 1, 1, 1], bias: [0.5], threads: 1,
+      kernels: KernelSelection.preferred)
     #expect(conv.data == [12.5, 16.5, 24.5, 28.5])
     let pool = try WindowPlan.make(Window(kernel: .all(2), stride: .all(2)), spatial: [3, 3], ceil: true)
     #expect(PoolingKernel.sliding(input, plan: pool, kind: .max).data == [5, 6, 8, 9])
@@ -258,7 +353,7 @@ import Testing
       return (mean, values.reduce(0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / Double(values.count))
     }
     let norm = Normalization(affine: false)
-    let runner = LayerRunner(seed: 1, threads: 1, store: ParameterStore())
+    let runner = LayerRunner(seed: 1, threads: 1, kernels: KernelSelection.preferred, store: ParameterStore())
     let perChannel: [[Int]] = (0..<8).map { Array($0 * 9..<($0 + 1) * 9) }
     let perGroup: [[Int]] = (0..<4).map { Array($0 * 18..<($0 + 1) * 18) }
     let perSample: [[Int]] = (0..<2).map { Array($0 * 36..<($0 + 1) * 36) }

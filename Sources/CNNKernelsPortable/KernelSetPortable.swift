@@ -1,0 +1,16 @@
+import CNNKernelSet
+
+extension KernelSet {
+  /// Baseline x86-64 (SSE2) or the platform's default target (aarch64: NEON): 6 × 8 tiles of
+  /// 4-lane vectors, a multiply then an add (no fused multiply-add is assumed).
+  public static let portable = KernelSet(
+    name: "portable", summary: "the build target's default instructions, no fused multiply-add; 6 × 8 tile",
+    mr: 6, nr: 8, mc: 120, flopsPerPeakIteration: 16 * 4 * 2,
+    microKernel: { k, a, b, bStride, c, ldc, rows, columns, readsC in
+      MicroKernels.tile6(
+        SIMD4<Float>.self, fused: false, k: k, a: a, b: b, bStride: bStride, c: c, ldc: ldc, rows: rows,
+        columns: columns, readsC: readsC)
+    },
+    axpy: { count, scale, x, y in MicroKernels.axpy(SIMD4<Float>.self, fused: false, count, scale, x, y) },
+    peakLoop: { iterations, seed in MicroKernels.peakLoop(SIMD4<Float>.self, fused: false, iterations, seed) })
+}
