@@ -29,7 +29,8 @@ struct BenchCommand {
     let kernels = try KernelSelection.requestedOrUsageError()
     Allocator.keepFreedMemory()
     let threads = options.threads ?? ProcessInfo.processInfo.activeProcessorCount
-    let peak = PeakProbe.gigaflops(threads: threads, kernels: kernels)
+    // The machine's peak, with the widest vectors it runs, whichever set the networks use.
+    let peak = PeakProbe.gigaflops(threads: threads, kernels: KernelSelection.available[0])
     var results: [Result] = []
     for operand in options.operands {
       guard let source = environment.loadSpec(operand) else { return .usage }
@@ -84,7 +85,8 @@ struct BenchCommand {
   func text(_ results: [Result], peak: Double, threads: Int, kernels: KernelSet) -> String {
     var lines = [
       "kernels: \(kernels) — \(KernelSelection.howChosen)",
-      "multiply-add peak of these kernels: \(format(peak, 1)) GFLOP/s on \(threads) thread\(threads == 1 ? "" : "s") (fp32)",
+      "FMA peak of this machine: \(format(peak, 1)) GFLOP/s on \(threads) thread\(threads == 1 ? "" : "s") "
+        + "(fp32, \(KernelSelection.available[0].name) vectors)",
     ]
     for result in results {
       lines.append(

@@ -1,9 +1,10 @@
 import CNNKernelSet
 import Dispatch
 
-/// Measures the machine's fp32 multiply-add throughput with a kernel set's vectors: sixteen
-/// independent accumulators, enough to cover the latency, on `threads` threads. The ratio of a
-/// network's GFLOP/s to this figure says how much of the hardware the engine uses.
+/// Measures fp32 multiply-add throughput with a kernel set's vectors: sixteen independent
+/// accumulators, enough to cover the latency of 512-bit FMAs, on `threads` threads. With the best
+/// set the processor runs (`KernelSelection.available[0]`) this is the machine's peak, and the
+/// ratio of a network's GFLOP/s to it says how much of the hardware the engine uses.
 public enum PeakProbe {
   /// Peak GFLOP/s (2 flops per lane per multiply-add), the best of `repeats` runs.
   public static func gigaflops(
