@@ -26,14 +26,19 @@ public enum MicroKernels {
     MemoryLayout<V>.size / MemoryLayout<Float>.size
   }
 
-  /// An 8 × (2·lanes) micro-tile: sixteen accumulators (AVX-512: 8 × 32 in 16 of 32 registers).
+  /// An mr × (2·lanes) micro-tile, mr = 8 or 6: two accumulators per row, so sixteen (AVX-512:
+  /// 8 × 32 in 16 of 32 registers) or twelve (AVX2: 6 × 16 in 12 of 16 registers, the shape of
+  /// BLIS's Haswell kernel). `mr` is a constant where this is instantiated; the code for rows 6
+  /// and 7 disappears from a 6-row tile.
   @inlinable @inline(__always)
-  public static func tile8<V: SIMD>(
-    _: V.Type, fused: Bool, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, bStride: Int,
+  public static func tile<V: SIMD>(
+    _: V.Type, mr: Int, fused: Bool, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, bStride: Int,
     c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, columns: Int, readsC: Bool
   ) where V.Scalar == Float {
+    precondition(mr == 8 || mr == 6, "tiles have 6 or 8 rows")
     let w = lanes(V.self)
-    let (mr, nr) = (8, 2 * w)
+    let nr = 2 * w
+    let tall = mr == 8
     var c0 = (V(), V(), V(), V(), V(), V(), V(), V())
     var c1 = c0
     withEdgeTile(c: c, ldc: ldc, mr: mr, nr: nr, rows: rows, columns: columns, readsC: readsC) { t, ld in
@@ -44,8 +49,8 @@ public enum MicroKernels {
         c0.3 = load(t + 3 * ld); c1.3 = load(t + 3 * ld + w)
         c0.4 = load(t + 4 * ld); c1.4 = load(t + 4 * ld + w)
         c0.5 = load(t + 5 * ld); c1.5 = load(t + 5 * ld + w)
-        c0.6 = load(t + 6 * ld); c1.6 = load(t + 6 * ld + w)
-        c0.7 = load(t + 7 * ld); c1.7 = load(t + 7 * ld + w)
+        if tall { c0.6 = load(t + 6 * ld); c1.6 = load(t + 6 * ld + w) }
+        if tall { c0.7 = load(t + 7 * ld); c1.7 = load(t + 7 * ld + w) }
       }
       var pa = a
       var pb = b
@@ -58,16 +63,16 @@ public enum MicroKernels {
         row(&c0.3, &c1.3, pa[3], b0, b1, fused)
         row(&c0.4, &c1.4, pa[4], b0, b1, fused)
         row(&c0.5, &c1.5, pa[5], b0, b1, fused)
-        row(&c0.6, &c1.6, pa[6], b0, b1, fused)
-        row(&c0.7, &c1.7, pa[7], b0, b1, fused)
+        if tall { row(&c0.6, &c1.6, pa[6], b0, b1, fused) }
+        if tall { row(&c0.7, &c1.7, pa[7], b0, b1, fused) }
         row(&c0.0, &c1.0, pa[mr + 0], d0, d1, fused)
         row(&c0.1, &c1.1, pa[mr + 1], d0, d1, fused)
         row(&c0.2, &c1.2, pa[mr + 2], d0, d1, fused)
         row(&c0.3, &c1.3, pa[mr + 3], d0, d1, fused)
         row(&c0.4, &c1.4, pa[mr + 4], d0, d1, fused)
         row(&c0.5, &c1.5, pa[mr + 5], d0, d1, fused)
-        row(&c0.6, &c1.6, pa[mr + 6], d0, d1, fused)
-        row(&c0.7, &c1.7, pa[mr + 7], d0, d1, fused)
+        if tall { row(&c0.6, &c1.6, pa[mr + 6], d0, d1, fused) }
+        if tall { row(&c0.7, &c1.7, pa[mr + 7], d0, d1, fused) }
         pa += 2 * mr
         pb += 2 * bStride
       }
@@ -79,8 +84,8 @@ public enum MicroKernels {
         row(&c0.3, &c1.3, pa[3], b0, b1, fused)
         row(&c0.4, &c1.4, pa[4], b0, b1, fused)
         row(&c0.5, &c1.5, pa[5], b0, b1, fused)
-        row(&c0.6, &c1.6, pa[6], b0, b1, fused)
-        row(&c0.7, &c1.7, pa[7], b0, b1, fused)
+        if tall { row(&c0.6, &c1.6, pa[6], b0, b1, fused) }
+        if tall { row(&c0.7, &c1.7, pa[7], b0, b1, fused) }
       }
       store(c0.0, t); store(c1.0, t + w)
       store(c0.1, t + ld); store(c1.1, t + ld + w)
@@ -88,66 +93,8 @@ public enum MicroKernels {
       store(c0.3, t + 3 * ld); store(c1.3, t + 3 * ld + w)
       store(c0.4, t + 4 * ld); store(c1.4, t + 4 * ld + w)
       store(c0.5, t + 5 * ld); store(c1.5, t + 5 * ld + w)
-      store(c0.6, t + 6 * ld); store(c1.6, t + 6 * ld + w)
-      store(c0.7, t + 7 * ld); store(c1.7, t + 7 * ld + w)
-    }
-  }
-
-  /// A 6 × (2·lanes) micro-tile: twelve accumulators (AVX2: 6 × 16 in 12 of 16 registers, the
-  /// shape of BLIS's Haswell kernel).
-  @inlinable @inline(__always)
-  public static func tile6<V: SIMD>(
-    _: V.Type, fused: Bool, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, bStride: Int,
-    c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, columns: Int, readsC: Bool
-  ) where V.Scalar == Float {
-    let w = lanes(V.self)
-    let (mr, nr) = (6, 2 * w)
-    var c0 = (V(), V(), V(), V(), V(), V())
-    var c1 = c0
-    withEdgeTile(c: c, ldc: ldc, mr: mr, nr: nr, rows: rows, columns: columns, readsC: readsC) { t, ld in
-      if readsC {
-        c0.0 = load(t); c1.0 = load(t + w)
-        c0.1 = load(t + ld); c1.1 = load(t + ld + w)
-        c0.2 = load(t + 2 * ld); c1.2 = load(t + 2 * ld + w)
-        c0.3 = load(t + 3 * ld); c1.3 = load(t + 3 * ld + w)
-        c0.4 = load(t + 4 * ld); c1.4 = load(t + 4 * ld + w)
-        c0.5 = load(t + 5 * ld); c1.5 = load(t + 5 * ld + w)
-      }
-      var pa = a
-      var pb = b
-      // Two k steps per trip, then the odd one: half the loop overhead between the multiply-adds.
-      for _ in 0..<k / 2 {
-        let (b0, b1, d0, d1): (V, V, V, V) = (load(pb), load(pb + w), load(pb + bStride), load(pb + bStride + w))
-        row(&c0.0, &c1.0, pa[0], b0, b1, fused)
-        row(&c0.1, &c1.1, pa[1], b0, b1, fused)
-        row(&c0.2, &c1.2, pa[2], b0, b1, fused)
-        row(&c0.3, &c1.3, pa[3], b0, b1, fused)
-        row(&c0.4, &c1.4, pa[4], b0, b1, fused)
-        row(&c0.5, &c1.5, pa[5], b0, b1, fused)
-        row(&c0.0, &c1.0, pa[mr + 0], d0, d1, fused)
-        row(&c0.1, &c1.1, pa[mr + 1], d0, d1, fused)
-        row(&c0.2, &c1.2, pa[mr + 2], d0, d1, fused)
-        row(&c0.3, &c1.3, pa[mr + 3], d0, d1, fused)
-        row(&c0.4, &c1.4, pa[mr + 4], d0, d1, fused)
-        row(&c0.5, &c1.5, pa[mr + 5], d0, d1, fused)
-        pa += 2 * mr
-        pb += 2 * bStride
-      }
-      if k % 2 == 1 {
-        let (b0, b1): (V, V) = (load(pb), load(pb + w))
-        row(&c0.0, &c1.0, pa[0], b0, b1, fused)
-        row(&c0.1, &c1.1, pa[1], b0, b1, fused)
-        row(&c0.2, &c1.2, pa[2], b0, b1, fused)
-        row(&c0.3, &c1.3, pa[3], b0, b1, fused)
-        row(&c0.4, &c1.4, pa[4], b0, b1, fused)
-        row(&c0.5, &c1.5, pa[5], b0, b1, fused)
-      }
-      store(c0.0, t); store(c1.0, t + w)
-      store(c0.1, t + ld); store(c1.1, t + ld + w)
-      store(c0.2, t + 2 * ld); store(c1.2, t + 2 * ld + w)
-      store(c0.3, t + 3 * ld); store(c1.3, t + 3 * ld + w)
-      store(c0.4, t + 4 * ld); store(c1.4, t + 4 * ld + w)
-      store(c0.5, t + 5 * ld); store(c1.5, t + 5 * ld + w)
+      if tall { store(c0.6, t + 6 * ld); store(c1.6, t + 6 * ld + w) }
+      if tall { store(c0.7, t + 7 * ld); store(c1.7, t + 7 * ld + w) }
     }
   }
 

@@ -8,8 +8,8 @@ extension KernelSet {
     name: "x86-64-v3", summary: "AVX2 with fused multiply-add; 6 × 16 tile", mr: 6, nr: 16, mc: 120,
     flopsPerPeakIteration: 16 * 8 * 2,
     microKernel: { k, a, b, bStride, c, ldc, rows, columns, readsC in
-      MicroKernels.tile6(
-        SIMD8<Float>.self, fused: true, k: k, a: a, b: b, bStride: bStride, c: c, ldc: ldc, rows: rows,
+      MicroKernels.tile(
+        SIMD8<Float>.self, mr: 6, fused: true, k: k, a: a, b: b, bStride: bStride, c: c, ldc: ldc, rows: rows,
         columns: columns, readsC: readsC)
     },
     axpy: { count, scale, x, y in MicroKernels.axpy(SIMD8<Float>.self, fused: true, count, scale, x, y) },

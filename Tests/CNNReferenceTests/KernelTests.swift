@@ -13,6 +13,14 @@ import Testing
     (0..<count).map { _ in Float.random(in: -1...1, using: &generator) }
   }
 
+  /// Where two results first differ (index, values), nil when they are identical bit for bit: a
+  /// failure names one element instead of printing thousands.
+  static func firstDifference(_ x: [Float], _ y: [Float]) -> String? {
+    guard x.count == y.count else { return "\(x.count) against \(y.count) elements" }
+    guard let i = x.indices.first(where: { x[$0].bitPattern != y[$0].bitPattern }) else { return nil }
+    return "element \(i): \(x[i]) against \(y[i])"
+  }
+
   /// The kernel sets this processor runs (every set on this machine, an x86-64-v4 processor).
   static let sets = KernelSelection.available.map(\.name)
 
@@ -51,7 +59,7 @@ import Testing
           }
         }
       }
-      #expect(c == expected, "\(name) m \(m) n \(n) k \(k)")
+      #expect(Self.firstDifference(c, expected) == nil, "\(name) m \(m) n \(n) k \(k)")
     }
   }
 
@@ -89,7 +97,7 @@ import Testing
             }
           }
         }
-        #expect(c == expected, "\(name) tile \(rows)×\(columns) k \(k) readsC \(readsC)")
+        #expect(Self.firstDifference(c, expected) == nil, "\(name) tile \(rows)×\(columns) k \(k) readsC \(readsC)")
       }
     }
   }
@@ -115,7 +123,9 @@ import Testing
       return (kernels.name, c)
     }
     let fused = products.filter { $0.0 != "portable" }
-    for (name, c) in fused.dropFirst() { #expect(c == fused[0].1, "\(name) differs from \(fused[0].0)") }
+    for (name, c) in fused.dropFirst() {
+      #expect(Self.firstDifference(c, fused[0].1) == nil, "\(name) differs from \(fused[0].0)")
+    }
     let portable = products.first { $0.0 == "portable" }!.1
     for (name, c) in fused {
       let worst = zip(c, portable).map { abs($0 - $1) }.max() ?? 0
