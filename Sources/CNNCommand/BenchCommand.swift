@@ -30,7 +30,7 @@ struct BenchCommand {
     Allocator.keepFreedMemory()
     let threads = options.threads ?? ProcessInfo.processInfo.activeProcessorCount
     // The machine's peak, with the widest vectors it runs, whichever set the networks use.
-    let peak = PeakProbe.gigaflops(threads: threads, kernels: KernelSelection.available[0])
+    let peak = PeakProbe.gigaflops(threads: threads)
     var results: [Result] = []
     for operand in options.operands {
       guard let source = environment.loadSpec(operand) else { return .usage }

@@ -8,7 +8,7 @@ import Foundation
 enum VerifyReport {
   /// Without `timings` the text is the same on every run (times go to `bench` or `--timings`).
   static func text(
-    _ verification: Verification, analysis: Analysis, threads: Int, kernels: String = "", style: Style,
+    _ verification: Verification, analysis: Analysis, threads: Int, kernels: String, style: Style,
     timings: Bool = false,
     width: Int? = nil
   ) -> String {
@@ -48,7 +48,7 @@ enum VerifyReport {
     if timings {
       summary +=
         "; \(String(format: "%.3f", verification.seconds)) s on \(threads) thread\(threads == 1 ? "" : "s")"
-        + (kernels.isEmpty ? "" : ", \(kernels) kernels")
+        + ", \(kernels) kernels"
       summary += " (\(String(format: "%.1f", gflops)) GFLOP/s)"
     }
     summary += "; checksum \(String(verification.checksum, radix: 16))"

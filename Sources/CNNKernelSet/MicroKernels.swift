@@ -11,7 +11,7 @@ public enum MicroKernels {
   }
 
   @inlinable @inline(__always)
-  public static func load<V: SIMD>(_ p: UnsafePointer<Float>, as: V.Type = V.self) -> V where V.Scalar == Float {
+  public static func load<V: SIMD>(_ p: UnsafePointer<Float>) -> V where V.Scalar == Float {
     UnsafeRawPointer(p).loadUnaligned(as: V.self)
   }
 
@@ -165,7 +165,8 @@ public enum MicroKernels {
     return sum.sum()
   }
 
-  /// c = c·a + b (one multiply-add).
+  /// One multiply-add on c's dependency chain: c + a·b fused, or c·a + b unfused (c + a·b would
+  /// let the optimiser hoist the loop-invariant product and time additions alone).
   @inlinable @inline(__always)
   @usableFromInline static func step<V: SIMD>(_ c: inout V, _ a: V, _ b: V, _ fused: Bool) where V.Scalar == Float {
     if fused { c.addProduct(a, b) } else { c = c * a + b }

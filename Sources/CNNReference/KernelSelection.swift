@@ -41,9 +41,13 @@ public enum KernelSelection {
   /// The sets this processor runs, best first; the portable set is always last.
   public static let available: [KernelSet] = built.filter { $0.level <= processorLevel }.map { $0.make() }
 
+  /// The set `CNNCALC_KERNELS` names, read once; nil when it is unset or empty.
+  public static let requestedName: String? = ProcessInfo.processInfo.environment[environmentVariable].flatMap {
+    $0.isEmpty ? nil : $0
+  }
+
   /// The set `CNNCALC_KERNELS` asks for, or the best available when it is unset or empty.
-  public static let requested: Result<KernelSet, KernelSelectionError> = choose(
-    environmentValue(environmentVariable))
+  public static let requested: Result<KernelSet, KernelSelectionError> = choose(requestedName)
 
   /// What the engine uses unless told otherwise: the requested set, or the best available when the
   /// request cannot be met (the commands report that request as an error before running).
@@ -61,8 +65,6 @@ public enum KernelSelection {
     }
     return .success(available.first { $0.name == name }!)
   }
-
-  private static func environmentValue(_ name: String) -> String? { ProcessInfo.processInfo.environment[name] }
 }
 
 /// Why a requested kernel set cannot be used.
@@ -87,8 +89,7 @@ public enum KernelSelectionError: Error, Equatable, CustomStringConvertible {
 extension KernelSelection {
   /// How the set in use was chosen, for people: forced by the environment, or from the processor.
   public static var howChosen: String {
-    let forced = ProcessInfo.processInfo.environment[environmentVariable].map { !$0.isEmpty } ?? false
-    if forced { return "forced by \(environmentVariable)" }
+    if requestedName != nil { return "forced by \(environmentVariable)" }
     return processorLevel > 0
       ? "the best this x86-64-v\(processorLevel) processor runs (CPUID); \(environmentVariable) forces another"
       : "the only set on this architecture"

@@ -108,9 +108,8 @@ struct LayerRunner {
       let packed =
         depthwise
         ? nil
-        : store.packed[index].flatMap { $0.kernels == kernels.name ? $0 : nil }
-          ?? ConvolutionKernel.PackedWeights(
-            weights, groups: groups, rows: outputs / groups, depth: fanIn, kernels: kernels)
+        : ConvolutionKernel.PackedWeights.reusing(
+          store.packed[index], weights, groups: groups, rows: outputs / groups, depth: fanIn, kernels: kernels)
       if !depthwise { store.packed[index] = packed }
       return ConvolutionKernel.forward(
         input, plan: plan, outputs: outputs, groups: groups, weights: weights, bias: bias,

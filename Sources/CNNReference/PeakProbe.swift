@@ -8,10 +8,10 @@ import Dispatch
 public enum PeakProbe {
   /// Peak GFLOP/s (2 flops per lane per multiply-add), the best of `repeats` runs.
   public static func gigaflops(
-    threads: Int, repeats: Int = 5, kernels: KernelSet = KernelSelection.preferred
+    threads: Int, repeats: Int = 5, kernels: KernelSet = KernelSelection.available[0]
   ) -> Double {
-    // 20 million vector multiply-adds of 16 lanes' worth per thread, whatever the set's width.
-    let iterations = 20_000_000 * 16 * 16 * 2 / kernels.flopsPerPeakIteration / 16
+    // 640 million flops per thread (20 million 16-lane multiply-adds), whatever the set's width.
+    let iterations = 640_000_000 / kernels.flopsPerPeakIteration
     let peakLoop = kernels.peakLoop
     var best = 0.0
     for _ in 0..<repeats {

@@ -35,10 +35,7 @@ func pad(_ text: String, _ width: Int) -> String { text + String(repeating: " ",
 if CommandLine.arguments.dropFirst().first == "gemm" {
   // GEMM shapes of VGG16's convolutions (m = out channels, n = positions, k = in channels × 9),
   // with every kernel set this processor runs (CNNCALC_KERNELS picks one).
-  let sets =
-    ProcessInfo.processInfo.environment[KernelSelection.environmentVariable].map { _ in
-      [KernelSelection.preferred]
-    } ?? KernelSelection.available
+  let sets = KernelSelection.requestedName == nil ? KernelSelection.available : [KernelSelection.preferred]
   print("kernels     m     n      k      1 thread GFLOP/s   2 threads GFLOP/s")
   for kernels in sets {
     for (m, n, k) in [

@@ -19,8 +19,13 @@ enum ConvolutionKernel {
       }
     }
 
-    /// The kernel set the weights are packed for.
-    var kernels: String? { groups.first?.kernels.name }
+    /// `cached` when it is packed for `kernels`' tile, otherwise the weights packed anew for it.
+    static func reusing(
+      _ cached: PackedWeights?, _ weights: [Float], groups: Int, rows: Int, depth: Int, kernels: KernelSet
+    ) -> PackedWeights {
+      if let cached, cached.groups.first?.kernels.name == kernels.name { return cached }
+      return PackedWeights(weights, groups: groups, rows: rows, depth: depth, kernels: kernels)
+    }
 
     deinit { groups.forEach { $0.deallocate() } }
   }
@@ -42,9 +47,7 @@ enum ConvolutionKernel {
     if inGroup == 1 && outGroup >= 1 && groups == channels {
       depthwise(input, plan: plan, multiplier: outGroup, weights: weights, into: &output)
     } else {
-      let packed =
-        cached.flatMap { $0.kernels == kernels.name ? $0 : nil }
-        ?? PackedWeights(weights, groups: groups, rows: outGroup, depth: k, kernels: kernels)
+      let packed = PackedWeights.reusing(cached, weights, groups: groups, rows: outGroup, depth: k, kernels: kernels)
       input.data.withUnsafeBufferPointer { source in
         output.data.withUnsafeMutableBufferPointer { out in
           for group in 0..<groups {
