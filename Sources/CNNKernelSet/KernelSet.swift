@@ -26,6 +26,15 @@ public struct KernelSet: Sendable, CustomStringConvertible {
       _ count: Int, _ scale: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>
     ) -> Void
 
+  /// One plane of a depthwise convolution from its zero-padded, phase-split input
+  /// (`DepthwiseGeometry`): `output` (rows × columns) = the taps' weighted sums, each accumulated
+  /// in tap order from zero, or added to `output` when `accumulates`.
+  public typealias DepthwisePlane =
+    @Sendable (
+      _ geometry: DepthwiseGeometry, _ weights: UnsafePointer<Float>, _ phases: UnsafePointer<Float>,
+      _ output: UnsafeMutablePointer<Float>, _ accumulates: Bool
+    ) -> Void
+
   /// Runs `iterations` rounds of sixteen independent vector multiply-adds of this set's width and
   /// returns a value that depends on all of them; the peak probe times it.
   public typealias PeakLoop = @Sendable (_ iterations: Int, _ seed: Float) -> Float
@@ -44,11 +53,13 @@ public struct KernelSet: Sendable, CustomStringConvertible {
   public let flopsPerPeakIteration: Int
   public let microKernel: MicroKernel
   public let axpy: Axpy
+  public let depthwisePlane: DepthwisePlane
   public let peakLoop: PeakLoop
 
   public init(
     name: String, summary: String, mr: Int, nr: Int, mc: Int, flopsPerPeakIteration: Int,
-    microKernel: @escaping MicroKernel, axpy: @escaping Axpy, peakLoop: @escaping PeakLoop
+    microKernel: @escaping MicroKernel, axpy: @escaping Axpy,
+    depthwisePlane: @escaping DepthwisePlane, peakLoop: @escaping PeakLoop
   ) {
     precondition(mc % mr == 0, "mc must be a multiple of mr")
     self.name = name
@@ -59,6 +70,7 @@ public struct KernelSet: Sendable, CustomStringConvertible {
     self.flopsPerPeakIteration = flopsPerPeakIteration
     self.microKernel = microKernel
     self.axpy = axpy
+    self.depthwisePlane = depthwisePlane
     self.peakLoop = peakLoop
   }
 

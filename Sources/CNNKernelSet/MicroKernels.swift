@@ -100,7 +100,7 @@ public enum MicroKernels {
 
   /// One row of a tile: c0 += a·b0, c1 += a·b1.
   @inlinable @inline(__always)
-  @usableFromInline static func row<V: SIMD>(_ c0: inout V, _ c1: inout V, _ a: Float, _ b0: V, _ b1: V, _ fused: Bool)
+  static func row<V: SIMD>(_ c0: inout V, _ c1: inout V, _ a: Float, _ b0: V, _ b1: V, _ fused: Bool)
   where V.Scalar == Float {
     multiplyAdd(&c0, V(repeating: a), b0, fused: fused)
     multiplyAdd(&c1, V(repeating: a), b1, fused: fused)
@@ -109,7 +109,7 @@ public enum MicroKernels {
   /// Runs `body` on the C tile itself when it is whole, or on a zero-padded mr × nr copy on the
   /// stack for a ragged edge tile (copied back afterwards): the body always sees a full tile.
   @inlinable @inline(__always)
-  @usableFromInline static func withEdgeTile(
+  static func withEdgeTile(
     c: UnsafeMutablePointer<Float>, ldc: Int, mr: Int, nr: Int, rows: Int, columns: Int, readsC: Bool,
     _ body: (UnsafeMutablePointer<Float>, Int) -> Void
   ) {
@@ -168,7 +168,7 @@ public enum MicroKernels {
   /// One multiply-add on c's dependency chain: c + a·b fused, or c·a + b unfused (c + a·b would
   /// let the optimiser hoist the loop-invariant product and time additions alone).
   @inlinable @inline(__always)
-  @usableFromInline static func step<V: SIMD>(_ c: inout V, _ a: V, _ b: V, _ fused: Bool) where V.Scalar == Float {
+  static func step<V: SIMD>(_ c: inout V, _ a: V, _ b: V, _ fused: Bool) where V.Scalar == Float {
     if fused { c.addProduct(a, b) } else { c = c * a + b }
   }
 }

@@ -12,5 +12,10 @@ extension KernelSet {
         columns: columns, readsC: readsC)
     },
     axpy: { count, scale, x, y in MicroKernels.axpy(SIMD4<Float>.self, fused: false, count, scale, x, y) },
+    depthwisePlane: { geometry, weights, phases, output, accumulates in
+      MicroKernels.depthwisePlane(
+        SIMD4<Float>.self, fused: false, geometry, weights: weights, phases: phases, output: output,
+        accumulates: accumulates)
+    },
     peakLoop: { iterations, seed in MicroKernels.peakLoop(SIMD4<Float>.self, fused: false, iterations, seed) })
 }

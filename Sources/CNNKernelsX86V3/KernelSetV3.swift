@@ -13,5 +13,10 @@ extension KernelSet {
         columns: columns, readsC: readsC)
     },
     axpy: { count, scale, x, y in MicroKernels.axpy(SIMD8<Float>.self, fused: true, count, scale, x, y) },
+    depthwisePlane: { geometry, weights, phases, output, accumulates in
+      MicroKernels.depthwisePlane(
+        SIMD8<Float>.self, fused: true, geometry, weights: weights, phases: phases, output: output,
+        accumulates: accumulates)
+    },
     peakLoop: { iterations, seed in MicroKernels.peakLoop(SIMD8<Float>.self, fused: true, iterations, seed) })
 }

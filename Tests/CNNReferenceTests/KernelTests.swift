@@ -247,6 +247,80 @@ import Testing
     }
   }
 
+  /// Depthwise convolution against the direct loop, bit for bit: each output sums its in-range
+  /// taps in order from zero (fused where the set fuses), the padded taps adding w · 0 = 0. Ranks
+  /// 1 to 3 (3-D kernels take the direct path, depth-1 kernels the planes), strides 1 to 3 (the
+  /// phase planes), dilations, asymmetric padding, multipliers, widths on both sides of the
+  /// vector lanes, one to three threads.
+  @Test(arguments: sets) func depthwiseMatchesDirectLoopExactly(_ name: String) throws {
+    let kernels = Self.kernels(name)
+    let fused = name != "portable"
+    var generator = SeededGenerator(state: 7)
+    var checked = 0
+    while checked < 200 {
+      let rank = [1, 2, 2, 2, 3].randomElement(using: &generator)!
+      let channels = Int.random(in: 1...5, using: &generator)
+      let multiplier = [1, 1, 2, 3].randomElement(using: &generator)!
+      let spatial = (0..<rank).map { axis in
+        rank == 3 && axis == 0 ? Int.random(in: 1...4, using: &generator) : Int.random(in: 1...40, using: &generator)
+      }
+      let kernel = (0..<rank).map { axis in
+        rank == 3 && axis == 0 ? Int.random(in: 1...2, using: &generator) : Int.random(in: 1...7, using: &generator)
+      }
+      let stride = (0..<rank).map { _ in Int.random(in: 1...3, using: &generator) }
+      let dilation = (0..<rank).map { _ in Int.random(in: 1...2, using: &generator) }
+      let before = (0..<rank).map { _ in Int.random(in: 0...3, using: &generator) }
+      let after = (0..<rank).map { _ in Int.random(in: 0...3, using: &generator) }
+      let window = Window(
+        kernel: AxisValues(kernel), stride: AxisValues(stride), dilation: AxisValues(dilation),
+        padding: .explicit(begin: AxisValues(before), end: AxisValues(after)))
+      guard let plan = try? WindowPlan.make(window, spatial: spatial, ceil: false), plan.outputs.volume > 0 else {
+        continue
+      }
+      let batch = Int.random(in: 1...2, using: &generator)
+      let input = Tensor(
+        shape: [batch, channels] + spatial, data: Self.randomValues(batch * channels * spatial.reduce(1, *), &generator)
+      )
+      let outputs = channels * multiplier
+      let taps = kernel.reduce(1, *)
+      let weights = Self.randomValues(outputs * taps, &generator)
+      let output = ConvolutionKernel.forward(
+        input, plan: plan, outputs: outputs, groups: channels, weights: weights, bias: nil,
+        threads: 1 + checked % 3, kernels: kernels)
+      let (inExtent, outExtent) = (Extent3(spatial), Extent3(Array(output.shape.dropFirst(2))))
+      let (k3, s3, d3, b3) = (Extent3(kernel), Extent3(stride), Extent3(dilation), Extent3(before, fill: 0))
+      var expected = [Float](repeating: 0, count: batch * outputs * outExtent.volume)
+      for n in 0..<batch {
+        for o in 0..<outputs {
+          let plane = (n * channels + o / multiplier) * inExtent.volume
+          for z in 0..<outExtent.d {
+            for y in 0..<outExtent.h {
+              for x in 0..<outExtent.w {
+                var sum: Float = 0
+                for t in 0..<taps {
+                  let (tz, ty, tx) = (t / (k3.h * k3.w), (t / k3.w) % k3.h, t % k3.w)
+                  let iz = z * s3.d - b3.d + tz * d3.d
+                  let iy = y * s3.h - b3.h + ty * d3.h
+                  let ix = x * s3.w - b3.w + tx * d3.w
+                  guard iz >= 0, iz < inExtent.d, iy >= 0, iy < inExtent.h, ix >= 0, ix < inExtent.w else {
+                    continue
+                  }
+                  let (w, v) = (weights[o * taps + t], input.data[plane + (iz * inExtent.h + iy) * inExtent.w + ix])
+                  sum = fused ? sum.addingProduct(w, v) : sum + w * v
+                }
+                expected[((n * outputs + o) * outExtent.d + z) * outExtent.h * outExtent.w + y * outExtent.w + x] = sum
+              }
+            }
+          }
+        }
+      }
+      #expect(
+        Self.firstDifference(output.data, expected) == nil,
+        "\(name) \(spatial) k \(kernel) s \(stride) d \(dilation) p \(before):\(after) × \(multiplier)")
+      checked += 1
+    }
+  }
+
   /// Transposed convolution against the scatter it is defined by.
   @Test(arguments: sets) func transposedMatchesScatter(_ name: String) throws {
     let kernels = Self.kernels(name)

@@ -45,7 +45,8 @@ enum ConvolutionKernel {
     let k = inGroup * plan.kernelVolume
     let n = outExtent.volume
     if inGroup == 1 && outGroup >= 1 && groups == channels {
-      depthwise(input, plan: plan, multiplier: outGroup, weights: weights, into: &output)
+      depthwise(
+        input, plan: plan, multiplier: outGroup, weights: weights, threads: threads, kernels: kernels, into: &output)
     } else {
       let packed = PackedWeights.reusing(cached, weights, groups: groups, rows: outGroup, depth: k, kernels: kernels)
       input.data.withUnsafeBufferPointer { source in
@@ -74,47 +75,6 @@ enum ConvolutionKernel {
     }
     if let bias { addBias(bias, to: &output) }
     return output
-  }
-
-  /// One filter per output channel, reading input channel ⌊o / multiplier⌋ only.
-  static func depthwise(_ input: Tensor, plan: WindowPlan, multiplier: Int, weights: [Float], into output: inout Tensor)
-  {
-    let extent = Extent3(input.spatial)
-    let (pd, ph, pw) = (plan.axes[0], plan.axes[1], plan.axes[2])
-    let taps = plan.kernelVolume
-    let outputs = output.channels
-    let n = plan.outputs.volume
-    for sample in 0..<input.batch {
-      for o in 0..<outputs {
-        let c = o / multiplier
-        let channel = (sample * input.channels + c) * extent.volume
-        let target = (sample * outputs + o) * n
-        var position = 0
-        for od in 0..<pd.count {
-          for oy in 0..<ph.count {
-            for ox in 0..<pw.count {
-              var sum: Float = 0
-              var tap = 0
-              for z in 0..<pd.kernel {
-                let iz = pd.starts[od] + z * pd.dilation
-                for y in 0..<ph.kernel {
-                  let iy = ph.starts[oy] + y * ph.dilation
-                  for x in 0..<pw.kernel {
-                    let ix = pw.starts[ox] + x * pw.dilation
-                    if iz >= 0, iz < extent.d, iy >= 0, iy < extent.h, ix >= 0, ix < extent.w {
-                      sum += weights[o * taps + tap] * input.data[channel + (iz * extent.h + iy) * extent.w + ix]
-                    }
-                    tap += 1
-                  }
-                }
-              }
-              output.data[target + position] = sum
-              position += 1
-            }
-          }
-        }
-      }
-    }
   }
 
   /// Transposed convolution: each input element scatters `weights` into the output. Output
