@@ -35,6 +35,10 @@ public struct KernelSet: Sendable, CustomStringConvertible {
       _ output: UnsafeMutablePointer<Float>, _ accumulates: Bool
     ) -> Void
 
+  /// x[0..<count] = f(x) for a function built on eˣ, in place.
+  public typealias Elementwise =
+    @Sendable (_ function: VectorFunction, _ count: Int, _ x: UnsafeMutablePointer<Float>) -> Void
+
   /// Runs `iterations` rounds of sixteen independent vector multiply-adds of this set's width and
   /// returns a value that depends on all of them; the peak probe times it.
   public typealias PeakLoop = @Sendable (_ iterations: Int, _ seed: Float) -> Float
@@ -54,12 +58,13 @@ public struct KernelSet: Sendable, CustomStringConvertible {
   public let microKernel: MicroKernel
   public let axpy: Axpy
   public let depthwisePlane: DepthwisePlane
+  public let elementwise: Elementwise
   public let peakLoop: PeakLoop
 
   public init(
     name: String, summary: String, mr: Int, nr: Int, mc: Int, flopsPerPeakIteration: Int,
     microKernel: @escaping MicroKernel, axpy: @escaping Axpy,
-    depthwisePlane: @escaping DepthwisePlane, peakLoop: @escaping PeakLoop
+    depthwisePlane: @escaping DepthwisePlane, elementwise: @escaping Elementwise, peakLoop: @escaping PeakLoop
   ) {
     precondition(mc % mr == 0, "mc must be a multiple of mr")
     self.name = name
@@ -71,6 +76,7 @@ public struct KernelSet: Sendable, CustomStringConvertible {
     self.microKernel = microKernel
     self.axpy = axpy
     self.depthwisePlane = depthwisePlane
+    self.elementwise = elementwise
     self.peakLoop = peakLoop
   }
 

@@ -17,5 +17,6 @@ extension KernelSet {
         SIMD4<Float>.self, fused: false, geometry, weights: weights, phases: phases, output: output,
         accumulates: accumulates)
     },
+    elementwise: { function, count, x in MicroKernels.apply(SIMD4<Float>.self, function, count, x) },
     peakLoop: { iterations, seed in MicroKernels.peakLoop(SIMD4<Float>.self, fused: false, iterations, seed) })
 }

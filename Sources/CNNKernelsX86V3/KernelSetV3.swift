@@ -18,5 +18,6 @@ extension KernelSet {
         SIMD8<Float>.self, fused: true, geometry, weights: weights, phases: phases, output: output,
         accumulates: accumulates)
     },
+    elementwise: { function, count, x in MicroKernels.apply(SIMD8<Float>.self, function, count, x) },
     peakLoop: { iterations, seed in MicroKernels.peakLoop(SIMD8<Float>.self, fused: true, iterations, seed) })
 }

@@ -18,5 +18,6 @@ extension KernelSet {
         SIMD16<Float>.self, fused: true, geometry, weights: weights, phases: phases, output: output,
         accumulates: accumulates)
     },
+    elementwise: { function, count, x in MicroKernels.apply(SIMD16<Float>.self, function, count, x) },
     peakLoop: { iterations, seed in MicroKernels.peakLoop(SIMD16<Float>.self, fused: true, iterations, seed) })
 }

@@ -87,7 +87,8 @@ struct LayerRunner {
       var output = inputs.removeFirst()
       if case .activation(let activation) = layer.op {
         PointwiseKernel.activation(
-          activation, &output, slopes: try slopes(activation, channels: output.channels, &random))
+          activation, &output, slopes: try slopes(activation, channels: output.channels, &random), threads: threads,
+          kernels: kernels)
       }
       return output
     }
@@ -104,13 +105,13 @@ struct LayerRunner {
       let fanIn = input.channels / groups * plan.kernelVolume
       let weights = random.uniform(outputs * fanIn, scale: heScale(fanIn: fanIn))
       let bias = conv.bias ? random.uniform(outputs, scale: 0.1) : nil
-      let depthwise = input.channels / groups == 1 && groups == input.channels
+      let direct = ConvolutionKernel.runsDirect(inGroup: input.channels / groups, groups: groups)
       let packed =
-        depthwise
+        direct
         ? nil
         : ConvolutionKernel.PackedWeights.reusing(
           store.packed[index], weights, groups: groups, rows: outputs / groups, depth: fanIn, kernels: kernels)
-      if !depthwise { store.packed[index] = packed }
+      if !direct { store.packed[index] = packed }
       return ConvolutionKernel.forward(
         input, plan: plan, outputs: outputs, groups: groups, weights: weights, bias: bias,
         threads: threads, kernels: kernels, packed: packed)
@@ -207,7 +208,9 @@ struct LayerRunner {
       return Tensor(shape: [input.batch] + opaque.shape, data: values)
     case .activation(let activation):
       var output = input
-      PointwiseKernel.activation(activation, &output, slopes: try slopes(activation, channels: input.channels, &random))
+      PointwiseKernel.activation(
+        activation, &output, slopes: try slopes(activation, channels: input.channels, &random), threads: threads,
+        kernels: kernels)
       return output
     case .concat: return try StructuralKernel.concat(inputs)
     case .add: return try StructuralKernel.elementwise(inputs, multiply: false, threads: threads)

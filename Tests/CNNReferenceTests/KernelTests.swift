@@ -2,6 +2,7 @@ import CNNFuzz
 import CNNGraph
 import CNNKernelSet
 import CNNSpec
+import Foundation
 import Testing
 
 @testable import CNNReference
@@ -247,20 +248,25 @@ import Testing
     }
   }
 
-  /// Depthwise convolution against the direct loop, bit for bit: each output sums its in-range
-  /// taps in order from zero (fused where the set fuses), the padded taps adding w · 0 = 0. Ranks
-  /// 1 to 3 (3-D kernels take the direct path, depth-1 kernels the planes), strides 1 to 3 (the
-  /// phase planes), dilations, asymmetric padding, multipliers, widths on both sides of the
-  /// vector lanes, one to three threads.
-  @Test(arguments: sets) func depthwiseMatchesDirectLoopExactly(_ name: String) throws {
+  /// Depthwise and narrow grouped convolutions (the direct planes) against the direct loop, bit
+  /// for bit: each output sums its in-range (channel, tap) terms channel by channel, taps in
+  /// order, from zero (fused where the set fuses), padded taps adding w · 0 = 0. Ranks 1 to 3
+  /// (3-D kernels add depth slices), strides 1 to 3 (the phase planes), dilations, asymmetric
+  /// padding, 1 to `directGroupWidth` channels per group, several outputs per group, widths on
+  /// both sides of the vector lanes, one to three threads.
+  @Test(arguments: sets) func directGroupsMatchDirectLoopExactly(_ name: String) throws {
     let kernels = Self.kernels(name)
     let fused = name != "portable"
     var generator = SeededGenerator(state: 7)
     var checked = 0
     while checked < 200 {
       let rank = [1, 2, 2, 2, 3].randomElement(using: &generator)!
-      let channels = Int.random(in: 1...5, using: &generator)
-      let multiplier = [1, 1, 2, 3].randomElement(using: &generator)!
+      let groups = Int.random(in: 2...5, using: &generator)
+      let inGroup = [1, 1, Int.random(in: 1...ConvolutionKernel.directGroupWidth, using: &generator)]
+        .randomElement(using: &generator)!
+      let outGroup = [1, 1, 2, 3].randomElement(using: &generator)!
+      let (channels, outputs) = (groups * inGroup, groups * outGroup)
+      #expect(ConvolutionKernel.runsDirect(inGroup: inGroup, groups: groups))
       let spatial = (0..<rank).map { axis in
         rank == 3 && axis == 0 ? Int.random(in: 1...4, using: &generator) : Int.random(in: 1...40, using: &generator)
       }
@@ -281,32 +287,34 @@ import Testing
       let input = Tensor(
         shape: [batch, channels] + spatial, data: Self.randomValues(batch * channels * spatial.reduce(1, *), &generator)
       )
-      let outputs = channels * multiplier
       let taps = kernel.reduce(1, *)
-      let weights = Self.randomValues(outputs * taps, &generator)
+      let weights = Self.randomValues(outputs * inGroup * taps, &generator)
       let output = ConvolutionKernel.forward(
-        input, plan: plan, outputs: outputs, groups: channels, weights: weights, bias: nil,
+        input, plan: plan, outputs: outputs, groups: groups, weights: weights, bias: nil,
         threads: 1 + checked % 3, kernels: kernels)
       let (inExtent, outExtent) = (Extent3(spatial), Extent3(Array(output.shape.dropFirst(2))))
       let (k3, s3, d3, b3) = (Extent3(kernel), Extent3(stride), Extent3(dilation), Extent3(before, fill: 0))
       var expected = [Float](repeating: 0, count: batch * outputs * outExtent.volume)
       for n in 0..<batch {
         for o in 0..<outputs {
-          let plane = (n * channels + o / multiplier) * inExtent.volume
           for z in 0..<outExtent.d {
             for y in 0..<outExtent.h {
               for x in 0..<outExtent.w {
                 var sum: Float = 0
-                for t in 0..<taps {
-                  let (tz, ty, tx) = (t / (k3.h * k3.w), (t / k3.w) % k3.h, t % k3.w)
-                  let iz = z * s3.d - b3.d + tz * d3.d
-                  let iy = y * s3.h - b3.h + ty * d3.h
-                  let ix = x * s3.w - b3.w + tx * d3.w
-                  guard iz >= 0, iz < inExtent.d, iy >= 0, iy < inExtent.h, ix >= 0, ix < inExtent.w else {
-                    continue
+                for c in 0..<inGroup {
+                  let plane = (n * channels + o / outGroup * inGroup + c) * inExtent.volume
+                  for t in 0..<taps {
+                    let (tz, ty, tx) = (t / (k3.h * k3.w), (t / k3.w) % k3.h, t % k3.w)
+                    let iz = z * s3.d - b3.d + tz * d3.d
+                    let iy = y * s3.h - b3.h + ty * d3.h
+                    let ix = x * s3.w - b3.w + tx * d3.w
+                    guard iz >= 0, iz < inExtent.d, iy >= 0, iy < inExtent.h, ix >= 0, ix < inExtent.w else {
+                      continue
+                    }
+                    let w = weights[(o * inGroup + c) * taps + t]
+                    let v = input.data[plane + (iz * inExtent.h + iy) * inExtent.w + ix]
+                    sum = fused ? sum.addingProduct(w, v) : sum + w * v
                   }
-                  let (w, v) = (weights[o * taps + t], input.data[plane + (iz * inExtent.h + iy) * inExtent.w + ix])
-                  sum = fused ? sum.addingProduct(w, v) : sum + w * v
                 }
                 expected[((n * outputs + o) * outExtent.d + z) * outExtent.h * outExtent.w + y * outExtent.w + x] = sum
               }
@@ -316,8 +324,85 @@ import Testing
       }
       #expect(
         Self.firstDifference(output.data, expected) == nil,
-        "\(name) \(spatial) k \(kernel) s \(stride) d \(dilation) p \(before):\(after) × \(multiplier)")
+        "\(name) \(spatial) k \(kernel) s \(stride) d \(dilation) p \(before):\(after) \(inGroup) → \(outGroup)")
       checked += 1
+    }
+  }
+
+  /// Merges with broadcasting against the definition: output element i combines, in input order
+  /// from 1 (product) or 0 (sum), each input's element at i's coordinates with broadcast axes
+  /// taken at 0. Shapes mix whole and size-1 axes in every position (squeeze-and-excitation's
+  /// [N, C, 1, 1], a per-position [N, 1, H, W], a scalar [1, 1, 1, 1]); large enough to split.
+  @Test func broadcastingMergeMatchesDefinition() throws {
+    var generator = SeededGenerator(state: 17)
+    for trial in 0..<60 {
+      let shape =
+        [Int.random(in: 1...2, using: &generator)] + (0..<3).map { _ in Int.random(in: 1...40, using: &generator) }
+      let count = Int.random(in: 2...3, using: &generator)
+      let inputs = (0..<count).map { _ in
+        let own = shape.map { Bool.random(using: &generator) ? $0 : 1 }
+        return Tensor(shape: own, data: Self.randomValues(own.reduce(1, *), &generator))
+      }
+      let full = inputs.reduce(shape.map { _ in 1 }) { zip($0, $1.shape).map { max($0, $1) } }
+      let multiply = trial % 2 == 0
+      let output = try StructuralKernel.elementwise(inputs, multiply: multiply, threads: 2)
+      #expect(output.shape == full)
+      var expected = [Float](repeating: multiply ? 1 : 0, count: full.reduce(1, *))
+      for index in expected.indices {
+        var rest = index
+        var coordinates = [Int](repeating: 0, count: full.count)
+        for axis in full.indices.reversed() {
+          coordinates[axis] = rest % full[axis]
+          rest /= full[axis]
+        }
+        for input in inputs {
+          var source = 0
+          for axis in full.indices {
+            source = source * input.shape[axis] + (input.shape[axis] == 1 ? 0 : coordinates[axis])
+          }
+          expected[index] = multiply ? expected[index] * input.data[source] : expected[index] + input.data[source]
+        }
+      }
+      #expect(Self.firstDifference(output.data, expected) == nil, "\(inputs.map(\.shape))")
+    }
+  }
+
+  /// The kernel sets' vector eˣ against Foundation's (in double precision, then rounded): within
+  /// 2 ulp wherever eˣ is a normal float; +∞ past the largest float, 0 where eˣ would be subnormal,
+  /// NaN for NaN; exact at 0. The sigmoid and SiLU built on it within 4 ulp (relative 5e-7).
+  @Test(arguments: sets) func vectorExponentialMatchesFoundation(_ name: String) {
+    let kernels = Self.kernels(name)
+    var generator = SeededGenerator(state: 13)
+    var inputs: [Float] = [0, -0, 1, -1, 88.72283, 88.72284, 89, -87.33654, -87.3366, -88, -104, 1e-8, -1e-8, 0.5]
+    inputs += [.infinity, -.infinity, .nan, .greatestFiniteMagnitude, -.greatestFiniteMagnitude]
+    inputs += (0..<4000).map { _ in Float.random(in: -90...90, using: &generator) }
+    inputs += (0..<1000).map { _ in Float.random(in: -1...1, using: &generator) }
+    var values = inputs
+    // An odd count: the last partial vector takes the copying path.
+    values.withUnsafeMutableBufferPointer { kernels.elementwise(.exp, $0.count, $0.baseAddress!) }
+    for (x, y) in zip(inputs, values) {
+      let exact = Foundation.exp(Double(x))
+      if x.isNaN {
+        #expect(y.isNaN)
+      } else if exact > Double(Float.greatestFiniteMagnitude) {
+        #expect(y == .infinity, "\(name) exp(\(x))")
+      } else if exact < Double(Float.leastNormalMagnitude) {
+        #expect(y == 0, "\(name) exp(\(x)) = \(y)")
+      } else {
+        let ulps = abs(Double(y) - exact) / Double(Float(exact).ulp)
+        #expect(ulps <= 2, "\(name) exp(\(x)) = \(y), \(ulps) ulp from \(exact)")
+      }
+    }
+    #expect(values[0] == 1 && values[1] == 1)
+    for function in [VectorFunction.sigmoid, .silu] {
+      let finite = inputs.filter { $0.isFinite && abs($0) < 80 }
+      var results = finite
+      results.withUnsafeMutableBufferPointer { kernels.elementwise(function, $0.count, $0.baseAddress!) }
+      for (x, y) in zip(finite, results) {
+        let sigmoid = 1 / (1 + Foundation.exp(-Double(x)))
+        let exact = function == .sigmoid ? sigmoid : Double(x) * sigmoid
+        #expect(abs(Double(y) - exact) <= 5e-7 * abs(exact), "\(name) \(function)(\(x)) = \(y) against \(exact)")
+      }
     }
   }
 

@@ -44,29 +44,34 @@ enum ConvolutionKernel {
     let outGroup = outputs / groups
     let k = inGroup * plan.kernelVolume
     let n = outExtent.volume
-    if inGroup == 1 && outGroup >= 1 && groups == channels {
-      depthwise(
-        input, plan: plan, multiplier: outGroup, weights: weights, threads: threads, kernels: kernels, into: &output)
+    if runsDirect(inGroup: inGroup, groups: groups) {
+      direct(input, plan: plan, groups: groups, weights: weights, threads: threads, kernels: kernels, into: &output)
     } else {
       let packed = PackedWeights.reusing(cached, weights, groups: groups, rows: outGroup, depth: k, kernels: kernels)
+      // Many groups (ResNeXt's 32) are shared out between threads whole, each group's product on
+      // one thread: their GEMMs are too small to split. Few groups split each product instead.
+      let (groupChunks, gemmThreads) = groups >= threads ? (threads, 1) : (1, threads)
       input.data.withUnsafeBufferPointer { source in
         output.data.withUnsafeMutableBufferPointer { out in
-          for group in 0..<groups {
-            for sample in 0..<batch {
-              let base = source.baseAddress! + (sample * channels + group * inGroup) * inExtent.volume
-              let target = out.baseAddress! + (sample * outputs + group * outGroup) * n
-              if plan.isPointwiseIdentity {
-                // A 1x1 stride-1 unpadded convolution reads its input as the GEMM's B directly.
-                GEMM.multiply(
-                  packed: packed.groups[group], n: n, c: target, ldc: n, threads: threads, overwrite: true,
-                  b: .matrix(base, ldb: n))
-              } else {
-                // Implicit GEMM: B (taps × positions) is never stored; its blocks are gathered from
-                // the input while the GEMM packs them.
-                let gather = Im2colGather(input: base, extent: inExtent, plan: plan)
-                GEMM.multiply(
-                  packed: packed.groups[group], n: n, c: target, ldc: n, threads: threads, overwrite: true,
-                  b: .packer(gather.pack))
+          nonisolated(unsafe) let (source, out) = (source, out)
+          Parallel.run(chunks: groupChunks) { chunk in
+            for group in Parallel.chunk(chunk, of: groupChunks, total: groups) {
+              for sample in 0..<batch {
+                let base = source.baseAddress! + (sample * channels + group * inGroup) * inExtent.volume
+                let target = out.baseAddress! + (sample * outputs + group * outGroup) * n
+                if plan.isPointwiseIdentity {
+                  // A 1x1 stride-1 unpadded convolution reads its input as the GEMM's B directly.
+                  GEMM.multiply(
+                    packed: packed.groups[group], n: n, c: target, ldc: n, threads: gemmThreads, overwrite: true,
+                    b: .matrix(base, ldb: n))
+                } else {
+                  // Implicit GEMM: B (taps × positions) is never stored; its blocks are gathered from
+                  // the input while the GEMM packs them.
+                  let gather = Im2colGather(input: base, extent: inExtent, plan: plan)
+                  GEMM.multiply(
+                    packed: packed.groups[group], n: n, c: target, ldc: n, threads: gemmThreads, overwrite: true,
+                    b: .packer(gather.pack))
+                }
               }
             }
           }

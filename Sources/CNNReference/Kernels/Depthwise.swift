@@ -1,15 +1,23 @@
 import CNNKernelSet
 
 extension ConvolutionKernel {
-  /// One filter per output channel, reading input channel ⌊o / multiplier⌋ only, plane by plane
-  /// through the kernel set: each input plane is copied once into zero-padded phase planes
-  /// (`DepthwiseGeometry`), then each of its `multiplier` output planes is a vector loop over
-  /// contiguous rows. A kernel with taps along depth adds one input slice after another into the
-  /// output plane, so every output still sums its taps in order from zero; slices in the depth
-  /// padding add nothing and are skipped. Planes are split between threads; the result does not
-  /// depend on the thread count.
-  static func depthwise(
-    _ input: Tensor, plan: WindowPlan, multiplier: Int, weights: [Float], threads: Int, kernels: KernelSet,
+  /// Whether a grouped convolution runs as direct planes rather than as one GEMM per group: every
+  /// depthwise convolution, and groups of at most `directGroupWidth` input channels (ResNeXt's
+  /// early stages), whose GEMMs are too thin to keep the micro-kernel's tile busy.
+  static func runsDirect(inGroup: Int, groups: Int) -> Bool {
+    groups > 1 && inGroup <= directGroupWidth
+  }
+  static let directGroupWidth = 4
+
+  /// A grouped convolution plane by plane through the kernel set: each input plane is copied into
+  /// zero-padded phase planes (`DepthwiseGeometry`), then added, tap by tap, into each output
+  /// plane of its group. Inputs are taken in channel order and, for a kernel with taps along
+  /// depth, slice after slice, so every output sums its (channel, tap) terms in the GEMM's order,
+  /// from zero; slices in the depth padding add nothing and are skipped. Units of (sample,
+  /// group, output depth) are split between threads; the result does not depend on the thread
+  /// count.
+  static func direct(
+    _ input: Tensor, plan: WindowPlan, groups: Int, weights: [Float], threads: Int, kernels: KernelSet,
     into output: inout Tensor
   ) {
     let (pd, ph, pw) = (plan.axes[0], plan.axes[1], plan.axes[2])
@@ -21,8 +29,8 @@ extension ConvolutionKernel {
     let (inSlice, outPlane) = (extent.h * extent.w, ph.count * pw.count)
     let outVolume = pd.count * outPlane
     let (channels, outChannels) = (input.channels, output.channels)
-    // Units of work: (sample, input channel, output depth), each filling its planes' outputs.
-    let units = input.batch * channels * pd.count
+    let (inGroup, outGroup) = (channels / groups, outChannels / groups)
+    let units = input.batch * groups * pd.count
     let chunks = min(threads, units)
     input.data.withUnsafeBufferPointer { source in
       weights.withUnsafeBufferPointer { filters in
@@ -33,28 +41,30 @@ extension ConvolutionKernel {
               let phases = buffer.baseAddress!
               phases.update(repeating: 0, count: geometry.bufferSize)
               for unit in Parallel.chunk(chunk, of: chunks, total: units) {
-                let (plane, od) = unit.quotientAndRemainder(dividingBy: pd.count)
-                let (sample, c) = plane.quotientAndRemainder(dividingBy: channels)
+                let (sampleGroup, od) = unit.quotientAndRemainder(dividingBy: pd.count)
+                let (sample, group) = sampleGroup.quotientAndRemainder(dividingBy: groups)
+                let outBase =
+                  target.baseAddress! + (sample * outChannels + group * outGroup) * outVolume + od * outPlane
                 var written = false
-                for z in 0..<pd.kernel {
-                  let iz = pd.starts[od] + z * pd.dilation
-                  guard iz >= 0, iz < extent.d else { continue }
-                  fillPhases(
-                    phases, geometry, from: source.baseAddress! + (plane * extent.d + iz) * inSlice, height: extent.h,
-                    width: extent.w, top: ph.starts[0], left: pw.starts[0])
-                  for m in 0..<multiplier {
-                    let o = c * multiplier + m
-                    kernels.depthwisePlane(
-                      geometry, filters.baseAddress! + o * taps + z * sliceTaps, phases,
-                      target.baseAddress! + (sample * outChannels + o) * outVolume + od * outPlane, written)
+                for c in 0..<inGroup {
+                  let plane = sample * channels + group * inGroup + c
+                  for z in 0..<pd.kernel {
+                    let iz = pd.starts[od] + z * pd.dilation
+                    guard iz >= 0, iz < extent.d else { continue }
+                    fillPhases(
+                      phases, geometry, from: source.baseAddress! + (plane * extent.d + iz) * inSlice,
+                      height: extent.h, width: extent.w, top: ph.starts[0], left: pw.starts[0])
+                    for m in 0..<outGroup {
+                      let o = group * outGroup + m
+                      kernels.depthwisePlane(
+                        geometry, filters.baseAddress! + (o * inGroup + c) * taps + z * sliceTaps, phases,
+                        outBase + m * outVolume, written)
+                    }
+                    written = true
                   }
-                  written = true
                 }
                 if !written {
-                  for m in 0..<multiplier {
-                    (target.baseAddress! + (sample * outChannels + c * multiplier + m) * outVolume + od * outPlane)
-                      .update(repeating: 0, count: outPlane)
-                  }
+                  for m in 0..<outGroup { (outBase + m * outVolume).update(repeating: 0, count: outPlane) }
                 }
               }
             }

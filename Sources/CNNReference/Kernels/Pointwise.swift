@@ -1,28 +1,36 @@
 import CNNGraph
+import CNNKernelSet
 import Foundation
 
 /// Kernels that act element by element or channel by channel.
 enum PointwiseKernel {
-  static func activation(_ activation: Activation, _ tensor: inout Tensor, slopes: [Float]) {
+  /// Applies `activation` in place. Element-wise functions run in fixed contiguous chunks on up to
+  /// `threads` threads (each element's value does not depend on the split); the sigmoid and SiLU,
+  /// the ones modern networks apply to every activation, use the kernel set's vector eˣ
+  /// (`MicroKernels.exp`), the others Foundation's.
+  static func activation(
+    _ activation: Activation, _ tensor: inout Tensor, slopes: [Float], threads: Int = 1,
+    kernels: KernelSet = KernelSelection.preferred
+  ) {
     let plane = tensor.plane
     switch activation {
     case .relu: relu(&tensor)
-    case .relu6: map(&tensor) { min(max($0, 0), 6) }
-    case .sigmoid: map(&tensor) { 1 / (1 + exp(-$0)) }
-    case .tanh: map(&tensor) { Foundation.tanh($0) }
-    case .gelu: map(&tensor) { 0.5 * $0 * (1 + erf($0 / Float(2).squareRoot())) }
-    case .silu: map(&tensor) { $0 / (1 + exp(-$0)) }
-    case .hardswish: map(&tensor) { $0 * min(max($0 + 3, 0), 6) / 6 }
-    case .hardsigmoid: map(&tensor) { min(max($0 + 3, 0), 6) / 6 }
-    case .elu: map(&tensor) { $0 > 0 ? $0 : exp($0) - 1 }
-    case .mish: map(&tensor) { $0 * Foundation.tanh(softplus($0)) }
+    case .relu6: map(&tensor, threads: threads) { min(max($0, 0), 6) }
+    case .sigmoid: vector(.sigmoid, &tensor, threads: threads, kernels: kernels)
+    case .tanh: map(&tensor, threads: threads) { Foundation.tanh($0) }
+    case .gelu: map(&tensor, threads: threads) { 0.5 * $0 * (1 + erf($0 / Float(2).squareRoot())) }
+    case .silu: vector(.silu, &tensor, threads: threads, kernels: kernels)
+    case .hardswish: map(&tensor, threads: threads) { $0 * min(max($0 + 3, 0), 6) / 6 }
+    case .hardsigmoid: map(&tensor, threads: threads) { min(max($0 + 3, 0), 6) / 6 }
+    case .elu: map(&tensor, threads: threads) { $0 > 0 ? $0 : exp($0) - 1 }
+    case .mish: map(&tensor, threads: threads) { $0 * Foundation.tanh(softplus($0)) }
     case .selu:
       // Klambauer et al. 2017: λ = 1.0507009873554805, α = 1.6732632423543772.
-      map(&tensor) { 1.0507009873554805 * ($0 > 0 ? $0 : 1.6732632423543772 * (exp($0) - 1)) }
-    case .softplus: map(&tensor) { softplus($0) }
+      map(&tensor, threads: threads) { 1.0507009873554805 * ($0 > 0 ? $0 : 1.6732632423543772 * (exp($0) - 1)) }
+    case .softplus: map(&tensor, threads: threads) { softplus($0) }
     case .leakyRelu(let slope):
       let s = Float(slope.numerator) / Float(slope.denominator)
-      map(&tensor) { $0 > 0 ? $0 : s * $0 }
+      map(&tensor, threads: threads) { $0 > 0 ? $0 : s * $0 }
     case .prelu:
       for index in tensor.data.indices {
         let channel = (index / plane) % tensor.channels
@@ -70,10 +78,29 @@ enum PointwiseKernel {
     }
   }
 
-  @inline(__always)
-  static func map(_ tensor: inout Tensor, _ transform: (Float) -> Float) {
+  /// Contiguous chunks of `tensor` for `threads` threads (one below 64 Ki elements), aligned to 16.
+  static func inChunks(
+    _ tensor: inout Tensor, threads: Int, _ body: @escaping (UnsafeMutablePointer<Float>, Range<Int>) -> Void
+  ) {
+    let count = tensor.data.count
+    let chunks = count < 1 << 16 ? 1 : threads
     tensor.data.withUnsafeMutableBufferPointer { buffer in
-      for index in buffer.indices { buffer[index] = transform(buffer[index]) }
+      nonisolated(unsafe) let base = buffer.baseAddress!
+      Parallel.run(chunks: chunks) { body(base, Parallel.chunk($0, of: chunks, total: count, alignment: 16)) }
+    }
+  }
+
+  @inline(__always)
+  static func map(_ tensor: inout Tensor, threads: Int, _ transform: @escaping (Float) -> Float) {
+    inChunks(&tensor, threads: threads) { base, range in
+      for index in range { base[index] = transform(base[index]) }
+    }
+  }
+
+  /// `function` through the kernel set, a vector at a time.
+  static func vector(_ function: VectorFunction, _ tensor: inout Tensor, threads: Int, kernels: KernelSet) {
+    inChunks(&tensor, threads: threads) { base, range in
+      kernels.elementwise(function, range.count, base + range.lowerBound)
     }
   }
 

@@ -27,7 +27,7 @@ enum StructuralKernel {
     if inputs.count == 2, inputs[0].shape == inputs[1].shape {
       return sameShape(inputs[0], inputs[1], multiply: multiply, threads: threads)
     }
-    return try broadcasting(inputs, multiply: multiply)
+    return try broadcasting(inputs, multiply: multiply, threads: threads)
   }
 
   /// a + b or a · b for tensors of one shape, in fixed contiguous chunks.
@@ -50,7 +50,12 @@ enum StructuralKernel {
     return Tensor(shape: a.shape, data: data)
   }
 
-  static func broadcasting(_ inputs: [Tensor], multiply: Bool) throws(EngineError) -> Tensor {
+  /// The merge with broadcasting: the output starts at 1 (product) or 0 (sum) and each input in
+  /// turn is combined into it. An input is read along rows of the output: the longest run of
+  /// trailing axes on which it is either whole or broadcast from extent 1, so that a row is a
+  /// contiguous vector loop or one value combined into every element (squeeze-and-excitation's
+  /// [N, C, 1, 1] scale: one value per H × W plane). Rows are split between threads.
+  static func broadcasting(_ inputs: [Tensor], multiply: Bool, threads: Int = 1) throws(EngineError) -> Tensor {
     var shape = inputs[0].shape
     for input in inputs {
       guard input.shape.count == shape.count else {
@@ -63,34 +68,50 @@ enum StructuralKernel {
         shape[axis] = max(shape[axis], input.shape[axis])
       }
     }
-    var output = Tensor(shape: shape, data: [Float](repeating: multiply ? 1 : 0, count: shape.reduce(1, *)))
-    var strides = [Int](repeating: 1, count: shape.count)
-    for axis in stride(from: shape.count - 2, through: 0, by: -1) {
-      strides[axis] = strides[axis + 1] * shape[axis + 1]
-    }
+    let total = shape.reduce(1, *)
+    var output = Tensor(shape: shape, data: [Float](repeating: multiply ? 1 : 0, count: total))
     for input in inputs {
-      if input.shape == shape {
-        output.data.withUnsafeMutableBufferPointer { target in
-          input.data.withUnsafeBufferPointer { source in
-            if multiply {
-              for index in target.indices { target[index] *= source[index] }
-            } else {
-              for index in target.indices { target[index] += source[index] }
-            }
-          }
-        }
-        continue
-      }
+      // Trailing axes read the same way: all whole, or all broadcast.
+      let whole = { (axis: Int) in input.shape[axis] == shape[axis] }
+      var first = shape.count - 1
+      while first > 0, whole(first - 1) == whole(shape.count - 1) || shape[first - 1] == 1 { first -= 1 }
+      let broadcastRow = !whole(shape.count - 1)
+      let row = shape[first...].reduce(1, *)
+      let rows = total / row
+      // Where row r starts in the input: its index over the leading axes, broadcast axes skipped.
       var inputStrides = [Int](repeating: 1, count: shape.count)
       for axis in stride(from: shape.count - 2, through: 0, by: -1) {
         inputStrides[axis] = inputStrides[axis + 1] * input.shape[axis + 1]
       }
-      for index in output.data.indices {
-        var source = 0
-        for axis in shape.indices where input.shape[axis] != 1 {
-          source += (index / strides[axis]) % shape[axis] * inputStrides[axis]
+      let leading = Array(shape[..<first])
+      let chunks = total < 1 << 16 ? 1 : min(threads, rows)
+      input.data.withUnsafeBufferPointer { source in
+        output.data.withUnsafeMutableBufferPointer { target in
+          nonisolated(unsafe) let (x, y) = (source.baseAddress!, target.baseAddress!)
+          Parallel.run(chunks: chunks) { chunk in
+            for r in Parallel.chunk(chunk, of: chunks, total: rows) {
+              var (rest, start) = (r, 0)
+              for axis in leading.indices.reversed() {
+                let (next, position) = rest.quotientAndRemainder(dividingBy: leading[axis])
+                if input.shape[axis] != 1 { start += position * inputStrides[axis] }
+                rest = next
+              }
+              let out = y + r * row
+              if broadcastRow {
+                let value = x[start]
+                if multiply {
+                  for i in 0..<row { out[i] *= value }
+                } else {
+                  for i in 0..<row { out[i] += value }
+                }
+              } else if multiply {
+                for i in 0..<row { out[i] *= x[start + i] }
+              } else {
+                for i in 0..<row { out[i] += x[start + i] }
+              }
+            }
+          }
         }
-        if multiply { output.data[index] *= input.data[source] } else { output.data[index] += input.data[source] }
       }
     }
     return output
