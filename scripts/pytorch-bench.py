@@ -7,9 +7,10 @@ Run by scripts/bench-compare.sh (by hand, never by the product or CI). Needs tor
     python3 scripts/pytorch-bench.py --threads 2 --batch 1 resnet50 vgg16
 
 Method, matching bench: fp32, eval mode, `torch.inference_mode()`, NCHW input of random numbers
-(3 x 224 x 224; 3 x 299 x 299 for inception_v3), `torch.set_num_threads(threads)`; one warm-up
-pass, then timed passes, at least 3 and otherwise as many as fit in about two seconds (at most
-25); the median and the best are printed in milliseconds.
+(3 x 224 x 224; 3 x 299 x 299 for inception_v3), `torch.set_num_threads(threads)`; three warm-up
+passes (PyTorch's first passes are slower while oneDNN creates its primitives; cnncalc's one
+warm-up pass suffices for it), then timed passes, at least 3 and otherwise as many as fit in
+about two seconds (at most 25); the median and the best are printed in milliseconds.
 """
 import argparse
 import json
@@ -38,6 +39,8 @@ def main():
         size = 299 if name == "inception_v3" else 224
         image = torch.randn(arguments.batch, 3, size, size)
         with torch.inference_mode():
+            for _ in range(2):
+                model(image)
             start = time.perf_counter()
             model(image)
             warm_up = time.perf_counter() - start

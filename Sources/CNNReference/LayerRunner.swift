@@ -143,9 +143,10 @@ struct LayerRunner {
         input, plan: plan, kind: pool.kind, countsPadding: pool.countsPadding, threads: threads)
     case .globalPooling(let kind):
       guard !input.spatial.isEmpty else { throw EngineError.unsupported("global pooling of a flat tensor") }
-      return PoolingKernel.adaptive(input, size: input.spatial.map { _ in 1 }, kind: kind)
+      return PoolingKernel.adaptive(input, size: input.spatial.map { _ in 1 }, kind: kind, threads: threads)
     case .adaptivePooling(let kind, let size):
-      return PoolingKernel.adaptive(input, size: try WindowPlan.values(size, input.spatial.count, "size"), kind: kind)
+      return PoolingKernel.adaptive(
+        input, size: try WindowPlan.values(size, input.spatial.count, "size"), kind: kind, threads: threads)
     case .fullyConnected(let outputs, let bias):
       let features = input.data.count / input.batch
       let weights = random.uniform(features * outputs, scale: heScale(fanIn: features))

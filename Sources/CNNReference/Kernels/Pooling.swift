@@ -94,31 +94,45 @@ enum PoolingKernel {
     (j * input / output)..<(((j + 1) * input + output - 1) / output)
   }
 
-  static func adaptive(_ input: Tensor, size: [Int], kind: PoolingKind) -> Tensor {
+  /// Adaptive pooling (global pooling is the 1 × 1 case): each output pools its window's inputs
+  /// in row-major order. Planes are split between threads.
+  static func adaptive(_ input: Tensor, size: [Int], kind: PoolingKind, threads: Int = 1) -> Tensor {
     let extent = Extent3(input.spatial)
     let outExtent = Extent3(size)
     var output = Tensor(zeros: [input.batch, input.channels] + size)
-    var index = 0
-    for plane in 0..<(input.batch * input.channels) {
-      let base = plane * extent.volume
-      for od in 0..<outExtent.d {
-        for oy in 0..<outExtent.h {
-          for ox in 0..<outExtent.w {
-            var best = -Float.infinity
-            var sum: Float = 0
-            var count = 0
-            for iz in adaptiveWindow(od, input: extent.d, output: outExtent.d) {
-              for iy in adaptiveWindow(oy, input: extent.h, output: outExtent.h) {
-                for ix in adaptiveWindow(ox, input: extent.w, output: outExtent.w) {
-                  let value = input.data[base + (iz * extent.h + iy) * extent.w + ix]
-                  best = max(best, value)
-                  sum += value
-                  count += 1
+    let planes = input.batch * input.channels
+    let windows = (
+      (0..<outExtent.d).map { adaptiveWindow($0, input: extent.d, output: outExtent.d) },
+      (0..<outExtent.h).map { adaptiveWindow($0, input: extent.h, output: outExtent.h) },
+      (0..<outExtent.w).map { adaptiveWindow($0, input: extent.w, output: outExtent.w) }
+    )
+    let chunks = input.data.count < 1 << 16 ? 1 : min(threads, planes)
+    input.data.withUnsafeBufferPointer { source in
+      output.data.withUnsafeMutableBufferPointer { target in
+        nonisolated(unsafe) let (source, target) = (source.baseAddress!, target.baseAddress!)
+        Parallel.run(chunks: chunks) { chunk in
+          for plane in Parallel.chunk(chunk, of: chunks, total: planes) {
+            let base = source + plane * extent.volume
+            var out = target + plane * outExtent.volume
+            for zs in windows.0 {
+              for ys in windows.1 {
+                for xs in windows.2 {
+                  var best = -Float.infinity
+                  var sum: Float = 0
+                  for iz in zs {
+                    for iy in ys {
+                      let line = base + (iz * extent.h + iy) * extent.w
+                      for ix in xs {
+                        best = max(best, line[ix])
+                        sum += line[ix]
+                      }
+                    }
+                  }
+                  out.pointee = kind == .max ? best : sum / Float(zs.count * ys.count * xs.count)
+                  out += 1
                 }
               }
             }
-            output.data[index] = kind == .max ? best : sum / Float(count)
-            index += 1
           }
         }
       }
