@@ -1,8 +1,9 @@
 import CNNGraph
 import CNNKernelSet
 
-/// Convolution kernels: grouped convolution as im2col + GEMM, depthwise convolution as a direct
-/// loop, transposed convolution as GEMM + col2im scatter. Weights are PyTorch's layouts:
+/// Convolution kernels: convolution as implicit im2col + GEMM, depthwise and narrow grouped
+/// convolution as direct planes (DirectConvolution.swift), transposed convolution as GEMM +
+/// col2im scatter. Weights are PyTorch's layouts:
 /// [out, in/groups, kd, kh, kw] and, transposed, [in, out/groups, kd, kh, kw].
 enum ConvolutionKernel {
   /// A convolution's weights packed for the GEMM's kernel set, one matrix per group; kept by the
@@ -37,8 +38,8 @@ enum ConvolutionKernel {
     let (batch, channels) = (input.batch, input.channels)
     let inExtent = Extent3(input.spatial)
     let outExtent = plan.outputs
-    // Every element is written exactly once below (the GEMM overwrites C, the depthwise loop
-    // assigns each output), so the zero fill is skipped.
+    // Every element is written exactly once below (the GEMM overwrites C, the direct planes
+    // assign each output first), so the zero fill is skipped.
     var output = Tensor(uninitialized: [batch, outputs] + Array(outExtent.array.suffix(input.spatial.count)))
     let inGroup = channels / groups
     let outGroup = outputs / groups
