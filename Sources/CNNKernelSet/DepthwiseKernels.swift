@@ -56,41 +56,42 @@ extension MicroKernels {
   /// One plane of a depthwise convolution: out[y, x] = Σ_t weights[t] · input at tap t, the taps
   /// in order (t = ky·kernelColumns + kx) into an accumulator that starts at zero, or at the
   /// output's value when `accumulates` (the next depth slice of a 3-D kernel), one vector of
-  /// outputs along a row at a time. Reads `phases` laid out as `geometry` says; writes
-  /// rows × columns floats at `output`.
+  /// outputs along a row at a time. Reads `phases` laid out as `geometry` says, tap t at
+  /// `tapOffsets[t]` (`geometry.tapOffset(t)`) from an output's position; writes rows × columns
+  /// floats at `output`.
   @inlinable @inline(__always)
   public static func depthwisePlane<V: SIMD>(
     _: V.Type, fused: Bool, _ geometry: DepthwiseGeometry, weights: UnsafePointer<Float>,
-    phases: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, accumulates: Bool
+    tapOffsets offsets: UnsafePointer<Int>, phases: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+    accumulates: Bool
   ) where V.Scalar == Float {
+    // No closures here (no temporary allocation, no `withUnsafe…`): a closure becomes a function
+    // of its own, named after this module, which scripts/isa-check.sh would find outside the sets.
     let w = lanes(V.self)
     let taps = geometry.kernelRows * geometry.kernelColumns
-    withUnsafeTemporaryAllocation(of: Int.self, capacity: taps) { offsets in
-      for t in 0..<taps { offsets[t] = geometry.tapOffset(t) }
-      for y in 0..<geometry.rows {
-        let row = phases + y * geometry.rowStride * geometry.phaseWidth
-        let out = output + y * geometry.columns
-        var x = 0
-        while x < geometry.columns {
-          let whole = x + w <= geometry.columns
-          var sum = V()
-          if accumulates {
-            if whole {
-              sum = load(out + x)
-            } else {
-              for lane in 0..<(geometry.columns - x) { sum[lane] = out[x + lane] }
-            }
-          }
-          for t in 0..<taps {
-            multiplyAdd(&sum, V(repeating: weights[t]), load(row + x + offsets[t]), fused: fused)
-          }
+    for y in 0..<geometry.rows {
+      let row = phases + y * geometry.rowStride * geometry.phaseWidth
+      let out = output + y * geometry.columns
+      var x = 0
+      while x < geometry.columns {
+        let whole = x + w <= geometry.columns
+        var sum = V()
+        if accumulates {
           if whole {
-            store(sum, out + x)
+            sum = load(out + x)
           } else {
-            for lane in 0..<(geometry.columns - x) { out[x + lane] = sum[lane] }
+            for lane in 0..<(geometry.columns - x) { sum[lane] = out[x + lane] }
           }
-          x += w
         }
+        for t in 0..<taps {
+          multiplyAdd(&sum, V(repeating: weights[t]), load(row + x + offsets[t]), fused: fused)
+        }
+        if whole {
+          store(sum, out + x)
+        } else {
+          for lane in 0..<(geometry.columns - x) { out[x + lane] = sum[lane] }
+        }
+        x += w
       }
     }
   }

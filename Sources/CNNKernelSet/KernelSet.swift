@@ -27,12 +27,13 @@ public struct KernelSet: Sendable, CustomStringConvertible {
     ) -> Void
 
   /// One plane of a depthwise convolution from its zero-padded, phase-split input
-  /// (`DepthwiseGeometry`): `output` (rows × columns) = the taps' weighted sums, each accumulated
-  /// in tap order from zero, or added to `output` when `accumulates`.
+  /// (`DepthwiseGeometry`, tap t at `tapOffsets[t]`): `output` (rows × columns) = the taps'
+  /// weighted sums, each accumulated in tap order from zero, or added to `output` when
+  /// `accumulates`.
   public typealias DepthwisePlane =
     @Sendable (
-      _ geometry: DepthwiseGeometry, _ weights: UnsafePointer<Float>, _ phases: UnsafePointer<Float>,
-      _ output: UnsafeMutablePointer<Float>, _ accumulates: Bool
+      _ geometry: DepthwiseGeometry, _ weights: UnsafePointer<Float>, _ tapOffsets: UnsafePointer<Int>,
+      _ phases: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, _ accumulates: Bool
     ) -> Void
 
   /// x[0..<count] = f(x) for a function built on eˣ, in place.

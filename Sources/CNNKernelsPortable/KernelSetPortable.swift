@@ -12,9 +12,10 @@ extension KernelSet {
         columns: columns, readsC: readsC)
     },
     axpy: { count, scale, x, y in MicroKernels.axpy(SIMD4<Float>.self, fused: false, count, scale, x, y) },
-    depthwisePlane: { geometry, weights, phases, output, accumulates in
+    depthwisePlane: { geometry, weights, tapOffsets, phases, output, accumulates in
       MicroKernels.depthwisePlane(
-        SIMD4<Float>.self, fused: false, geometry, weights: weights, phases: phases, output: output,
+        SIMD4<Float>.self, fused: false, geometry, weights: weights, tapOffsets: tapOffsets, phases: phases,
+        output: output,
         accumulates: accumulates)
     },
     elementwise: { function, count, x in MicroKernels.apply(SIMD4<Float>.self, function, count, x) },

@@ -13,9 +13,10 @@ extension KernelSet {
         columns: columns, readsC: readsC)
     },
     axpy: { count, scale, x, y in MicroKernels.axpy(SIMD8<Float>.self, fused: true, count, scale, x, y) },
-    depthwisePlane: { geometry, weights, phases, output, accumulates in
+    depthwisePlane: { geometry, weights, tapOffsets, phases, output, accumulates in
       MicroKernels.depthwisePlane(
-        SIMD8<Float>.self, fused: true, geometry, weights: weights, phases: phases, output: output,
+        SIMD8<Float>.self, fused: true, geometry, weights: weights, tapOffsets: tapOffsets, phases: phases,
+        output: output,
         accumulates: accumulates)
     },
     elementwise: { function, count, x in MicroKernels.apply(SIMD8<Float>.self, function, count, x) },

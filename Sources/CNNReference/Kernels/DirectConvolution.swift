@@ -32,39 +32,43 @@ extension ConvolutionKernel {
     let (inGroup, outGroup) = (channels / groups, outChannels / groups)
     let units = input.batch * groups * pd.count
     let chunks = min(threads, units)
-    input.data.withUnsafeBufferPointer { source in
-      weights.withUnsafeBufferPointer { filters in
-        output.data.withUnsafeMutableBufferPointer { target in
-          nonisolated(unsafe) let (source, filters, target) = (source, filters, target)
-          Parallel.run(chunks: chunks) { chunk in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: geometry.bufferSize) { buffer in
-              let phases = buffer.baseAddress!
-              phases.update(repeating: 0, count: geometry.bufferSize)
-              for unit in Parallel.chunk(chunk, of: chunks, total: units) {
-                let (sampleGroup, od) = unit.quotientAndRemainder(dividingBy: pd.count)
-                let (sample, group) = sampleGroup.quotientAndRemainder(dividingBy: groups)
-                let outBase =
-                  target.baseAddress! + (sample * outChannels + group * outGroup) * outVolume + od * outPlane
-                var written = false
-                for c in 0..<inGroup {
-                  let plane = sample * channels + group * inGroup + c
-                  for z in 0..<pd.kernel {
-                    let iz = pd.starts[od] + z * pd.dilation
-                    guard iz >= 0, iz < extent.d else { continue }
-                    fillPhases(
-                      phases, geometry, from: source.baseAddress! + (plane * extent.d + iz) * inSlice,
-                      height: extent.h, width: extent.w, top: ph.starts[0], left: pw.starts[0])
-                    for m in 0..<outGroup {
-                      let o = group * outGroup + m
-                      kernels.depthwisePlane(
-                        geometry, filters.baseAddress! + (o * inGroup + c) * taps + z * sliceTaps, phases,
-                        outBase + m * outVolume, written)
+    let tapOffsets = (0..<sliceTaps).map(geometry.tapOffset)
+    tapOffsets.withUnsafeBufferPointer { offsets in
+      input.data.withUnsafeBufferPointer { source in
+        weights.withUnsafeBufferPointer { filters in
+          output.data.withUnsafeMutableBufferPointer { target in
+            nonisolated(unsafe) let (source, filters, target, offsets) = (source, filters, target, offsets)
+            Parallel.run(chunks: chunks) { chunk in
+              withUnsafeTemporaryAllocation(of: Float.self, capacity: geometry.bufferSize) { buffer in
+                let phases = buffer.baseAddress!
+                phases.update(repeating: 0, count: geometry.bufferSize)
+                for unit in Parallel.chunk(chunk, of: chunks, total: units) {
+                  let (sampleGroup, od) = unit.quotientAndRemainder(dividingBy: pd.count)
+                  let (sample, group) = sampleGroup.quotientAndRemainder(dividingBy: groups)
+                  let outBase =
+                    target.baseAddress! + (sample * outChannels + group * outGroup) * outVolume + od * outPlane
+                  var written = false
+                  for c in 0..<inGroup {
+                    let plane = sample * channels + group * inGroup + c
+                    for z in 0..<pd.kernel {
+                      let iz = pd.starts[od] + z * pd.dilation
+                      guard iz >= 0, iz < extent.d else { continue }
+                      fillPhases(
+                        phases, geometry, from: source.baseAddress! + (plane * extent.d + iz) * inSlice,
+                        height: extent.h, width: extent.w, top: ph.starts[0], left: pw.starts[0])
+                      for m in 0..<outGroup {
+                        let o = group * outGroup + m
+                        kernels.depthwisePlane(
+                          geometry, filters.baseAddress! + (o * inGroup + c) * taps + z * sliceTaps,
+                          offsets.baseAddress!, phases,
+                          outBase + m * outVolume, written)
+                      }
+                      written = true
                     }
-                    written = true
                   }
-                }
-                if !written {
-                  for m in 0..<outGroup { (outBase + m * outVolume).update(repeating: 0, count: outPlane) }
+                  if !written {
+                    for m in 0..<outGroup { (outBase + m * outVolume).update(repeating: 0, count: outPlane) }
+                  }
                 }
               }
             }
