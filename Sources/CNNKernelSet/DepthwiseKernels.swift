@@ -74,23 +74,13 @@ extension MicroKernels {
       let out = output + y * geometry.columns
       var x = 0
       while x < geometry.columns {
-        let whole = x + w <= geometry.columns
+        let count = min(w, geometry.columns - x)
         var sum = V()
-        if accumulates {
-          if whole {
-            sum = load(out + x)
-          } else {
-            for lane in 0..<(geometry.columns - x) { sum[lane] = out[x + lane] }
-          }
-        }
+        if accumulates { sum = count == w ? load(out + x) : loadPartial(out + x, count) }
         for t in 0..<taps {
           multiplyAdd(&sum, V(repeating: weights[t]), load(row + x + offsets[t]), fused: fused)
         }
-        if whole {
-          store(sum, out + x)
-        } else {
-          for lane in 0..<(geometry.columns - x) { out[x + lane] = sum[lane] }
-        }
+        if count == w { store(sum, out + x) } else { storePartial(sum, out + x, count) }
         x += w
       }
     }

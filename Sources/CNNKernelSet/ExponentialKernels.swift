@@ -22,10 +22,7 @@ extension MicroKernels {
       i += w
     }
     guard i < count else { return }
-    var v = V()
-    for lane in 0..<(count - i) { v[lane] = x[i + lane] }
-    v = apply(function, v)
-    for lane in 0..<(count - i) { x[i + lane] = v[lane] }
+    storePartial(apply(function, loadPartial(x + i, count - i) as V), x + i, count - i)
   }
 
   @inlinable @inline(__always)
@@ -46,8 +43,9 @@ extension MicroKernels {
   public static func exp<V: SIMD>(_ x: V) -> V where V.Scalar == Float {
     let high: Float = 88.722_839_052_068_35
     let low: Float = -87.336_544_750_553_1
-    let clamped = select(
-      negative(high - x), V(repeating: high), else: select(negative(x - low), V(repeating: low), else: x))
+    // Lanes above and below the range (NaN lanes are fixed at the end).
+    let (above, below) = (negative(high - x), negative(x - low))
+    let clamped = select(above, V(repeating: high), else: select(below, V(repeating: low), else: x))
     // Adding 1.5·2²³ rounds to an integer (to nearest, ties to even) and leaves it in the low
     // mantissa bits.
     let magic: Float = 12_582_912
@@ -72,7 +70,7 @@ extension MicroKernels {
     let isNaN = (V.MaskStorage(repeating: 0x7F80_0000) &- magnitude) &>> V.MaskStorage(repeating: 31)
     return select(
       isNaN, x,
-      else: select(negative(high - x), V(repeating: .infinity), else: select(negative(x - low), V(), else: result)))
+      else: select(above, V(repeating: .infinity), else: select(below, V(), else: result)))
   }
 
   /// All ones in the lanes whose sign bit is set (negative numbers, −0, negative NaNs), else zeros.

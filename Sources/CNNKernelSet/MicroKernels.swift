@@ -20,6 +20,22 @@ public enum MicroKernels {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
   }
 
+  /// The first `count` floats at `p` in the first lanes of a vector, zeros in the rest (for the
+  /// last, partial vector of a row; nothing past `p + count` is read).
+  @inlinable @inline(__always)
+  public static func loadPartial<V: SIMD>(_ p: UnsafePointer<Float>, _ count: Int) -> V where V.Scalar == Float {
+    var v = V()
+    for lane in 0..<count { v[lane] = p[lane] }
+    return v
+  }
+
+  /// The first `count` lanes of `v` to `p` (nothing past `p + count` is written).
+  @inlinable @inline(__always)
+  public static func storePartial<V: SIMD>(_ v: V, _ p: UnsafeMutablePointer<Float>, _ count: Int)
+  where V.Scalar == Float {
+    for lane in 0..<count { p[lane] = v[lane] }
+  }
+
   /// Lanes of `V`.
   @inlinable @inline(__always)
   public static func lanes<V: SIMD>(_: V.Type) -> Int where V.Scalar == Float {

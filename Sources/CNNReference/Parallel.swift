@@ -16,6 +16,13 @@ enum Parallel {
     return min(start, total)..<end
   }
 
+  /// How many chunks an element-wise pass over `elements` floats is split into: one below 64 Ki
+  /// elements (starting threads would cost more than they save), otherwise `threads`, at most
+  /// `units` (the pieces that cannot be split, such as planes) and at least one.
+  static func chunkCount(elements: Int, threads: Int, units: Int = .max) -> Int {
+    elements < 1 << 16 ? 1 : max(1, min(threads, units))
+  }
+
   /// Runs `body(chunk)` for `chunks` chunks, on up to `chunks` threads; one chunk runs inline.
   static func run(chunks: Int, _ body: (Int) -> Void) {
     if chunks <= 1 {

@@ -31,7 +31,7 @@ extension ConvolutionKernel {
     let (channels, outChannels) = (input.channels, output.channels)
     let (inGroup, outGroup) = (channels / groups, outChannels / groups)
     let units = input.batch * groups * pd.count
-    let chunks = min(threads, units)
+    let chunks = max(1, min(threads, units))
     let tapOffsets = (0..<sliceTaps).map(geometry.tapOffset)
     tapOffsets.withUnsafeBufferPointer { offsets in
       input.data.withUnsafeBufferPointer { source in
@@ -88,13 +88,15 @@ extension ConvolutionKernel {
     let s = geometry.columnStride
     for r in 0..<geometry.phaseRows {
       let iy = r + top
+      guard iy >= 0, iy < height else {
+        for p in 0..<s {
+          (phases + p * geometry.phaseSize + r * geometry.phaseWidth).update(repeating: 0, count: geometry.phaseWidth)
+        }
+        continue
+      }
       let source = plane + iy * width
       for p in 0..<s {
         let row = phases + p * geometry.phaseSize + r * geometry.phaseWidth
-        guard iy >= 0, iy < height else {
-          row.update(repeating: 0, count: geometry.phaseWidth)
-          continue
-        }
         if s == 1 {
           // A copy between zero borders.
           let first = min(max(0, -left), geometry.phaseWidth)

@@ -9,8 +9,7 @@ enum PointwiseKernel {
   /// the ones modern networks apply to every activation, use the kernel set's vector eˣ
   /// (`MicroKernels.exp`), the others Foundation's.
   static func activation(
-    _ activation: Activation, _ tensor: inout Tensor, slopes: [Float], threads: Int = 1,
-    kernels: KernelSet = KernelSelection.preferred
+    _ activation: Activation, _ tensor: inout Tensor, slopes: [Float], threads: Int, kernels: KernelSet
   ) {
     let plane = tensor.plane
     switch activation {
@@ -78,12 +77,12 @@ enum PointwiseKernel {
     }
   }
 
-  /// Contiguous chunks of `tensor` for `threads` threads (one below 64 Ki elements), aligned to 16.
+  /// Runs `body` on contiguous chunks of `tensor` (`Parallel.chunkCount`), aligned to 16.
   static func inChunks(
     _ tensor: inout Tensor, threads: Int, _ body: @escaping (UnsafeMutablePointer<Float>, Range<Int>) -> Void
   ) {
     let count = tensor.data.count
-    let chunks = count < 1 << 16 ? 1 : threads
+    let chunks = Parallel.chunkCount(elements: count, threads: threads)
     tensor.data.withUnsafeMutableBufferPointer { buffer in
       nonisolated(unsafe) let base = buffer.baseAddress!
       Parallel.run(chunks: chunks) { body(base, Parallel.chunk($0, of: chunks, total: count, alignment: 16)) }
@@ -110,7 +109,7 @@ enum PointwiseKernel {
     let plane = input.plane
     let channels = input.channels
     let planes = input.batch * channels
-    let chunks = input.data.count < 1 << 16 ? 1 : threads
+    let chunks = Parallel.chunkCount(elements: input.data.count, threads: threads)
     let data = [Float](unsafeUninitializedCapacity: input.data.count) { buffer, count in
       input.data.withUnsafeBufferPointer { source in
         let (from, to) = (source.baseAddress!, buffer.baseAddress!)

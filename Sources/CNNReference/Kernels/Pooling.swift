@@ -31,7 +31,7 @@ enum PoolingKernel {
     }
     let (tz, ty, tx) = (taps(plan.axes[0]), taps(plan.axes[1]), taps(plan.axes[2]))
     let padded = (tz.padded, ty.padded, tx.padded)
-    let chunks = input.batch * input.channels * outExtent.volume < 1 << 16 ? 1 : threads
+    let chunks = Parallel.chunkCount(elements: input.batch * input.channels * outExtent.volume, threads: threads)
     if plan.axes.allSatisfy({ $0.dilation == 1 }) {
       // Undilated windows: each window's taps inside the input are one contiguous run per axis.
       func runs(_ positions: [[Int]]) -> [Range<Int>] { positions.map { ($0.first ?? 0)..<(($0.last ?? -1) + 1) } }
@@ -106,7 +106,7 @@ enum PoolingKernel {
       (0..<outExtent.h).map { adaptiveWindow($0, input: extent.h, output: outExtent.h) },
       (0..<outExtent.w).map { adaptiveWindow($0, input: extent.w, output: outExtent.w) }
     )
-    let chunks = input.data.count < 1 << 16 ? 1 : min(threads, planes)
+    let chunks = Parallel.chunkCount(elements: input.data.count, threads: threads, units: planes)
     input.data.withUnsafeBufferPointer { source in
       output.data.withUnsafeMutableBufferPointer { target in
         nonisolated(unsafe) let (source, target) = (source.baseAddress!, target.baseAddress!)

@@ -33,7 +33,7 @@ enum StructuralKernel {
   /// a + b or a · b for tensors of one shape, in fixed contiguous chunks.
   static func sameShape(_ a: Tensor, _ b: Tensor, multiply: Bool, threads: Int) -> Tensor {
     let count = a.data.count
-    let chunks = count < 1 << 16 ? 1 : threads
+    let chunks = Parallel.chunkCount(elements: count, threads: threads)
     let data = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
       a.data.withUnsafeBufferPointer { x in
         b.data.withUnsafeBufferPointer { y in
@@ -55,7 +55,7 @@ enum StructuralKernel {
   /// trailing axes on which it is either whole or broadcast from extent 1, so that a row is a
   /// contiguous vector loop or one value combined into every element (squeeze-and-excitation's
   /// [N, C, 1, 1] scale: one value per H × W plane). Rows are split between threads.
-  static func broadcasting(_ inputs: [Tensor], multiply: Bool, threads: Int = 1) throws(EngineError) -> Tensor {
+  static func broadcasting(_ inputs: [Tensor], multiply: Bool, threads: Int) throws(EngineError) -> Tensor {
     var shape = inputs[0].shape
     for input in inputs {
       guard input.shape.count == shape.count else {
@@ -84,7 +84,7 @@ enum StructuralKernel {
         inputStrides[axis] = inputStrides[axis + 1] * input.shape[axis + 1]
       }
       let leading = Array(shape[..<first])
-      let chunks = total < 1 << 16 ? 1 : min(threads, rows)
+      let chunks = Parallel.chunkCount(elements: total, threads: threads, units: rows)
       input.data.withUnsafeBufferPointer { source in
         output.data.withUnsafeMutableBufferPointer { target in
           nonisolated(unsafe) let (x, y) = (source.baseAddress!, target.baseAddress!)
