@@ -189,9 +189,16 @@ import Testing
   /// 6,400 × 512 fully connected layer by columns, the batch norm by planes).
   @Test(arguments: KernelSelection.available.map(\.name)) func threadCountDoesNotChangeResults(_ name: String) throws {
     let kernels = try #require(KernelSelection.available.first { $0.name == name })
+    // Every split the engine makes: GEMM columns and rows, groups shared out whole (g8: 8 channels
+    // per group), direct planes (g16: 4 per group; dwconv at stride 2), activations through the
+    // vector eˣ, squeeze-and-excitation's broadcast mul, adaptive pooling; tensors above 64 Ki
+    // elements so that element-wise passes split too.
     let spec = """
       input x 3x40x40
       a: conv 48 k3 p1 | bn | relu
+      g: conv 64 k3 p1 g8 | silu | conv 64 k3 p1 g16 | dwconv k3 s2 p1 | sigmoid
+      se = adaptiveavgpool 1 | conv 64 k1 | sigmoid
+      scaled: mul g se
       b: conv 64 k3 s2 p1 | relu
       c: conv 64 k1
       head: flatten | fc 512 | relu | fc 10
