@@ -18,6 +18,8 @@ struct BenchCommand {
     var bestSeconds: Double
     var gflops: Double
     var runs: Int
+    /// (layer, seconds, GFLOP/s or 0 for layers without multiply-adds): the five slowest, or
+    /// with `--verbose` every layer in network order.
     var slowest: [(String, Double, Double)]
     /// Time per operator type, largest first.
     var byOperator: [(String, Double)]
@@ -70,7 +72,9 @@ struct BenchCommand {
       for (index, layer) in result.layers.enumerated() { layerTimes[index] += layer.seconds / Double(runs) }
     }
     let median = times.sorted()[times.count / 2]
-    let slowest = layerTimes.enumerated().sorted { $0.element > $1.element }.prefix(5).map { index, seconds in
+    let listed = Array(layerTimes.enumerated())
+    let chosen = options.verbose ? listed : Array(listed.sorted { $0.element > $1.element }.prefix(5))
+    let slowest = chosen.map { index, seconds in
       let macs = analysis.layers[index].macs
       return (analysis.layers[index].name, seconds, macs > 0 ? 2 * Double(macs) / seconds / 1e9 : 0)
     }
@@ -92,7 +96,7 @@ struct BenchCommand {
       lines.append(
         "\(result.name): median \(format(result.medianSeconds * 1000, 2)) ms (best \(format(result.bestSeconds * 1000, 2))) over \(result.runs) runs, "
           + "\(format(result.gflops, 1)) GFLOP/s (\(format(100 * result.gflops / peak, 1))% of peak)")
-      lines.append("  slowest layers:")
+      lines.append(options.verbose ? "  every layer:" : "  slowest layers:")
       for (name, seconds, gflops) in result.slowest {
         lines.append(
           "    \(name): \(format(seconds * 1000, 2)) ms" + (gflops > 0 ? ", \(format(gflops, 1)) GFLOP/s" : ""))

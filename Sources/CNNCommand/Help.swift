@@ -32,7 +32,7 @@ enum Help {
       --width N           summary, verify: fit the table into N characters (default: the terminal's)
       --depth N           summary, graph: fold groups below level N (0: the network, 1: layer1, …)
       --strict            check: warnings fail too
-      --verbose           check: print notes too
+      --verbose           check: print notes too; bench: every layer's time
       --radius N          fit: how far from the declared size to search (default 64)
       --threads N         verify, bench: engine threads (default: all processors)
       --max-memory SIZE   verify: refuse runs that need more (default: half the memory)
@@ -84,10 +84,11 @@ enum Help {
         """
     case "bench":
       return """
-        usage: cnncalc bench [--threads N] [--runs N] [--format text|json] SPEC…
+        usage: cnncalc bench [--threads N] [--runs N] [--batch N] [--verbose] [--format text|json] SPEC…
 
         Measures the machine's FMA peak, then the median forward-pass time of each network after a
-        warm-up, its GFLOP/s (2 × MACs / time), the slowest layers and the time per operator.
+        warm-up, its GFLOP/s (2 × MACs / time), the slowest layers (with --verbose, every layer in
+        network order: mean time and GFLOP/s) and the time per operator.
 
         """
     case "diff":

@@ -139,11 +139,12 @@ import Testing
     #expect(PeakProbe.gigaflops(threads: 1, repeats: 1, kernels: Self.kernels(name)) > 0)
   }
 
-  /// Direct convolution: out[o, p] = Σ_c Σ_taps w · in at p·s − b + t·d (zero outside).
+  /// Direct convolution: out[o, p] = Σ_c Σ_taps w · in at p·s − b + t·d (zero outside), summed
+  /// in (channel, tap) order, each term's multiply-add `fused` (one rounding) or not.
   static func naiveConvolution(
     _ input: Tensor, weights: [Float], outputs: Int, groups: Int, kernel: [Int], stride: [Int], dilation: [Int],
     before: [Int],
-    outExtents: [Int]
+    outExtents: [Int], fused: Bool = false
   ) -> [Float] {
     let inExtent = Extent3(input.spatial)
     let (k3, s3, d3, b3, o3) = (
@@ -170,11 +171,10 @@ import Testing
                         continue
                       }
                       let w = weights[((o * inGroup + c) * k3.d + tz) * k3.h * k3.w + ty * k3.w + tx]
-                      sum +=
-                        w
-                        * input.data[
-                          ((n * input.channels + g * inGroup + c) * inExtent.d + iz) * inExtent.h * inExtent.w + iy
-                            * inExtent.w + ix]
+                      let v = input.data[
+                        ((n * input.channels + g * inGroup + c) * inExtent.d + iz) * inExtent.h * inExtent.w + iy
+                          * inExtent.w + ix]
+                      sum = fused ? sum.addingProduct(w, v) : sum + w * v
                     }
                   }
                 }
@@ -245,6 +245,47 @@ import Testing
         before: [padding, padding], outExtents: Array(output.shape.dropFirst(2)))
       let worst = zip(output.data, expected).map { abs($0 - $1) }.max() ?? 0
       #expect(worst < 1e-4, "stride \(stride) padding \(padding) width \(width)")
+    }
+  }
+
+  /// Products with few positions and enough output channels that two threads split the
+  /// channels, where the im2col matrix is gathered once, its rows shared out (ResNet's 7 × 7 and
+  /// 14 × 14 stages), against the direct loop bit for bit (same (channel, tap) order; padding
+  /// terms add exact zeros), on one thread (gathered block by block) and two. Runs of one to
+  /// eight floats, whole-vector reads that end exactly at the input's last element, strides 1 to
+  /// 3, dilation, 1-D and 3-D.
+  @Test(arguments: sets) func sharedGatherMatchesDirectLoopExactly(_ name: String) throws {
+    let kernels = Self.kernels(name)
+    var generator = SeededGenerator(state: 6)
+    let cases: [(spatial: [Int], kernel: Int, stride: Int, dilation: Int, padding: Int, channels: Int)] = [
+      ([7, 7], 3, 1, 1, 1, 24), ([14, 14], 3, 2, 1, 1, 16), ([5, 9], 3, 1, 2, 2, 20), ([9, 8], 1, 1, 1, 0, 40),
+      ([3, 3], 3, 1, 1, 1, 64), ([1, 1], 1, 1, 1, 0, 200), ([40], 5, 3, 1, 2, 36), ([4, 5, 6], 3, 1, 1, 1, 12),
+      ([8, 8], 2, 2, 1, 0, 48),
+    ]
+    for (spatial, kernel, stride, dilation, padding, channels) in cases {
+      let rank = spatial.count
+      let outputs = 136 + channels % 3 * 120
+      let window = Window(
+        kernel: .all(kernel), stride: .all(stride), dilation: .all(dilation), padding: .symmetric(padding))
+      let plan = try WindowPlan.make(window, spatial: spatial, ceil: false)
+      let input = Tensor(
+        shape: [1, channels] + spatial, data: Self.randomValues(channels * spatial.reduce(1, *), &generator))
+      let weights = Self.randomValues(outputs * channels * Int(pow(Double(kernel), Double(rank))), &generator)
+      let results = [1, 2].map { threads in
+        ConvolutionKernel.forward(
+          input, plan: plan, outputs: outputs, groups: 1, weights: weights, bias: nil, threads: threads,
+          kernels: kernels)
+      }
+      let expected = Self.naiveConvolution(
+        input, weights: weights, outputs: outputs, groups: 1, kernel: Array(repeating: kernel, count: rank),
+        stride: Array(repeating: stride, count: rank), dilation: Array(repeating: dilation, count: rank),
+        before: Array(repeating: padding, count: rank), outExtents: Array(results[0].shape.dropFirst(2)),
+        fused: name != "portable")
+      for (threads, result) in zip([1, 2], results) {
+        #expect(
+          Self.firstDifference(result.data, expected) == nil,
+          "\(name) \(spatial) k\(kernel) s\(stride) d\(dilation) p\(padding) on \(threads) threads")
+      }
     }
   }
 

@@ -1,8 +1,8 @@
 import CNNGraph
 import CNNKernelSet
 
-/// Convolution kernels: convolution as implicit im2col + GEMM, depthwise and narrow grouped
-/// convolution as direct planes (DirectConvolution.swift), transposed convolution as GEMM +
+/// Convolution kernels: convolution as im2col + GEMM (ConvolutionProduct.swift), depthwise and
+/// narrow grouped convolution as direct planes (DirectConvolution.swift), transposed convolution as GEMM +
 /// col2im scatter. Weights are PyTorch's layouts:
 /// [out, in/groups, kd, kh, kw] and, transposed, [in, out/groups, kd, kh, kw].
 enum ConvolutionKernel {
@@ -11,8 +11,10 @@ enum ConvolutionKernel {
   final class PackedWeights: @unchecked Sendable {
     // Unchecked Sendable: written once in `init`, read-only afterwards.
     let groups: [GEMM.PackedA]
+    let kernels: KernelSet
 
     init(_ weights: [Float], groups count: Int, rows: Int, depth: Int, kernels: KernelSet) {
+      self.kernels = kernels
       groups = weights.withUnsafeBufferPointer { w in
         (0..<count).map {
           GEMM.PackedA(w.baseAddress! + $0 * rows * depth, lda: depth, m: rows, k: depth, kernels: kernels)
@@ -24,7 +26,7 @@ enum ConvolutionKernel {
     static func reusing(
       _ cached: PackedWeights?, _ weights: [Float], groups: Int, rows: Int, depth: Int, kernels: KernelSet
     ) -> PackedWeights {
-      if let cached, cached.groups.first?.kernels.name == kernels.name { return cached }
+      if let cached, cached.kernels.name == kernels.name { return cached }
       return PackedWeights(weights, groups: groups, rows: rows, depth: depth, kernels: kernels)
     }
 
@@ -35,49 +37,18 @@ enum ConvolutionKernel {
     _ input: Tensor, plan: WindowPlan, outputs: Int, groups: Int, weights: [Float], bias: [Float]?, threads: Int,
     kernels: KernelSet, packed cached: PackedWeights? = nil
   ) -> Tensor {
-    let (batch, channels) = (input.batch, input.channels)
-    let inExtent = Extent3(input.spatial)
-    let outExtent = plan.outputs
     // Every element is written exactly once below (the GEMM overwrites C, the direct planes
     // assign each output first), so the zero fill is skipped.
-    var output = Tensor(uninitialized: [batch, outputs] + Array(outExtent.array.suffix(input.spatial.count)))
-    let inGroup = channels / groups
+    var output = Tensor(
+      uninitialized: [input.batch, outputs] + Array(plan.outputs.array.suffix(input.spatial.count)))
+    let inGroup = input.channels / groups
     let outGroup = outputs / groups
     let k = inGroup * plan.kernelVolume
-    let n = outExtent.volume
     if runsDirect(inGroup: inGroup, groups: groups) {
       direct(input, plan: plan, groups: groups, weights: weights, threads: threads, kernels: kernels, into: &output)
     } else {
       let packed = PackedWeights.reusing(cached, weights, groups: groups, rows: outGroup, depth: k, kernels: kernels)
-      // Many groups (ResNeXt's 32) are shared out between threads whole, each group's product on
-      // one thread: their GEMMs are too small to split. Few groups split each product instead.
-      let (groupChunks, gemmThreads) = groups >= threads ? (threads, 1) : (1, threads)
-      input.data.withUnsafeBufferPointer { source in
-        output.data.withUnsafeMutableBufferPointer { out in
-          nonisolated(unsafe) let (source, out) = (source, out)
-          Parallel.run(chunks: groupChunks) { chunk in
-            for group in Parallel.chunk(chunk, of: groupChunks, total: groups) {
-              for sample in 0..<batch {
-                let base = source.baseAddress! + (sample * channels + group * inGroup) * inExtent.volume
-                let target = out.baseAddress! + (sample * outputs + group * outGroup) * n
-                if plan.isPointwiseIdentity {
-                  // A 1x1 stride-1 unpadded convolution reads its input as the GEMM's B directly.
-                  GEMM.multiply(
-                    packed: packed.groups[group], n: n, c: target, ldc: n, threads: gemmThreads, overwrite: true,
-                    b: .matrix(base, ldb: n))
-                } else {
-                  // Implicit GEMM: B (taps × positions) is never stored; its blocks are gathered from
-                  // the input while the GEMM packs them.
-                  let gather = Im2colGather(input: base, extent: inExtent, plan: plan)
-                  GEMM.multiply(
-                    packed: packed.groups[group], n: n, c: target, ldc: n, threads: gemmThreads, overwrite: true,
-                    b: .packer(gather.pack))
-                }
-              }
-            }
-          }
-        }
-      }
+      product(input, plan: plan, groups: groups, packed: packed, threads: threads, into: &output)
     }
     if let bias { addBias(bias, to: &output) }
     return output

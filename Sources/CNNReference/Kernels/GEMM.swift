@@ -39,8 +39,8 @@ enum GEMM {
       let rows = splitRows ? Parallel.chunk(chunk, of: chunks, total: m, alignment: mr) : 0..<m
       guard !columns.isEmpty, !rows.isEmpty else { return }
       loops(
-        m: rows.count, columns: columns, k: k, packedA: nil, a: a + rows.lowerBound * lda, lda: lda,
-        source: .matrix(b, ldb: ldb), c: c + rows.lowerBound * ldc, ldc: ldc, kernels: kernels)
+        m: rows.count, columns: columns, k: k, a: .matrix(a + rows.lowerBound * lda, lda: lda),
+        b: .matrix(b, ldb: ldb), c: c + rows.lowerBound * ldc, ldc: ldc, kernels: kernels)
     }
   }
 
@@ -97,6 +97,12 @@ enum GEMM {
     case matrix(UnsafePointer<Float>, ldb: Int)
   }
 
+  /// Where A comes from: packed once beforehand, or a row-major matrix packed block by block.
+  enum ASource {
+    case prepacked(PackedA)
+    case matrix(UnsafePointer<Float>, lda: Int)
+  }
+
   /// C[m×n] += A·B with A packed beforehand (C = A·B with `overwrite`: C's previous contents are
   /// neither read nor needed). Threads split the columns in nr-aligned chunks, or, for few
   /// columns, the rows in whole mc blocks.
@@ -106,16 +112,15 @@ enum GEMM {
   ) {
     guard packed.m > 0, n > 0, packed.k > 0 else { return }
     let (nr, mc) = (packed.kernels.nr, packed.kernels.mc)
-    let chunks = packed.m * n * packed.k < 1 << 18 ? 1 : threads
+    let (chunks, splitRows) = split(packed, n: n, threads: threads)
     let rowBlocks = (packed.m + mc - 1) / mc
-    let splitRows = n < 4 * nr * chunks && rowBlocks >= chunks
     func run(_ source: BSource) {
       Parallel.run(chunks: chunks) { chunk in
         let columns = splitRows ? 0..<n : Parallel.chunk(chunk, of: chunks, total: n, alignment: nr)
         let blocks = splitRows ? Parallel.chunk(chunk, of: chunks, total: rowBlocks) : 0..<rowBlocks
         guard !columns.isEmpty, !blocks.isEmpty else { return }
         loops(
-          m: packed.m, columns: columns, k: packed.k, packedA: packed, a: nil, lda: 0, source: source, c: c, ldc: ldc,
+          m: packed.m, columns: columns, k: packed.k, a: .prepacked(packed), b: source, c: c, ldc: ldc,
           kernels: packed.kernels, rowBlocks: blocks, overwrite: overwrite)
       }
     }
@@ -125,16 +130,26 @@ enum GEMM {
     }
   }
 
-  /// Loops 5 to 1 of BLIS; A comes prepacked or is packed here block by block; B is packed from
-  /// memory or by `packer`.
+  /// How `multiply(packed:…)` splits a product with `n` columns between threads: into how many
+  /// chunks (1 for small products), and whether the chunks are whole mc row blocks (few columns,
+  /// enough rows; each thread then reads all of B) rather than nr-aligned column ranges.
+  static func split(_ packed: PackedA, n: Int, threads: Int) -> (chunks: Int, byRows: Bool) {
+    let (nr, mc) = (packed.kernels.nr, packed.kernels.mc)
+    let chunks = packed.m * n * packed.k < 1 << 18 ? 1 : threads
+    return (chunks, n < 4 * nr * chunks && (packed.m + mc - 1) / mc >= chunks)
+  }
+
+  /// Loops 5 to 1 of BLIS over C's rows 0..<m (or the mc blocks `rowBlocks`) and `columns`; A and
+  /// B come from their sources, packed here block by block unless prepacked.
   static func loops(
-    m: Int, columns: Range<Int>, k: Int, packedA prepacked: PackedA?, a: UnsafePointer<Float>?, lda: Int,
-    source: BSource,
+    m: Int, columns: Range<Int>, k: Int, a source: ASource, b: BSource,
     c: UnsafeMutablePointer<Float>, ldc: Int, kernels: KernelSet, rowBlocks: Range<Int>? = nil,
     overwrite: Bool = false
   ) {
     let (mr, nr, mc, microKernel) = (kernels.mr, kernels.nr, kernels.mc, kernels.microKernel)
     do {
+      var prepacked: PackedA?
+      if case .prepacked(let packed) = source { prepacked = packed }
       let packedA = UnsafeMutablePointer<Float>.allocate(capacity: prepacked == nil ? mc * kc : 1)
       let packedB = UnsafeMutablePointer<Float>.allocate(capacity: kc * nc)
       defer {
@@ -149,9 +164,10 @@ enum GEMM {
         var pc = 0
         while pc < k {
           let kcCurrent = min(kc, k - pc)
-          // Each full micro-panel of B is read from `panelB(jr)` with rows `strideB(jr)` apart.
+          // Each full micro-panel of B is read in place from `direct` (rows `ldb` apart) when B is
+          // a matrix; otherwise from `packedB`, kcCurrent × nr floats each.
           var direct: (base: UnsafePointer<Float>, ldb: Int)?
-          switch source {
+          switch b {
           case .packer(let packer):
             packer(pc..<(pc + kcCurrent), jc..<(jc + ncCurrent), nr, packedB)
           case .matrix(let b, let ldb):
@@ -168,12 +184,11 @@ enum GEMM {
           let rowEnd = min(m, (rowBlocks?.upperBound ?? (m + mc - 1) / mc) * mc)
           while ic < rowEnd {
             let mcCurrent = min(mc, m - ic)
-            let panelA: UnsafeMutablePointer<Float>
-            if let prepacked {
-              panelA = prepacked.storage + prepacked.offsets[pc / kc][ic / mc]
-            } else {
-              packA(a! + ic * lda + pc, lda: lda, m: mcCurrent, k: kcCurrent, mr: mr, into: packedA)
-              panelA = packedA
+            var panelA = packedA
+            switch source {
+            case .prepacked(let prepacked): panelA = prepacked.storage + prepacked.offsets[pc / kc][ic / mc]
+            case .matrix(let a, let lda):
+              packA(a + ic * lda + pc, lda: lda, m: mcCurrent, k: kcCurrent, mr: mr, into: packedA)
             }
             // Loops 2 and 1: micro-tiles.
             var jr = 0
@@ -251,13 +266,23 @@ enum GEMM {
         let source = b + p * ldb + column
         let target = packed + offset + p * nr
         if columns == nr {
-          target.update(from: source, count: nr)
+          if nr % 8 == 0 { copyVectors(source, to: target, count: nr) } else { target.update(from: source, count: nr) }
         } else {
           for j in 0..<nr { target[j] = j < columns ? source[j] : 0 }
         }
       }
       offset += nr * k
       column += nr
+    }
+  }
+
+  /// Copies `count` floats, a multiple of 8, in 8-float vectors: for the short copies of packing,
+  /// where calling `memmove` costs more than the copy.
+  @inline(__always)
+  static func copyVectors(_ source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>, count: Int) {
+    for offset in stride(from: 0, to: count, by: 8) {
+      UnsafeMutableRawPointer(target + offset).storeBytes(
+        of: UnsafeRawPointer(source + offset).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
     }
   }
 }

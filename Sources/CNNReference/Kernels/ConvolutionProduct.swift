@@ -1,0 +1,57 @@
+import CNNKernelSet
+
+extension ConvolutionKernel {
+  /// The GEMM path of a convolution: per group and sample, C (output channels × positions) =
+  /// weights (output channels × taps) · B (taps × positions), B being the input itself for a
+  /// pointwise convolution and otherwise its im2col matrix.
+  ///
+  /// Where every thread would gather the same im2col blocks (a product with few positions, whose
+  /// threads split the output channels: ResNet's 14 × 14 and 7 × 7 stages), the matrix is gathered
+  /// once instead, its rows split between the threads, and the product reads it from memory.
+  static func product(
+    _ input: Tensor, plan: WindowPlan, groups: Int, packed: PackedWeights, threads: Int, into output: inout Tensor
+  ) {
+    let (batch, channels, outputs) = (input.batch, input.channels, output.channels)
+    let inExtent = Extent3(input.spatial)
+    let (inGroup, outGroup) = (channels / groups, outputs / groups)
+    let k = inGroup * plan.kernelVolume
+    let n = plan.outputs.volume
+    // Many groups (ResNeXt's 32) are shared out between threads whole, each group's product on
+    // one thread: their GEMMs are too small to split. Few groups split each product instead.
+    let (groupChunks, gemmThreads) = groups >= threads ? (threads, 1) : (1, threads)
+    let split = GEMM.split(packed.groups[0], n: n, threads: gemmThreads)
+    let gathersOnce = !plan.isPointwiseIdentity && split.chunks > 1 && split.byRows
+    // Rows of the gathered matrix hold the 7 floats `Im2colGather.write` may write past a row.
+    let ld = (n + 14) / 8 * 8
+    let matrix = UnsafeMutablePointer<Float>.allocate(capacity: gathersOnce ? k * ld : 1)
+    defer { matrix.deallocate() }
+    input.data.withUnsafeBufferPointer { source in
+      output.data.withUnsafeMutableBufferPointer { out in
+        nonisolated(unsafe) let (source, out) = (source, out)
+        Parallel.run(chunks: groupChunks) { chunk in
+          for group in Parallel.chunk(chunk, of: groupChunks, total: groups) {
+            for sample in 0..<batch {
+              let base = source.baseAddress! + (sample * channels + group * inGroup) * inExtent.volume
+              let target = out.baseAddress! + (sample * outputs + group * outGroup) * n
+              let gather = Im2colGather(
+                input: base, end: source.baseAddress! + source.count, extent: inExtent, plan: plan)
+              // B in memory, rows `ldb` apart: the input of a 1x1 stride-1 unpadded convolution
+              // read directly, or the im2col matrix gathered once; nil: gathered block by block
+              // while the GEMM packs (an implicit GEMM).
+              var b: (UnsafePointer<Float>, ldb: Int)?
+              if plan.isPointwiseIdentity {
+                b = (base, n)
+              } else if gathersOnce {
+                gather.matrix(rows: k, columns: n, into: matrix, ld: ld, threads: gemmThreads)
+                b = (UnsafePointer(matrix), ld)
+              }
+              GEMM.multiply(
+                packed: packed.groups[group], n: n, c: target, ldc: n, threads: gemmThreads, overwrite: true,
+                b: b.map { .matrix($0.0, ldb: $0.ldb) } ?? .packer(gather.pack))
+            }
+          }
+        }
+      }
+    }
+  }
+}
