@@ -210,6 +210,26 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
     #expect(checksums[0] == checksums[1], "bit-identical outputs for 1 and 2 threads")
   }
 
+  /// bench lists the five slowest layers, or with --verbose every layer in network order (LeNet-5's
+  /// twelve: c1, its ReLU, s2, … output_layer), each with a time and, where it has multiply-adds,
+  /// GFLOP/s.
+  @Test func benchListsLayers() {
+    let short = run(["bench", "lenet5", "--runs", "3", "--threads", "1"])
+    #expect(short.code == 0)
+    #expect(short.out.contains("slowest layers:"))
+    let verbose = run(["bench", "lenet5", "--runs", "3", "--threads", "1", "--verbose"])
+    #expect(verbose.code == 0)
+    let lines = verbose.out.split(separator: "\n")
+    guard let start = lines.firstIndex(of: "  every layer:") else {
+      Issue.record("no layer list in \(verbose.out)")
+      return
+    }
+    let listed = lines[(start + 1)...].prefix { $0.hasPrefix("    ") }
+    #expect(listed.count == 12)
+    #expect(listed.first?.hasPrefix("    c1: ") == true && listed.first?.hasSuffix(" GFLOP/s") == true)
+    #expect(listed.last?.hasPrefix("    output_layer") == true)
+  }
+
   @Test func inputBatchAndDtypeOverrides() {
     let result = run(["lenet5", "--input", "1x36x36", "--batch", "2", "--dtype", "f16", "--format", "csv"])
     #expect(result.out.contains("c1,0,conv k5,image,2x6x32x32,156,0,"))

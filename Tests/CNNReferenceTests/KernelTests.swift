@@ -248,25 +248,31 @@ import Testing
     }
   }
 
-  /// Products with few positions and enough output channels that two threads split the
-  /// channels, where the im2col matrix is gathered once, its rows shared out (ResNet's 7 × 7 and
-  /// 14 × 14 stages), against the direct loop bit for bit (same (channel, tap) order; padding
-  /// terms add exact zeros), on one thread (gathered block by block) and two. Runs of one to
-  /// eight floats, whole-vector reads that end exactly at the input's last element, strides 1 to
-  /// 3, dilation, 1-D and 3-D.
-  @Test(arguments: sets) func sharedGatherMatchesDirectLoopExactly(_ name: String) throws {
+  /// The im2col alternatives against the direct loop bit for bit (same (channel, tap) order;
+  /// padding terms add exact zeros), on one thread and two: products with few positions and
+  /// enough output channels that two threads split the channels, where the im2col matrix is
+  /// gathered once and shared (strided) or B is read from zero-padded planes on the extended grid
+  /// (stride 1: ResNet's 14 × 14 stage); shallow products (at most 32 im2col rows: VGG's first
+  /// layer) from padded planes on any plane. Runs of one to eight floats, whole-vector reads that
+  /// end at the input's last element, strides 1 to 3, dilation, asymmetric padding, 1-D and 3-D.
+  @Test(arguments: sets) func sharedAndPaddedIm2colMatchDirectLoopExactly(_ name: String) throws {
     let kernels = Self.kernels(name)
     var generator = SeededGenerator(state: 6)
-    let cases: [(spatial: [Int], kernel: Int, stride: Int, dilation: Int, padding: Int, channels: Int)] = [
-      ([7, 7], 3, 1, 1, 1, 24), ([14, 14], 3, 2, 1, 1, 16), ([5, 9], 3, 1, 2, 2, 20), ([9, 8], 1, 1, 1, 0, 40),
-      ([3, 3], 3, 1, 1, 1, 64), ([1, 1], 1, 1, 1, 0, 200), ([40], 5, 3, 1, 2, 36), ([4, 5, 6], 3, 1, 1, 1, 12),
-      ([8, 8], 2, 2, 1, 0, 48),
+    let cases: [(spatial: [Int], kernel: Int, stride: Int, dilation: Int, before: Int, after: Int, channels: Int)] = [
+      ([7, 7], 3, 1, 1, 1, 1, 24), ([14, 14], 3, 2, 1, 1, 1, 16), ([5, 9], 3, 1, 2, 2, 2, 20),
+      ([9, 8], 1, 1, 1, 0, 0, 40), ([9, 8], 1, 1, 1, 1, 0, 40), ([3, 3], 3, 1, 1, 1, 1, 64),
+      ([1, 1], 1, 1, 1, 0, 0, 200), ([40], 5, 3, 1, 2, 2, 36), ([4, 5, 6], 3, 1, 1, 1, 1, 12),
+      ([8, 8], 2, 2, 1, 0, 0, 48), ([6, 11], 2, 1, 1, 0, 1, 30),
+      // Shallow (channels × taps ≤ 32) on planes wider than the tiles.
+      ([40, 45], 3, 1, 1, 1, 1, 3), ([30, 37], 3, 1, 2, 0, 3, 2), ([300], 5, 1, 1, 2, 2, 6),
+      ([6, 9, 10], 3, 1, 1, 1, 0, 1), ([33, 34], 1, 1, 1, 1, 2, 5),
     ]
-    for (spatial, kernel, stride, dilation, padding, channels) in cases {
+    for (spatial, kernel, stride, dilation, before, after, channels) in cases {
       let rank = spatial.count
       let outputs = 136 + channels % 3 * 120
       let window = Window(
-        kernel: .all(kernel), stride: .all(stride), dilation: .all(dilation), padding: .symmetric(padding))
+        kernel: .all(kernel), stride: .all(stride), dilation: .all(dilation),
+        padding: .explicit(begin: .all(before), end: .all(after)))
       let plan = try WindowPlan.make(window, spatial: spatial, ceil: false)
       let input = Tensor(
         shape: [1, channels] + spatial, data: Self.randomValues(channels * spatial.reduce(1, *), &generator))
@@ -279,12 +285,12 @@ import Testing
       let expected = Self.naiveConvolution(
         input, weights: weights, outputs: outputs, groups: 1, kernel: Array(repeating: kernel, count: rank),
         stride: Array(repeating: stride, count: rank), dilation: Array(repeating: dilation, count: rank),
-        before: Array(repeating: padding, count: rank), outExtents: Array(results[0].shape.dropFirst(2)),
+        before: Array(repeating: before, count: rank), outExtents: Array(results[0].shape.dropFirst(2)),
         fused: name != "portable")
       for (threads, result) in zip([1, 2], results) {
         #expect(
           Self.firstDifference(result.data, expected) == nil,
-          "\(name) \(spatial) k\(kernel) s\(stride) d\(dilation) p\(padding) on \(threads) threads")
+          "\(name) \(spatial) k\(kernel) s\(stride) d\(dilation) p\(before):\(after) on \(threads) threads")
       }
     }
   }
