@@ -51,21 +51,24 @@ extension ConvolutionKernel {
                 planes.compact(extended, rows: outGroup, into: target, threads: gemmThreads)
                 continue
               }
-              let gather = Im2colGather(
-                input: base, end: source.baseAddress! + source.count, extent: inExtent, plan: plan)
-              // B in memory, rows `ldb` apart: the input of a 1x1 stride-1 unpadded convolution
-              // read directly, or the im2col matrix gathered once; nil: gathered block by block
-              // while the GEMM packs (an implicit GEMM).
-              var b: (UnsafePointer<Float>, ldb: Int)?
+              // B: the input of a 1x1 stride-1 unpadded convolution read directly; the im2col
+              // matrix gathered once into memory; or gathered block by block while the GEMM packs
+              // (an implicit GEMM).
+              let b: GEMM.BSource
               if plan.isPointwiseIdentity {
-                b = (base, n)
-              } else if gathersOnce {
-                gather.matrix(rows: k, columns: n, into: matrix, ld: ld, threads: gemmThreads)
-                b = (UnsafePointer(matrix), ld)
+                b = .matrix(base, ldb: n)
+              } else {
+                let gather = Im2colGather(
+                  input: base, end: source.baseAddress! + source.count, extent: inExtent, plan: plan)
+                if gathersOnce {
+                  gather.matrix(rows: k, columns: n, into: matrix, ld: ld, threads: gemmThreads)
+                  b = .matrix(matrix, ldb: ld)
+                } else {
+                  b = .packer(gather.pack)
+                }
               }
               GEMM.multiply(
-                packed: packed.groups[group], n: n, c: target, ldc: n, threads: gemmThreads, overwrite: true,
-                b: b.map { .matrix($0.0, ldb: $0.ldb) } ?? .packer(gather.pack))
+                packed: packed.groups[group], n: n, c: target, ldc: n, threads: gemmThreads, overwrite: true, b: b)
             }
           }
         }

@@ -5,7 +5,7 @@
 ///
 /// The rows of late convolutions are short runs (a 7 × 7 output: seven runs of seven), so the
 /// gather copies with 8-float vectors and plain loops rather than `memmove` and `memset`, whose
-/// call costs more than such a run. Everything `row` reads is a stored property, so that the hot
+/// call costs more than such a run. Everything `write` reads is a stored property, so that the hot
 /// loop neither copies the plan nor retains its arrays.
 struct Im2colGather: @unchecked Sendable {
   // Unchecked Sendable: read-only views of the input and the plan, shared by the GEMM's threads.
@@ -164,13 +164,13 @@ struct Im2colGather: @unchecked Sendable {
     }
   }
 
-  /// The GEMM's packer: rows `depth`, columns `columns`, into micro-panels `width` columns wide
-  /// (B's nr-column panels, or, for a product evaluated transposed, Bᵀ's mr-row panels).
+  /// The GEMM's B packer: rows `depth`, columns `columns`, into micro-panels `width` (nr) columns
+  /// wide.
   func pack(_ depth: Range<Int>, _ columns: Range<Int>, _ width: Int, _ packed: UnsafeMutablePointer<Float>) {
     let kc = depth.count
     let count = columns.count
-    // Room for a whole last panel and for `row`'s overshoot, which is cleared after each row so
-    // that a partial last panel is padded with zeros.
+    // Room for a whole last panel and for `write`'s overshoot (at most 7 floats), which is cleared
+    // after each row so that a partial last panel is padded with zeros.
     let capacity = (count + width - 1) / width * width + 8
     let line = UnsafeMutablePointer<Float>.allocate(capacity: capacity)
     defer { line.deallocate() }
@@ -180,7 +180,7 @@ struct Im2colGather: @unchecked Sendable {
     for p in 0..<kc {
       write(current, columns: columns, into: line)
       advance(&current)
-      Self.zero(line + count, count: 1)
+      Self.zero(line + count, count: 8)
       var panel = 0
       while panel * width < count {
         let (source, target) = (line + panel * width, packed + panel * width * kc + p * width)

@@ -18,12 +18,16 @@ struct PaddedPlanes: @unchecked Sendable {
   let channels: Int
   let storage: UnsafeMutablePointer<Float>
   /// Positions on the extended grid up to the last output: the product's column count.
-  var extendedPositions: Int { ((outputs.d - 1) * padded.h + outputs.h - 1) * padded.w + outputs.w }
+  var extendedPositions: Int { Self.extendedPositions(outputs: outputs, padded: padded) }
 
   /// `extendedPositions` of the planes `plan` would have (nothing allocated).
   static func extendedPositions(_ plan: WindowPlan) -> Int {
-    let (outputs, padded) = (plan.outputs, paddedExtent(plan))
-    return ((outputs.d - 1) * padded.h + outputs.h - 1) * padded.w + outputs.w
+    extendedPositions(outputs: plan.outputs, padded: paddedExtent(plan))
+  }
+
+  /// The extended-grid index of the last output, plus one.
+  static func extendedPositions(outputs: Extent3, padded: Extent3) -> Int {
+    ((outputs.d - 1) * padded.h + outputs.h - 1) * padded.w + outputs.w
   }
 
   /// The outputs plus the kernel's span minus one, per axis.
