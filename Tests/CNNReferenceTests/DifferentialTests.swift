@@ -191,8 +191,10 @@ import Testing
     let kernels = try #require(KernelSelection.available.first { $0.name == name })
     // Every split the engine makes: GEMM columns and rows, groups shared out whole (g8: 8 channels
     // per group), direct planes (g16: 4 per group; dwconv at stride 2), activations through the
-    // vector eˣ, squeeze-and-excitation's broadcast mul, adaptive pooling; tensors above 64 Ki
-    // elements so that element-wise passes split too.
+    // vector eˣ, squeeze-and-excitation's broadcast mul, adaptive pooling; the im2col read from
+    // padded planes (a: 27 rows; late's second convolution: 100 positions, 160 channels split by
+    // rows on 2 threads) and gathered once and shared (late's first, strided); tensors above
+    // 64 Ki elements so that element-wise passes split too.
     let spec = """
       input x 3x40x40
       a: conv 48 k3 p1 | bn | relu
@@ -201,6 +203,7 @@ import Testing
       scaled: mul g se
       b: conv 64 k3 s2 p1 | relu
       c: conv 64 k1
+      late: conv 160 k3 s2 p1 | conv 160 k3 p1
       head: flatten | fc 512 | relu | fc 10
       """
     let network = try #require(SpecCompiler.compile(SourceFile(path: "t.cnn", text: spec)).network)
