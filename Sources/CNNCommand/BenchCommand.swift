@@ -18,11 +18,22 @@ struct BenchCommand {
     var bestSeconds: Double
     var gflops: Double
     var runs: Int
-    /// (layer, seconds, GFLOP/s or 0 for layers without multiply-adds): the five slowest, or
-    /// with `--verbose` every layer in network order.
-    var slowest: [(String, Double, Double)]
-    /// Time per operator type, largest first.
+    /// The five slowest layers, or with `--verbose` every layer in network order.
+    var slowest: [LayerTime]
+    /// Time per operator type, largest first (layers run inside the layer before them left out).
     var byOperator: [(String, Double)]
+    /// How many layers of each operator type ran inside the layer before them, most first.
+    var fused: [(String, Int)]
+  }
+
+  struct LayerTime {
+    var name: String
+    /// Mean wall time per run.
+    var seconds: Double
+    /// 2 × MACs / seconds / 10⁹; 0 for layers without multiply-adds.
+    var gflops: Double
+    /// The layer this one ran inside, if it did (`EngineOptions.fusesEpilogues`).
+    var fusedInto: String?
   }
 
   func run() throws(UsageError) -> Tool.ExitCode {
@@ -60,7 +71,9 @@ struct BenchCommand {
   func measure(_ analysis: Analysis, threads: Int, kernels: KernelSet) throws(EngineError) -> Result {
     let engine = Engine(
       network: analysis.network,
-      options: EngineOptions(threads: threads, seed: options.seed, batch: options.batch, kernels: kernels))
+      options: EngineOptions(
+        threads: threads, seed: options.seed, batch: options.batch, kernels: kernels,
+        fusesEpilogues: !options.unfused))
     let parameters = ParameterStore()
     let warmUp = try engine.run(parameters: parameters)
     let runs = options.runs ?? max(3, min(25, Int(2 / max(warmUp.seconds, 1e-4))))
@@ -76,14 +89,25 @@ struct BenchCommand {
     let chosen = options.verbose ? listed : Array(listed.sorted { $0.element > $1.element }.prefix(5))
     let slowest = chosen.map { index, seconds in
       let macs = analysis.layers[index].macs
-      return (analysis.layers[index].name, seconds, macs > 0 ? 2 * Double(macs) / seconds / 1e9 : 0)
+      return LayerTime(
+        name: analysis.layers[index].name, seconds: seconds, gflops: macs > 0 ? 2 * Double(macs) / seconds / 1e9 : 0,
+        fusedInto: warmUp.layers[index].fusedInto)
     }
     var byOperator: [String: Double] = [:]
-    for (index, seconds) in layerTimes.enumerated() { byOperator[analysis.layers[index].op, default: 0] += seconds }
+    var fused: [String: Int] = [:]
+    for (index, seconds) in layerTimes.enumerated() {
+      let op = analysis.layers[index].op
+      if warmUp.layers[index].fusedInto == nil {
+        byOperator[op, default: 0] += seconds
+      } else {
+        fused[op, default: 0] += 1
+      }
+    }
     return Result(
       name: analysis.network.name, medianSeconds: median, bestSeconds: times.min() ?? median,
-      gflops: 2 * Double(analysis.totals.macs) / median / 1e9,
-      runs: runs, slowest: slowest, byOperator: byOperator.sorted { $0.value > $1.value })
+      gflops: 2 * Double(analysis.totals.macs) / median / 1e9, runs: runs, slowest: slowest,
+      byOperator: byOperator.sorted { $0.value > $1.value },
+      fused: fused.sorted { ($1.value, $0.key) < ($0.value, $1.key) })
   }
 
   func text(_ results: [Result], peak: Double, threads: Int, kernels: KernelSet) -> String {
@@ -97,13 +121,22 @@ struct BenchCommand {
         "\(result.name): median \(format(result.medianSeconds * 1000, 2)) ms (best \(format(result.bestSeconds * 1000, 2))) over \(result.runs) runs, "
           + "\(format(result.gflops, 1)) GFLOP/s (\(format(100 * result.gflops / peak, 1))% of peak)")
       lines.append(options.verbose ? "  every layer:" : "  slowest layers:")
-      for (name, seconds, gflops) in result.slowest {
+      for layer in result.slowest {
+        if let host = layer.fusedInto {
+          lines.append("    \(layer.name): inside \(host)")
+          continue
+        }
         lines.append(
-          "    \(name): \(format(seconds * 1000, 2)) ms" + (gflops > 0 ? ", \(format(gflops, 1)) GFLOP/s" : ""))
+          "    \(layer.name): \(format(layer.seconds * 1000, 2)) ms"
+            + (layer.gflops > 0 ? ", \(format(layer.gflops, 1)) GFLOP/s" : ""))
       }
       lines.append(
         "  time by operator: "
           + result.byOperator.prefix(6).map { "\($0.0) \(format($0.1 * 1000, 1)) ms" }.joined(separator: ", "))
+      if !result.fused.isEmpty {
+        lines.append(
+          "  fused into the layer before: " + result.fused.map { "\($0.0) ×\($0.1)" }.joined(separator: ", "))
+      }
     }
     return lines.joined(separator: "\n") + "\n"
   }

@@ -84,11 +84,14 @@ enum Help {
         """
     case "bench":
       return """
-        usage: cnncalc bench [--threads N] [--runs N] [--batch N] [--verbose] [--format text|json] SPEC…
+        usage: cnncalc bench [--threads N] [--runs N] [--batch N] [--verbose] [--unfused] [--format text|json] SPEC…
 
         Measures the machine's FMA peak, then the median forward-pass time of each network after a
         warm-up, its GFLOP/s (2 × MACs / time), the slowest layers (with --verbose, every layer in
-        network order: mean time and GFLOP/s) and the time per operator.
+        network order: mean time and GFLOP/s) and the time per operator. A batch norm, ReLU or
+        ReLU6 right after a convolution, and a ReLU right after a sum, run inside it (same results
+        bit for bit, one pass over memory instead of several); --unfused runs every layer on its
+        own, as verify does.
 
         """
     case "diff":

@@ -19,6 +19,8 @@ struct Options {
   var strict = false
   var verbose = false
   var timings = false
+  /// `--unfused` (bench): every layer runs on its own, none inside a convolution.
+  var unfused = false
   var help = false
   var radius = Fit.defaultRadius
   var threads: Int?
@@ -112,6 +114,7 @@ struct Options {
       case "--strict": strict = true
       case "--verbose", "-v": verbose = true
       case "--timings": timings = true
+      case "--unfused": unfused = true
       case "--help", "-h": help = true
       default:
         throw UsageError(message: "unknown option '\(argument)'")

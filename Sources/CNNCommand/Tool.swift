@@ -88,7 +88,7 @@ public struct Tool: Sendable {
     "fit": ["--input", "--radius"],
     "zoo": [],
     "verify": ["--input", "--batch", "--threads", "--seed", "--max-memory", "--timings", "--width"],
-    "bench": ["--format", "--input", "--batch", "--threads", "--seed", "--runs", "--verbose"],
+    "bench": ["--format", "--input", "--batch", "--threads", "--seed", "--runs", "--verbose", "--unfused"],
     "export": ["--format", "--input"],
     "diff": ["--format", "--input", "--batch", "--dtype"],
     "explain": ["--format", "--input"],

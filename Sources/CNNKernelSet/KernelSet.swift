@@ -13,11 +13,12 @@
 public struct KernelSet: Sendable, CustomStringConvertible {
   /// C tile (rows × columns of an mr × nr tile, at `c` with rows `ldc` apart) += A micro-panel ·
   /// B micro-panel over depth `k`. A holds mr values per k; B holds nr values per k, `bStride`
-  /// apart. With `readsC` false, C's previous contents are neither read nor needed.
+  /// apart. With `readsC` false, C's previous contents are neither read nor needed. `epilogue` acts
+  /// on the sums before they are stored (row r of the tile takes its parameters' element r).
   public typealias MicroKernel =
     @Sendable (
       _ k: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ bStride: Int, _ c: UnsafeMutablePointer<Float>,
-      _ ldc: Int, _ rows: Int, _ columns: Int, _ readsC: Bool
+      _ ldc: Int, _ rows: Int, _ columns: Int, _ readsC: Bool, _ epilogue: TileEpilogue
     ) -> Void
 
   /// y[0..<count] += scale · x[0..<count], in index order.

@@ -45,11 +45,12 @@ public enum MicroKernels {
   /// An mr × (2·lanes) micro-tile, mr = 8 or 6: two accumulators per row, so sixteen (AVX-512:
   /// 8 × 32 in 16 of 32 registers) or twelve (AVX2: 6 × 16 in 12 of 16 registers, the shape of
   /// BLIS's Haswell kernel). `mr` is a constant where this is instantiated; the code for rows 6
-  /// and 7 disappears from a 6-row tile.
+  /// and 7 disappears from a 6-row tile. `epilogue` is applied to the accumulated tile before it is
+  /// stored (`TileEpilogue.none` on every k panel but a product's last).
   @inlinable @inline(__always)
   public static func tile<V: SIMD>(
     _: V.Type, mr: Int, fused: Bool, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, bStride: Int,
-    c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, columns: Int, readsC: Bool
+    c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, columns: Int, readsC: Bool, epilogue: TileEpilogue
   ) where V.Scalar == Float {
     precondition(mr == 8 || mr == 6, "tiles have 6 or 8 rows")
     let w = lanes(V.self)
@@ -103,6 +104,16 @@ public enum MicroKernels {
         if tall { row(&c0.6, &c1.6, pa[6], b0, b1, fused) }
         if tall { row(&c0.7, &c1.7, pa[7], b0, b1, fused) }
       }
+      if !epilogue.isEmpty {
+        finish(&c0.0, &c1.0, epilogue, 0)
+        finish(&c0.1, &c1.1, epilogue, 1)
+        finish(&c0.2, &c1.2, epilogue, 2)
+        finish(&c0.3, &c1.3, epilogue, 3)
+        finish(&c0.4, &c1.4, epilogue, 4)
+        finish(&c0.5, &c1.5, epilogue, 5)
+        if tall { finish(&c0.6, &c1.6, epilogue, 6) }
+        if tall { finish(&c0.7, &c1.7, epilogue, 7) }
+      }
       store(c0.0, t); store(c1.0, t + w)
       store(c0.1, t + ld); store(c1.1, t + ld + w)
       store(c0.2, t + 2 * ld); store(c1.2, t + 2 * ld + w)
@@ -111,6 +122,7 @@ public enum MicroKernels {
       store(c0.5, t + 5 * ld); store(c1.5, t + 5 * ld + w)
       if tall { store(c0.6, t + 6 * ld); store(c1.6, t + 6 * ld + w) }
       if tall { store(c0.7, t + 7 * ld); store(c1.7, t + 7 * ld + w) }
+      if epilogue.clamp != .none { clamp(epilogue.clamp, t, ld: ld, rows: mr, columns: nr) }
     }
   }
 

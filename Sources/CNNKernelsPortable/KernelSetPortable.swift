@@ -6,10 +6,10 @@ extension KernelSet {
   public static let portable = KernelSet(
     name: "portable", summary: "the build target's default instructions, no fused multiply-add; 6 × 8 tile",
     mr: 6, nr: 8, mc: 120, flopsPerPeakIteration: 16 * 4 * 2,
-    microKernel: { k, a, b, bStride, c, ldc, rows, columns, readsC in
+    microKernel: { k, a, b, bStride, c, ldc, rows, columns, readsC, epilogue in
       MicroKernels.tile(
         SIMD4<Float>.self, mr: 6, fused: false, k: k, a: a, b: b, bStride: bStride, c: c, ldc: ldc, rows: rows,
-        columns: columns, readsC: readsC)
+        columns: columns, readsC: readsC, epilogue: epilogue)
     },
     axpy: { count, scale, x, y in MicroKernels.axpy(SIMD4<Float>.self, fused: false, count, scale, x, y) },
     depthwisePlane: { geometry, weights, tapOffsets, phases, output, accumulates in

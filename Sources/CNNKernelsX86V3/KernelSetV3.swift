@@ -7,10 +7,10 @@ extension KernelSet {
   public static let x86_64_v3 = KernelSet(
     name: "x86-64-v3", summary: "AVX2 with fused multiply-add; 6 × 16 tile", mr: 6, nr: 16, mc: 120,
     flopsPerPeakIteration: 16 * 8 * 2,
-    microKernel: { k, a, b, bStride, c, ldc, rows, columns, readsC in
+    microKernel: { k, a, b, bStride, c, ldc, rows, columns, readsC, epilogue in
       MicroKernels.tile(
         SIMD8<Float>.self, mr: 6, fused: true, k: k, a: a, b: b, bStride: bStride, c: c, ldc: ldc, rows: rows,
-        columns: columns, readsC: readsC)
+        columns: columns, readsC: readsC, epilogue: epilogue)
     },
     axpy: { count, scale, x, y in MicroKernels.axpy(SIMD8<Float>.self, fused: true, count, scale, x, y) },
     depthwisePlane: { geometry, weights, tapOffsets, phases, output, accumulates in

@@ -7,10 +7,10 @@ extension KernelSet {
   public static let x86_64_v4 = KernelSet(
     name: "x86-64-v4", summary: "AVX-512 with fused multiply-add; 8 × 32 tile", mr: 8, nr: 32, mc: 128,
     flopsPerPeakIteration: 16 * 16 * 2,
-    microKernel: { k, a, b, bStride, c, ldc, rows, columns, readsC in
+    microKernel: { k, a, b, bStride, c, ldc, rows, columns, readsC, epilogue in
       MicroKernels.tile(
         SIMD16<Float>.self, mr: 8, fused: true, k: k, a: a, b: b, bStride: bStride, c: c, ldc: ldc, rows: rows,
-        columns: columns, readsC: readsC)
+        columns: columns, readsC: readsC, epilogue: epilogue)
     },
     axpy: { count, scale, x, y in MicroKernels.axpy(SIMD16<Float>.self, fused: true, count, scale, x, y) },
     depthwisePlane: { geometry, weights, tapOffsets, phases, output, accumulates in

@@ -14,12 +14,22 @@ public struct EngineOptions: Sendable {
   /// set (see `KernelSet` for how sets differ).
   public var kernels: KernelSet
 
+  /// Whether a batch norm and a ReLU or ReLU6 right after a convolution, and a ReLU or ReLU6 right
+  /// after a sum, run inside it (`EpilogueFusion`): the same outputs bit for bit, fewer passes over memory, but their tensors
+  /// are never materialised, so the live bytes are no longer those of the memory plan. `bench`
+  /// fuses; `verify`, which proves the plan, does not.
+  public var fusesEpilogues: Bool
+
   /// Creates options; the kernel set defaults to `KernelSelection.preferred`.
-  public init(threads: Int = 1, seed: UInt64 = 1, batch: Int = 1, kernels: KernelSet = KernelSelection.preferred) {
+  public init(
+    threads: Int = 1, seed: UInt64 = 1, batch: Int = 1, kernels: KernelSet = KernelSelection.preferred,
+    fusesEpilogues: Bool = false
+  ) {
     self.threads = max(1, threads)
     self.seed = seed
     self.batch = max(1, batch)
     self.kernels = kernels
+    self.fusesEpilogues = fusesEpilogues
   }
 }
 
@@ -33,6 +43,9 @@ public struct LayerMeasurement: Sendable {
   public var seconds: Double
   /// Whether the output reused its input's memory (in place or a view).
   public var sharesInput: Bool
+  /// The layer this one ran inside (`EngineOptions.fusesEpilogues`); its time is that layer's,
+  /// `seconds` is 0.
+  public var fusedInto: String?
 }
 
 /// The outcome of one forward pass.
@@ -95,6 +108,7 @@ public struct Engine: Sendable {
     }
     var nextBuffer = network.inputs.count
     var peak = live
+    let fusion = options.fusesEpilogues ? EpilogueFusion(network) : nil
     var measurements: [LayerMeasurement] = []
     let start = DispatchTime.now().uptimeNanoseconds
 
@@ -118,7 +132,10 @@ public struct Engine: Sendable {
       // that the kernel owns the only reference and writes over it without a copy.
       let storage = layer.op.kind.declaration.storage
       let isView = storage == .view
-      var writesInPlace = false
+      // A layer fused into the convolution before it passes that convolution's result on (which
+      // already is its own), as an in-place layer whose kernel has already run.
+      let host = fusion?.host[index]
+      var writesInPlace = host != nil
       if storage == .inPlace, case .layer = source, remaining[source] == 1,
         !outputs.contains(source)
       {
@@ -127,8 +144,13 @@ public struct Engine: Sendable {
       let shares = isView || writesInPlace
       var operands = layer.inputs.map { writesInPlace ? values.removeValue(forKey: $0)! : values[$0]! }
       let begin = DispatchTime.now().uptimeNanoseconds
-      let output = try runner.run(layer, index: index, inputs: &operands, inPlace: writesInPlace)
-      let seconds = Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9
+      let output =
+        host != nil
+        ? operands[0]
+        : try runner.run(
+          layer, index: index, inputs: &operands, inPlace: writesInPlace,
+          fusing: (fusion?.followers[index] ?? []).map { ($0, network.layers[$0]) })
+      let seconds = host != nil ? 0 : Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9
       if shares {
         let owner = buffer[source]!
         buffer[id] = owner
@@ -143,7 +165,9 @@ public struct Engine: Sendable {
       values[id] = output
       peak = max(peak, live)
       measurements.append(
-        LayerMeasurement(name: layer.name, shape: output.shape, seconds: seconds, sharesInput: shares))
+        LayerMeasurement(
+          name: layer.name, shape: output.shape, seconds: seconds, sharesInput: shares,
+          fusedInto: host.map { network.layers[$0].name }))
       for input in layer.inputs {
         remaining[input, default: 0] -= 1
         if remaining[input] == 0, !outputs.contains(input) { release(input) }

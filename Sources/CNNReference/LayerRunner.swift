@@ -38,8 +38,6 @@ struct LayerRunner {
   let kernels: KernelSet
   let store: ParameterStore
 
-  /// Runs `layer` on `inputs`. With `inPlace`, the kernel takes the single input out of `inputs`
-  /// and overwrites it (the engine guarantees nothing else holds it).
   /// PReLU's learned slopes (none for other activations).
   private func slopes(_ activation: Activation, channels: Int, _ random: inout ParameterSource) throws(EngineError)
     -> [Float]
@@ -80,9 +78,72 @@ struct LayerRunner {
       parameterIndex: parameterIndex)
   }
 
-  func run(_ layer: Layer, index: Int, inputs: inout [Tensor], inPlace: Bool) throws(EngineError) -> Tensor {
+  /// Runs `body` with the parameter source of layer `index` (its own seeded stream, or what the
+  /// store kept of it) and keeps what it drew.
+  private func parameters<T>(of index: Int, _ body: (inout ParameterSource) throws(EngineError) -> T)
+    throws(EngineError) -> T
+  {
     var random = ParameterSource(random: SeededRandom(seed: seed, stream: UInt64(index)), cached: store.arrays[index])
     defer { if store.arrays[index] == nil, !random.drawn.isEmpty { store.arrays[index] = random.drawn } }
+    return try body(&random)
+  }
+
+  /// Inference batch norm's seeded statistics and affine parameters folded into y = x · scale + shift
+  /// per channel: scale = γ / √(var + ε), shift = β − mean · scale.
+  private func batchNorm(_ norm: Normalization, channels: Int, _ random: inout ParameterSource) -> (
+    scale: [Float], shift: [Float]
+  ) {
+    let mean = random.uniform(channels, scale: 0.1)
+    let variance = random.uniform(channels, scale: 0.5).map { 1 + $0 }
+    let gamma = norm.affine ? random.uniform(channels, scale: 0.5).map { 1 + $0 } : Array(repeating: 1, count: channels)
+    let beta = norm.affine ? random.uniform(channels, scale: 0.1) : Array(repeating: 0, count: channels)
+    let epsilon = Float(norm.epsilon.doubleValue)
+    let scale = (0..<channels).map { gamma[$0] / (variance[$0] + epsilon).squareRoot() }
+    let shift = (0..<channels).map { beta[$0] - mean[$0] * scale[$0] }
+    return (scale, shift)
+  }
+
+  /// The epilogue of a convolution with `channels` outputs and `bias`, followed by the layers
+  /// `fused` (`EpilogueFusion`: a batch norm, a ReLU or ReLU6), each drawing its parameters from
+  /// its own stream as it would when run alone.
+  private func epilogue(bias: [Float]?, channels: Int, fused: [(index: Int, layer: Layer)]) throws(EngineError)
+    -> ConvolutionEpilogue
+  {
+    var epilogue = ConvolutionEpilogue(bias: bias)
+    for (index, layer) in fused {
+      switch layer.op {
+      case .batchNorm(let norm):
+        epilogue.batchNorm = try parameters(of: index) { random in batchNorm(norm, channels: channels, &random) }
+      case .activation(.relu): epilogue.clamp = .relu
+      case .activation(.relu6): epilogue.clamp = .relu6
+      default: throw EngineError.unsupported("\(layer.name) cannot run inside a convolution")
+      }
+    }
+    return epilogue
+  }
+
+  /// Runs `layer` on `inputs`. With `inPlace`, the kernel takes the single input out of `inputs`
+  /// and overwrites it (the engine guarantees nothing else holds it).
+  func run(_ layer: Layer, index: Int, inputs: inout [Tensor], inPlace: Bool) throws(EngineError) -> Tensor {
+    try run(layer, index: index, inputs: &inputs, inPlace: inPlace, fusing: [])
+  }
+
+  /// Runs `layer` and, inside it, the layers `fused` that follow it (`EpilogueFusion`; only for
+  /// convolutions): the result is theirs.
+  func run(
+    _ layer: Layer, index: Int, inputs: inout [Tensor], inPlace: Bool, fusing fused: [(index: Int, layer: Layer)]
+  )
+    throws(EngineError) -> Tensor
+  {
+    try parameters(of: index) { random throws(EngineError) in
+      try run(layer, index: index, inputs: &inputs, inPlace: inPlace, fusing: fused, &random)
+    }
+  }
+
+  private func run(
+    _ layer: Layer, index: Int, inputs: inout [Tensor], inPlace: Bool, fusing fused: [(index: Int, layer: Layer)],
+    _ random: inout ParameterSource
+  ) throws(EngineError) -> Tensor {
     if inPlace {
       var output = inputs.removeFirst()
       if case .activation(let activation) = layer.op {
@@ -113,8 +174,9 @@ struct LayerRunner {
           store.packed[index], weights, groups: groups, rows: outputs / groups, depth: fanIn, kernels: kernels)
       if !direct { store.packed[index] = packed }
       return ConvolutionKernel.forward(
-        input, plan: plan, outputs: outputs, groups: groups, weights: weights, bias: bias,
-        threads: threads, kernels: kernels, packed: packed)
+        input, plan: plan, outputs: outputs, groups: groups, weights: weights,
+        epilogue: try epilogue(bias: bias, channels: outputs, fused: fused), threads: threads, kernels: kernels,
+        packed: packed)
     case .transposedConvolution(let conv):
       let rank = input.spatial.count
       guard rank > 0 else { throw EngineError.unsupported("transposed convolution of a flat tensor") }
@@ -135,7 +197,8 @@ struct LayerRunner {
         before: try WindowPlan.values(b, rank, "padding"),
         after: try WindowPlan.values(e, rank, "padding"),
         outputPadding: try WindowPlan.values(conv.outputPadding, rank, "output padding"),
-        weights: weights, bias: bias, threads: threads, kernels: kernels)
+        weights: weights, epilogue: try epilogue(bias: bias, channels: outputs, fused: fused), threads: threads,
+        kernels: kernels)
     case .pooling(let pool):
       guard !input.spatial.isEmpty else { throw EngineError.unsupported("pooling of a flat tensor") }
       let plan = try WindowPlan.make(pool.window, spatial: input.spatial, ceil: pool.ceilMode)
@@ -160,7 +223,7 @@ struct LayerRunner {
           }
         }
       }
-      if bias { ConvolutionKernel.addBias(random.uniform(outputs, scale: 0.1), to: &output) }
+      if bias { ConvolutionEpilogue(bias: random.uniform(outputs, scale: 0.1)).apply(to: &output, threads: threads) }
       return output
     case .flatten:
       return Tensor(shape: [input.batch, input.data.count / input.batch], data: input.data)
@@ -170,15 +233,7 @@ struct LayerRunner {
       }
       return Tensor(shape: [input.batch] + shape, data: input.data)
     case .batchNorm(let norm):
-      let affine = norm.affine
-      let mean = random.uniform(input.channels, scale: 0.1)
-      let variance = random.uniform(input.channels, scale: 0.5).map { 1 + $0 }
-      let gamma =
-        affine ? random.uniform(input.channels, scale: 0.5).map { 1 + $0 } : Array(repeating: 1, count: input.channels)
-      let beta = affine ? random.uniform(input.channels, scale: 0.1) : Array(repeating: 0, count: input.channels)
-      let epsilon = Float(norm.epsilon.doubleValue)
-      let scale = (0..<input.channels).map { gamma[$0] / (variance[$0] + epsilon).squareRoot() }
-      let shift = (0..<input.channels).map { beta[$0] - mean[$0] * scale[$0] }
+      let (scale, shift) = batchNorm(norm, channels: input.channels, &random)
       return PointwiseKernel.batchNorm(input, scale: scale, shift: shift, threads: threads)
     case .localResponseNorm(let lrn):
       return PointwiseKernel.localResponseNorm(input, lrn)
@@ -214,7 +269,10 @@ struct LayerRunner {
         kernels: kernels)
       return output
     case .concat: return try StructuralKernel.concat(inputs)
-    case .add: return try StructuralKernel.elementwise(inputs, multiply: false, threads: threads)
+    case .add:
+      return try StructuralKernel.elementwise(
+        inputs, multiply: false, clamp: try epilogue(bias: nil, channels: input.channels, fused: fused).clamp,
+        threads: threads)
     case .mul: return try StructuralKernel.elementwise(inputs, multiply: true, threads: threads)
     case .channelShuffle(let groups):
       guard input.channels % groups == 0 else { throw EngineError.unsupported("shuffle groups do not divide channels") }

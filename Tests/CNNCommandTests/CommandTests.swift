@@ -230,6 +230,28 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
     #expect(listed.last?.hasPrefix("    output_layer") == true)
   }
 
+  /// A batch norm and ReLU after a convolution run inside it: listed as such, left out of the time
+  /// per operator and counted; `--unfused` times them as layers of their own.
+  @Test func benchNamesTheLayersRunInsideConvolutions() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cnncalc-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let spec = folder.appendingPathComponent("fused.cnn")
+    try "input x 3x16x16\na: conv 8 k3 p1 | bn | relu\nb: conv 8 k3 p1 | sigmoid\n".write(
+      to: spec, atomically: true, encoding: .utf8)
+    let fused = run(["bench", spec.path, "--runs", "3", "--threads", "1", "--verbose"])
+    #expect(fused.code == 0, "\(fused.error)")
+    #expect(fused.out.contains("    a.bn: inside a\n    a.relu: inside a\n    b: "))
+    #expect(fused.out.contains("  fused into the layer before: bn ×1, relu ×1\n"))
+    let operators = fused.out.split(separator: "\n").first { $0.hasPrefix("  time by operator: ") } ?? ""
+    #expect(operators.contains("conv ") && !operators.contains("bn ") && !operators.contains("relu "))
+    let unfused = run(["bench", spec.path, "--runs", "3", "--threads", "1", "--verbose", "--unfused"])
+    #expect(unfused.code == 0)
+    #expect(unfused.out.contains("    a.bn: ") && !unfused.out.contains("inside"))
+    let unfusedOperators = unfused.out.split(separator: "\n").first { $0.hasPrefix("  time by operator: ") } ?? ""
+    #expect(unfusedOperators.contains("bn ") && unfusedOperators.contains("relu "))
+  }
+
   @Test func inputBatchAndDtypeOverrides() {
     let result = run(["lenet5", "--input", "1x36x36", "--batch", "2", "--dtype", "f16", "--format", "csv"])
     #expect(result.out.contains("c1,0,conv k5,image,2x6x32x32,156,0,"))

@@ -134,8 +134,9 @@ import Testing
     }
   }
 
-  /// Runs `count` valid random networks; returns how many receptive fields were compared and
-  /// which layer kinds the compared networks contained.
+  /// Runs `count` valid random networks, each verified (shapes, fields, memory) and run once more
+  /// fused (`EpilogueFusion`: bit-identical outputs); returns how many receptive fields were
+  /// compared and which layer kinds the compared networks contained.
   static func runCampaign(count: Int, firstSeed: UInt64) throws -> (fields: Int, kinds: Set<OperatorKind>) {
     var kinds = Set<OperatorKind>()
     var valid = 0
@@ -170,6 +171,13 @@ import Testing
           "seed \(seed): peak calculated \(verification.calculatedPeak) measured \(verification.measuredPeak)\n\(spec)")
       }
       comparedFields += verification.layers.filter { $0.field.wasCompared }.count
+      // The same pass with batch norms and activations run inside the layers before them.
+      let fused = try Engine(
+        network: network, options: EngineOptions(threads: 2, seed: seed, fusesEpilogues: true)
+      ).run()
+      if fused.checksum != verification.checksum {
+        Issue.record("seed \(seed): the fused pass's outputs differ from the unfused pass's\n\(spec)")
+      }
     }
     return (comparedFields, kinds)
   }
@@ -184,8 +192,8 @@ import Testing
     #expect(missing.isEmpty, "never generated in a valid network: \(missing.map(\.rawValue).sorted())")
   }
 
-  /// `--threads 1`, `2` and `3` give bit-identical outputs with every kernel set this processor
-  /// runs; each layer is large enough for its kernel to split work (convolutions by columns, the
+  /// `--threads 1`, `2` and `3`, and the fused pass, give bit-identical outputs with every kernel
+  /// set this processor runs; each layer is large enough for its kernel to split work (convolutions by columns, the
   /// 6,400 × 512 fully connected layer by columns, the batch norm by planes).
   @Test(arguments: KernelSelection.available.map(\.name)) func threadCountDoesNotChangeResults(_ name: String) throws {
     let kernels = try #require(KernelSelection.available.first { $0.name == name })
@@ -212,6 +220,10 @@ import Testing
     }
     #expect(runs[0].checksum == runs[1].checksum, "\(name)")
     #expect(runs[0].checksum == runs[2].checksum, "\(name)")
+    let fused = try Engine(
+      network: network, options: EngineOptions(threads: 2, kernels: kernels, fusesEpilogues: true)
+    ).run()
+    #expect(fused.checksum == runs[0].checksum, "\(name) fused")
     #expect(runs[0].outputs[0].data == runs[1].outputs[0].data, "\(name)")
   }
 }

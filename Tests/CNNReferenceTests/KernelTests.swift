@@ -65,7 +65,9 @@ import Testing
   }
 
   /// The micro-kernel alone against the naive tile, bit for bit: every ragged edge (rows 1...mr,
-  /// columns 1...nr), B read in place (a wider stride) or packed, C read or overwritten.
+  /// columns 1...nr), B read in place (a wider stride) or packed, C read or overwritten, and each
+  /// epilogue (none, bias and ReLU, batch norm and ReLU6, bias and batch norm) applied as the
+  /// separate passes would: a rounded sum, a rounded product and sum, then the clamp.
   @Test(arguments: sets) func microKernelMatchesNaiveTile(_ name: String) {
     let kernels = Self.kernels(name)
     let (mr, nr, fused) = (kernels.mr, kernels.nr, name != "portable")
@@ -79,6 +81,13 @@ import Testing
         let a = Self.randomValues(k * mr, &generator)
         let b = Self.randomValues(k * bStride, &generator)
         var c = Self.randomValues(mr * ldc, &generator)
+        let (bias, scale, shift) = (
+          Self.randomValues(mr, &generator), Self.randomValues(mr, &generator).map { 4 * $0 },
+          Self.randomValues(mr, &generator)
+        )
+        let variant = (rows * nr + columns) % 4
+        let (addsBias, normalizes) = (variant == 1 || variant == 3, variant >= 2)
+        let clamp: TileEpilogue.Clamp = variant == 1 ? .relu : variant == 2 ? .relu6 : .none
         var expected = c
         for r in 0..<rows {
           for j in 0..<columns {
@@ -87,19 +96,64 @@ import Testing
               sum =
                 fused ? sum.addingProduct(a[p * mr + r], b[p * bStride + j]) : sum + a[p * mr + r] * b[p * bStride + j]
             }
+            if addsBias { sum = sum + bias[r] }
+            if normalizes { sum = sum * scale[r] + shift[r] }
+            if clamp != .none, sum < 0 { sum = 0 }
+            if clamp == .relu6, sum > 6 { sum = 6 }
             expected[r * ldc + j] = sum
           }
         }
         a.withUnsafeBufferPointer { pa in
           b.withUnsafeBufferPointer { pb in
             c.withUnsafeMutableBufferPointer { pc in
-              kernels.microKernel(
-                k, pa.baseAddress!, pb.baseAddress!, bStride, pc.baseAddress!, ldc, rows, columns, readsC)
+              bias.withUnsafeBufferPointer { pBias in
+                scale.withUnsafeBufferPointer { pScale in
+                  shift.withUnsafeBufferPointer { pShift in
+                    let epilogue = TileEpilogue(
+                      bias: addsBias ? pBias.baseAddress : nil, scale: normalizes ? pScale.baseAddress : nil,
+                      shift: normalizes ? pShift.baseAddress : nil, clamp: clamp)
+                    kernels.microKernel(
+                      k, pa.baseAddress!, pb.baseAddress!, bStride, pc.baseAddress!, ldc, rows, columns, readsC,
+                      epilogue)
+                  }
+                }
+              }
             }
           }
         }
-        #expect(Self.firstDifference(c, expected) == nil, "\(name) tile \(rows)×\(columns) k \(k) readsC \(readsC)")
+        #expect(
+          Self.firstDifference(c, expected) == nil,
+          "\(name) tile \(rows)×\(columns) k \(k) readsC \(readsC) epilogue \(variant)")
       }
+    }
+  }
+
+  /// The epilogue's clamps on the values where comparisons are subtle (±0, ±∞, NaNs of both signs,
+  /// the neighbours of 0 and 6), against the engine's ReLU pass (`x < 0` gives 0) and ReLU6 as
+  /// Swift writes it (`min(max(x, 0), 6)`), bit for bit: a tile with k = 0 that reads C applies
+  /// the epilogue to C alone.
+  @Test(arguments: sets) func epilogueClampsMatchScalarComparisons(_ name: String) {
+    let kernels = Self.kernels(name)
+    let (mr, nr) = (kernels.mr, kernels.nr)
+    let specials: [Float] = [
+      -.infinity, -7, -6, -1e-45, -0.0, 0, 1e-45, 1, 5.999_999_5, 6, 6.000_000_5, 7, .infinity,
+      .greatestFiniteMagnitude, -.greatestFiniteMagnitude, Float(bitPattern: 0x7FC0_0000),
+      Float(bitPattern: 0xFFC0_0000), Float(bitPattern: 0x7F80_0001), Float(bitPattern: 0xFF80_0001),
+    ]
+    let values = (0..<(mr * nr)).map { specials[$0 % specials.count] }
+    for clamp in [TileEpilogue.Clamp.relu, .relu6] {
+      var c = values
+      let expected = values.map { x -> Float in
+        clamp == .relu ? (x < 0 ? 0 : x) : min(max(x, 0), 6)
+      }
+      let nothing = [Float](repeating: 0, count: nr)
+      nothing.withUnsafeBufferPointer { zero in
+        c.withUnsafeMutableBufferPointer { pc in
+          kernels.microKernel(
+            0, zero.baseAddress!, zero.baseAddress!, nr, pc.baseAddress!, nr, mr, nr, true, TileEpilogue(clamp: clamp))
+        }
+      }
+      #expect(Self.firstDifference(c, expected) == nil, "\(name) \(clamp)")
     }
   }
 
@@ -213,7 +267,7 @@ import Testing
       )
       let weights = Self.randomValues(outputs * channels / groups * kernel.reduce(1, *), &generator)
       let output = ConvolutionKernel.forward(
-        input, plan: plan, outputs: outputs, groups: groups, weights: weights, bias: nil, threads: 2,
+        input, plan: plan, outputs: outputs, groups: groups, weights: weights, threads: 2,
         kernels: kernels)
       let outExtents = Array(output.shape.dropFirst(2))
       let expected = Self.naiveConvolution(
@@ -238,7 +292,7 @@ import Testing
       let input = Tensor(shape: [1, 2] + spatial, data: Self.randomValues(2 * 9 * width, &generator))
       let weights = Self.randomValues(3 * 2 * kernel * kernel, &generator)
       let output = ConvolutionKernel.forward(
-        input, plan: plan, outputs: 3, groups: 1, weights: weights, bias: nil, threads: 2, kernels: kernels)
+        input, plan: plan, outputs: 3, groups: 1, weights: weights, threads: 2, kernels: kernels)
       let expected = Self.naiveConvolution(
         input, weights: weights, outputs: 3, groups: 1, kernel: [kernel, kernel], stride: [stride, stride],
         dilation: [1, 1],
@@ -279,7 +333,7 @@ import Testing
       let weights = Self.randomValues(outputs * channels * Int(pow(Double(kernel), Double(rank))), &generator)
       let results = [1, 2].map { threads in
         ConvolutionKernel.forward(
-          input, plan: plan, outputs: outputs, groups: 1, weights: weights, bias: nil, threads: threads,
+          input, plan: plan, outputs: outputs, groups: 1, weights: weights, threads: threads,
           kernels: kernels)
       }
       let expected = Self.naiveConvolution(
@@ -337,7 +391,7 @@ import Testing
       let taps = kernel.reduce(1, *)
       let weights = Self.randomValues(outputs * inGroup * taps, &generator)
       let output = ConvolutionKernel.forward(
-        input, plan: plan, outputs: outputs, groups: groups, weights: weights, bias: nil,
+        input, plan: plan, outputs: outputs, groups: groups, weights: weights,
         threads: 1 + checked % 3, kernels: kernels)
       let (inExtent, outExtent) = (Extent3(spatial), Extent3(Array(output.shape.dropFirst(2))))
       let (k3, s3, d3, b3) = (Extent3(kernel), Extent3(stride), Extent3(dilation), Extent3(before, fill: 0))
@@ -472,7 +526,7 @@ import Testing
       let output = try ConvolutionKernel.transposed(
         input, outputs: outputs, groups: 1, kernel: kernel, stride: stride,
         dilation: kernel.map { _ in 1 }, before: pad, after: pad,
-        outputPadding: kernel.map { _ in 0 }, weights: weights, bias: nil, threads: 1, kernels: kernels,
+        outputPadding: kernel.map { _ in 0 }, weights: weights, threads: 1, kernels: kernels,
         // Every other trial works in tiny column blocks, as a large 3-D layer does.
         columnBudget: trial % 2 == 0 ? ConvolutionKernel.columnBudget : Int.random(in: 1...7, using: &generator))
       let outExtent = Extent3(Array(output.shape.dropFirst(2)))
@@ -507,7 +561,8 @@ import Testing
     let input = Tensor(shape: [1, 1, 3, 3], data: [1, 2, 3, 4, 5, 6, 7, 8, 9])
     let plan = try WindowPlan.make(Window(kernel: .all(2)), spatial: [3, 3], ceil: false)
     let conv = ConvolutionKernel.forward(
-      input, plan: plan, outputs: 1, groups: 1, weights: [1, 1, 1, 1], bias: [0.5], threads: 1,
+      input, plan: plan, outputs: 1, groups: 1, weights: [1, 1, 1, 1], epilogue: ConvolutionEpilogue(bias: [0.5]),
+      threads: 1,
       kernels: KernelSelection.preferred)
     #expect(conv.data == [12.5, 16.5, 24.5, 28.5])
     let pool = try WindowPlan.make(Window(kernel: .all(2), stride: .all(2)), spatial: [3, 3], ceil: true)

@@ -33,9 +33,11 @@ enum ConvolutionKernel {
     deinit { groups.forEach { $0.deallocate() } }
   }
 
+  /// The convolution's output with `epilogue` applied: its bias and any layers fused into it.
   static func forward(
-    _ input: Tensor, plan: WindowPlan, outputs: Int, groups: Int, weights: [Float], bias: [Float]?, threads: Int,
-    kernels: KernelSet, packed cached: PackedWeights? = nil
+    _ input: Tensor, plan: WindowPlan, outputs: Int, groups: Int, weights: [Float],
+    epilogue: ConvolutionEpilogue = ConvolutionEpilogue(), threads: Int, kernels: KernelSet,
+    packed cached: PackedWeights? = nil
   ) -> Tensor {
     // Every element is written exactly once below (the GEMM overwrites C, the direct planes
     // assign each output first), so the zero fill is skipped.
@@ -46,24 +48,29 @@ enum ConvolutionKernel {
     let k = inGroup * plan.kernelVolume
     if runsDirect(inGroup: inGroup, groups: groups) {
       direct(input, plan: plan, groups: groups, weights: weights, threads: threads, kernels: kernels, into: &output)
+      epilogue.apply(to: &output, threads: threads)
     } else {
       let packed = PackedWeights.reusing(cached, weights, groups: groups, rows: outGroup, depth: k, kernels: kernels)
-      product(input, plan: plan, groups: groups, packed: packed, threads: threads, into: &output)
+      epilogue.withTileEpilogue(channels: outputs) { tileEpilogue in
+        product(
+          input, plan: plan, groups: groups, packed: packed, epilogue: tileEpilogue, threads: threads, into: &output)
+      }
     }
-    if let bias { addBias(bias, to: &output) }
     return output
   }
 
-  /// Transposed convolution: each input element scatters `weights` into the output. Output
-  /// positions are those the scatter reaches, minus `before` and `after` cropped, plus
-  /// `outputPadding` zeros at the end.
   /// The most floats a transposed convolution's column block holds (16 Mi floats, 64 MiB).
   static let columnBudget = 1 << 24
+
+  /// Transposed convolution: each input element scatters `weights` into the output. Output
+  /// positions are those the scatter reaches, minus `before` and `after` cropped, plus
+  /// `outputPadding` zeros at the end; `epilogue` (its bias, fused layers) is applied last.
 
   static func transposed(
     _ input: Tensor, outputs: Int, groups: Int, kernel: [Int], stride: [Int], dilation: [Int], before: [Int],
     after: [Int],
-    outputPadding: [Int], weights: [Float], bias: [Float]?, threads: Int, kernels: KernelSet,
+    outputPadding: [Int], weights: [Float], epilogue: ConvolutionEpilogue = ConvolutionEpilogue(), threads: Int,
+    kernels: KernelSet,
     columnBudget: Int = columnBudget
   ) throws(EngineError) -> Tensor {
     let rank = input.spatial.count
@@ -145,17 +152,7 @@ enum ConvolutionKernel {
         }
       }
     }
-    if let bias { addBias(bias, to: &output) }
+    epilogue.apply(to: &output, threads: threads)
     return output
-  }
-
-  static func addBias(_ bias: [Float], to output: inout Tensor) {
-    let plane = output.plane
-    for sample in 0..<output.batch {
-      for c in 0..<output.channels {
-        let base = (sample * output.channels + c) * plane
-        for i in 0..<plane { output.data[base + i] += bias[c] }
-      }
-    }
   }
 }

@@ -3,13 +3,15 @@ import CNNKernelSet
 extension ConvolutionKernel {
   /// The GEMM path of a convolution: per group and sample, C (output channels × positions) =
   /// weights (output channels × taps) · B (taps × positions), B being the input itself for a
-  /// pointwise convolution and otherwise its im2col matrix.
+  /// pointwise convolution and otherwise its im2col matrix; `epilogue` (its arrays indexed by
+  /// output channel) finishes every tile.
   ///
   /// Where every thread would gather the same im2col blocks (a product with few positions, whose
   /// threads split the output channels: ResNet's 14 × 14 and 7 × 7 stages), the matrix is gathered
   /// once instead, its rows split between the threads, and the product reads it from memory.
   static func product(
-    _ input: Tensor, plan: WindowPlan, groups: Int, packed: PackedWeights, threads: Int, into output: inout Tensor
+    _ input: Tensor, plan: WindowPlan, groups: Int, packed: PackedWeights, epilogue: TileEpilogue = .none,
+    threads: Int, into output: inout Tensor
   ) {
     let (batch, channels, outputs) = (input.batch, input.channels, output.channels)
     let inExtent = Extent3(input.spatial)
@@ -39,6 +41,7 @@ extension ConvolutionKernel {
             extended.deallocate()
           }
           for group in Parallel.chunk(chunk, of: groupChunks, total: groups) {
+            let epilogue = epilogue.advanced(by: group * outGroup)
             for sample in 0..<batch {
               let base = source.baseAddress! + (sample * channels + group * inGroup) * inExtent.volume
               let target = out.baseAddress! + (sample * outputs + group * outGroup) * n
@@ -47,7 +50,7 @@ extension ConvolutionKernel {
                 let columns = planes.extendedPositions
                 GEMM.multiply(
                   packed: packed.groups[group], n: columns, c: extended, ldc: columns, threads: gemmThreads,
-                  overwrite: true, b: .packer(planes.pack))
+                  overwrite: true, epilogue: epilogue, b: .packer(planes.pack))
                 planes.compact(extended, rows: outGroup, into: target, threads: gemmThreads)
                 continue
               }
@@ -68,7 +71,8 @@ extension ConvolutionKernel {
                 }
               }
               GEMM.multiply(
-                packed: packed.groups[group], n: n, c: target, ldc: n, threads: gemmThreads, overwrite: true, b: b)
+                packed: packed.groups[group], n: n, c: target, ldc: n, threads: gemmThreads, overwrite: true,
+                epilogue: epilogue, b: b)
             }
           }
         }

@@ -104,11 +104,12 @@ enum GEMM {
   }
 
   /// C[m×n] += A·B with A packed beforehand (C = A·B with `overwrite`: C's previous contents are
-  /// neither read nor needed). Threads split the columns in nr-aligned chunks, or, for few
-  /// columns, the rows in whole mc blocks.
+  /// neither read nor needed), each row then finished by `epilogue` (its arrays indexed by C's
+  /// row, holding a value for every row up to m rounded up to whole tiles). Threads split the
+  /// columns in nr-aligned chunks, or, for few columns, the rows in whole mc blocks.
   static func multiply(
     packed: PackedA, n: Int, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int, overwrite: Bool = false,
-    b source: BSource
+    epilogue: TileEpilogue = .none, b source: BSource
   ) {
     guard packed.m > 0, n > 0, packed.k > 0 else { return }
     let (nr, mc) = (packed.kernels.nr, packed.kernels.mc)
@@ -121,7 +122,7 @@ enum GEMM {
         guard !columns.isEmpty, !blocks.isEmpty else { return }
         loops(
           m: packed.m, columns: columns, k: packed.k, a: .prepacked(packed), b: source, c: c, ldc: ldc,
-          kernels: packed.kernels, rowBlocks: blocks, overwrite: overwrite)
+          kernels: packed.kernels, rowBlocks: blocks, overwrite: overwrite, epilogue: epilogue)
       }
     }
     switch source {
@@ -140,11 +141,12 @@ enum GEMM {
   }
 
   /// Loops 5 to 1 of BLIS over C's rows 0..<m (or the mc blocks `rowBlocks`) and `columns`; A and
-  /// B come from their sources, packed here block by block unless prepacked.
+  /// B come from their sources, packed here block by block unless prepacked; the last kc panel's
+  /// tiles apply `epilogue`.
   static func loops(
     m: Int, columns: Range<Int>, k: Int, a source: ASource, b: BSource,
     c: UnsafeMutablePointer<Float>, ldc: Int, kernels: KernelSet, rowBlocks: Range<Int>? = nil,
-    overwrite: Bool = false
+    overwrite: Bool = false, epilogue: TileEpilogue = .none
   ) {
     let (mr, nr, mc, microKernel) = (kernels.mr, kernels.nr, kernels.mc, kernels.microKernel)
     do {
@@ -164,6 +166,7 @@ enum GEMM {
         var pc = 0
         while pc < k {
           let kcCurrent = min(kc, k - pc)
+          let last = pc + kcCurrent == k
           // Each full micro-panel of B is read in place from `direct` (rows `ldb` apart) when B is
           // a matrix; otherwise from `packedB`, kcCurrent × nr floats each.
           var direct: (base: UnsafePointer<Float>, ldb: Int)?
@@ -202,7 +205,8 @@ enum GEMM {
                 microKernel(
                   kcCurrent, panelA + ir * kcCurrent,
                   inPlace ? direct!.base + jr : UnsafePointer(packedB + jr * kcCurrent),
-                  inPlace ? direct!.ldb : nr, cTile, ldc, mrCurrent, nrCurrent, !(overwrite && pc == 0))
+                  inPlace ? direct!.ldb : nr, cTile, ldc, mrCurrent, nrCurrent, !(overwrite && pc == 0),
+                  last ? epilogue.advanced(by: ic + ir) : .none)
                 ir += mr
               }
               jr += nr

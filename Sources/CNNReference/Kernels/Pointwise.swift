@@ -58,7 +58,8 @@ enum PointwiseKernel {
   /// log(1 + eˣ), linear above 20 as PyTorch's `Softplus(threshold=20)`.
   static func softplus(_ x: Float) -> Float { x > 20 ? x : log1p(exp(x)) }
 
-  /// max(x, 0), sixteen lanes at a time.
+  /// max(x, 0), sixteen lanes at a time: negative values become 0; NaN and −0 stay as they are
+  /// (`TileEpilogue.Clamp.relu` decides alike).
   static func relu(_ tensor: inout Tensor) {
     tensor.data.withUnsafeMutableBufferPointer { buffer in
       let count = buffer.count
@@ -71,7 +72,7 @@ enum PointwiseKernel {
         index += 16
       }
       while index < count {
-        buffer[index] = max(buffer[index], 0)
+        if buffer[index] < 0 { buffer[index] = 0 }
         index += 1
       }
     }

@@ -1,4 +1,5 @@
 import CNNGraph
+import CNNKernelSet
 
 /// Kernels that move elements: concatenation, elementwise merges, shuffles, padding, resampling.
 enum StructuralKernel {
@@ -23,15 +24,21 @@ enum StructuralKernel {
   }
 
   /// Sum or product with broadcasting of extents of 1 (on any axis, batch included).
-  static func elementwise(_ inputs: [Tensor], multiply: Bool, threads: Int = 1) throws(EngineError) -> Tensor {
+  static func elementwise(
+    _ inputs: [Tensor], multiply: Bool, clamp: TileEpilogue.Clamp = .none, threads: Int = 1
+  ) throws(EngineError) -> Tensor {
     if inputs.count == 2, inputs[0].shape == inputs[1].shape {
-      return sameShape(inputs[0], inputs[1], multiply: multiply, threads: threads)
+      return sameShape(inputs[0], inputs[1], multiply: multiply, clamp: clamp, threads: threads)
     }
-    return try broadcasting(inputs, multiply: multiply, threads: threads)
+    var output = try broadcasting(inputs, multiply: multiply, threads: threads)
+    ConvolutionEpilogue(clamp: clamp).apply(to: &output, threads: threads)
+    return output
   }
 
-  /// a + b or a · b for tensors of one shape, in fixed contiguous chunks.
-  static func sameShape(_ a: Tensor, _ b: Tensor, multiply: Bool, threads: Int) -> Tensor {
+  /// a + b or a · b for tensors of one shape, in fixed contiguous chunks; each sum clamped as the
+  /// ReLU or ReLU6 pass would (`clamp`: an activation fused into the sum, `EpilogueFusion`).
+  static func sameShape(_ a: Tensor, _ b: Tensor, multiply: Bool, clamp: TileEpilogue.Clamp, threads: Int) -> Tensor {
+    precondition(!multiply || clamp == .none, "only sums take a fused clamp")
     let count = a.data.count
     let chunks = Parallel.chunkCount(elements: count, threads: threads)
     let data = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
@@ -39,9 +46,18 @@ enum StructuralKernel {
         b.data.withUnsafeBufferPointer { y in
           let (x, y, z) = (x.baseAddress!, y.baseAddress!, buffer.baseAddress!)
           Parallel.run(chunks: chunks) { chunk in
-            for index in Parallel.chunk(chunk, of: chunks, total: count, alignment: 16) {
-              z[index] = multiply ? x[index] * y[index] : x[index] + y[index]
+            let range = Parallel.chunk(chunk, of: chunks, total: count, alignment: 16)
+            switch (multiply, clamp) {
+            case (true, _): for index in range { z[index] = x[index] * y[index] }
+            case (false, .none): for index in range { z[index] = x[index] + y[index] }
+            case (false, .relu):
+              for index in range {
+                let sum = x[index] + y[index]
+                z[index] = sum < 0 ? 0 : sum
+              }
+            case (false, .relu6): for index in range { z[index] = min(max(x[index] + y[index], 0), 6) }
             }
+
           }
         }
       }
