@@ -13,12 +13,23 @@
 public struct KernelSet: Sendable, CustomStringConvertible {
   /// C tile (rows × columns of an mr × nr tile, at `c` with rows `ldc` apart) += A micro-panel ·
   /// B micro-panel over depth `k`. A holds mr values per k; B holds nr values per k, `bStride`
-  /// apart. With `readsC` false, C's previous contents are neither read nor needed. `epilogue` acts
+  /// apart. Tiles of at most nr / 2 columns take half the multiply-adds (one vector per row). With `readsC` false, C's previous contents are neither read nor needed. `epilogue` acts
   /// on the sums before they are stored (row r of the tile takes its parameters' element r).
   public typealias MicroKernel =
     @Sendable (
       _ k: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ bStride: Int, _ c: UnsafeMutablePointer<Float>,
       _ ldc: Int, _ rows: Int, _ columns: Int, _ readsC: Bool, _ epilogue: TileEpilogue
+    ) -> Void
+
+  /// One column of C for up to eight row tiles of packed A (`MicroKernels.column`): (C +)= A · b
+  /// over depth `k`, the tiles' micro-panels `panelStride` apart, b's values `bStride` apart, at
+  /// most `rows` rows stored, `epilogue` applied as by the micro-kernel. For the last columns of a
+  /// ragged panel.
+  public typealias ColumnKernel =
+    @Sendable (
+      _ k: Int, _ a: UnsafePointer<Float>, _ panelStride: Int, _ tiles: Int, _ b: UnsafePointer<Float>,
+      _ bStride: Int, _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ rows: Int, _ readsC: Bool,
+      _ epilogue: TileEpilogue
     ) -> Void
 
   /// y[0..<count] += scale · x[0..<count], in index order.
@@ -58,6 +69,11 @@ public struct KernelSet: Sendable, CustomStringConvertible {
   /// Floating-point operations one `peakLoop` iteration performs (2 per lane per multiply-add).
   public let flopsPerPeakIteration: Int
   public let microKernel: MicroKernel
+  /// The micro-kernel on an mr × (nr / 2) tile, one vector per row: for a ragged last panel of at
+  /// most nr / 2 columns, half the multiply-adds of a whole tile. Each its own closure, so that
+  /// each instantiation of `MicroKernels.tile` is inlined with its constants.
+  public let halfKernel: MicroKernel
+  public let columnKernel: ColumnKernel
   public let axpy: Axpy
   public let depthwisePlane: DepthwisePlane
   public let elementwise: Elementwise
@@ -65,7 +81,8 @@ public struct KernelSet: Sendable, CustomStringConvertible {
 
   public init(
     name: String, summary: String, mr: Int, nr: Int, mc: Int, flopsPerPeakIteration: Int,
-    microKernel: @escaping MicroKernel, axpy: @escaping Axpy,
+    microKernel: @escaping MicroKernel, halfKernel: @escaping MicroKernel, columnKernel: @escaping ColumnKernel,
+    axpy: @escaping Axpy,
     depthwisePlane: @escaping DepthwisePlane, elementwise: @escaping Elementwise, peakLoop: @escaping PeakLoop
   ) {
     precondition(mc % mr == 0, "mc must be a multiple of mr")
@@ -76,6 +93,8 @@ public struct KernelSet: Sendable, CustomStringConvertible {
     self.mc = mc
     self.flopsPerPeakIteration = flopsPerPeakIteration
     self.microKernel = microKernel
+    self.halfKernel = halfKernel
+    self.columnKernel = columnKernel
     self.axpy = axpy
     self.depthwisePlane = depthwisePlane
     self.elementwise = elementwise

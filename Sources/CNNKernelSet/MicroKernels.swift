@@ -126,6 +126,68 @@ public enum MicroKernels {
     }
   }
 
+  /// An mr × lanes half tile, one accumulator per row: for a ragged last panel of at most `lanes`
+  /// columns, half the multiply-adds of `tile`, with the same sums in the same order and the same
+  /// epilogue (bit-identical to `tile` on those columns). A function of its own rather than a
+  /// parameter of `tile`, so that each is inlined with its constants where a set instantiates it.
+  @inlinable @inline(__always)
+  public static func halfTile<V: SIMD>(
+    _: V.Type, mr: Int, fused: Bool, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, bStride: Int,
+    c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, columns: Int, readsC: Bool, epilogue: TileEpilogue
+  ) where V.Scalar == Float {
+    precondition(mr == 8 || mr == 6, "tiles have 6 or 8 rows")
+    let nr = lanes(V.self)
+    let tall = mr == 8
+    var c0 = (V(), V(), V(), V(), V(), V(), V(), V())
+    var unused = V()
+    withEdgeTile(c: c, ldc: ldc, mr: mr, nr: nr, rows: rows, columns: columns, readsC: readsC) { t, ld in
+      if readsC {
+        c0.0 = load(t)
+        c0.1 = load(t + ld)
+        c0.2 = load(t + 2 * ld)
+        c0.3 = load(t + 3 * ld)
+        c0.4 = load(t + 4 * ld)
+        c0.5 = load(t + 5 * ld)
+        if tall { c0.6 = load(t + 6 * ld) }
+        if tall { c0.7 = load(t + 7 * ld) }
+      }
+      var pa = a
+      var pb = b
+      for _ in 0..<k {
+        let b0: V = load(pb)
+        multiplyAdd(&c0.0, V(repeating: pa[0]), b0, fused: fused)
+        multiplyAdd(&c0.1, V(repeating: pa[1]), b0, fused: fused)
+        multiplyAdd(&c0.2, V(repeating: pa[2]), b0, fused: fused)
+        multiplyAdd(&c0.3, V(repeating: pa[3]), b0, fused: fused)
+        multiplyAdd(&c0.4, V(repeating: pa[4]), b0, fused: fused)
+        multiplyAdd(&c0.5, V(repeating: pa[5]), b0, fused: fused)
+        if tall { multiplyAdd(&c0.6, V(repeating: pa[6]), b0, fused: fused) }
+        if tall { multiplyAdd(&c0.7, V(repeating: pa[7]), b0, fused: fused) }
+        pa += mr
+        pb += bStride
+      }
+      if !epilogue.isEmpty {
+        finish(&c0.0, &unused, epilogue, 0)
+        finish(&c0.1, &unused, epilogue, 1)
+        finish(&c0.2, &unused, epilogue, 2)
+        finish(&c0.3, &unused, epilogue, 3)
+        finish(&c0.4, &unused, epilogue, 4)
+        finish(&c0.5, &unused, epilogue, 5)
+        if tall { finish(&c0.6, &unused, epilogue, 6) }
+        if tall { finish(&c0.7, &unused, epilogue, 7) }
+      }
+      store(c0.0, t)
+      store(c0.1, t + ld)
+      store(c0.2, t + 2 * ld)
+      store(c0.3, t + 3 * ld)
+      store(c0.4, t + 4 * ld)
+      store(c0.5, t + 5 * ld)
+      if tall { store(c0.6, t + 6 * ld) }
+      if tall { store(c0.7, t + 7 * ld) }
+      if epilogue.clamp != .none { clamp(epilogue.clamp, t, ld: ld, rows: mr, columns: nr) }
+    }
+  }
+
   /// One row of a tile: c0 += a·b0, c1 += a·b1.
   @inlinable @inline(__always)
   static func row<V: SIMD>(_ c0: inout V, _ c1: inout V, _ a: Float, _ b0: V, _ b1: V, _ fused: Bool)

@@ -11,6 +11,16 @@ extension KernelSet {
         SIMD4<Float>.self, mr: 6, fused: false, k: k, a: a, b: b, bStride: bStride, c: c, ldc: ldc, rows: rows,
         columns: columns, readsC: readsC, epilogue: epilogue)
     },
+    halfKernel: { k, a, b, bStride, c, ldc, rows, columns, readsC, epilogue in
+      MicroKernels.halfTile(
+        SIMD4<Float>.self, mr: 6, fused: false, k: k, a: a, b: b, bStride: bStride, c: c, ldc: ldc,
+        rows: rows, columns: columns, readsC: readsC, epilogue: epilogue)
+    },
+    columnKernel: { k, a, panelStride, tiles, b, bStride, c, ldc, rows, readsC, epilogue in
+      MicroKernels.column(
+        mr: 6, fused: false, k: k, a: a, panelStride: panelStride, tiles: tiles, b: b, bStride: bStride, c: c,
+        ldc: ldc, rows: rows, readsC: readsC, epilogue: epilogue)
+    },
     axpy: { count, scale, x, y in MicroKernels.axpy(SIMD4<Float>.self, fused: false, count, scale, x, y) },
     depthwisePlane: { geometry, weights, tapOffsets, phases, output, accumulates in
       MicroKernels.depthwisePlane(

@@ -65,7 +65,8 @@ import Testing
   }
 
   /// The micro-kernel alone against the naive tile, bit for bit: every ragged edge (rows 1...mr,
-  /// columns 1...nr), B read in place (a wider stride) or packed, C read or overwritten, and each
+  /// columns 1...nr; the half tile on up to nr / 2), B read in place (a wider stride) or packed,
+  /// C read or overwritten, and each
   /// epilogue (none, bias and ReLU, batch norm and ReLU6, bias and batch norm) applied as the
   /// separate passes would: a rounded sum, a rounded product and sum, then the clamp.
   @Test(arguments: sets) func microKernelMatchesNaiveTile(_ name: String) {
@@ -80,7 +81,7 @@ import Testing
         let readsC = (rows + columns) % 3 != 0
         let a = Self.randomValues(k * mr, &generator)
         let b = Self.randomValues(k * bStride, &generator)
-        var c = Self.randomValues(mr * ldc, &generator)
+        let c = Self.randomValues(mr * ldc, &generator)
         let (bias, scale, shift) = (
           Self.randomValues(mr, &generator), Self.randomValues(mr, &generator).map { 4 * $0 },
           Self.randomValues(mr, &generator)
@@ -103,17 +104,82 @@ import Testing
             expected[r * ldc + j] = sum
           }
         }
+        // The half tile too, on the columns it takes.
+        let variants = columns <= nr / 2 ? [kernels.microKernel, kernels.halfKernel] : [kernels.microKernel]
+        for (index, kernel) in variants.enumerated() {
+          var c = c
+          a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+              c.withUnsafeMutableBufferPointer { pc in
+                bias.withUnsafeBufferPointer { pBias in
+                  scale.withUnsafeBufferPointer { pScale in
+                    shift.withUnsafeBufferPointer { pShift in
+                      let epilogue = TileEpilogue(
+                        bias: addsBias ? pBias.baseAddress : nil, scale: normalizes ? pScale.baseAddress : nil,
+                        shift: normalizes ? pShift.baseAddress : nil, clamp: clamp)
+                      kernel(
+                        k, pa.baseAddress!, pb.baseAddress!, bStride, pc.baseAddress!, ldc, rows, columns, readsC,
+                        epilogue)
+                    }
+                  }
+                }
+              }
+            }
+          }
+          #expect(
+            Self.firstDifference(c, expected) == nil,
+            "\(name) \(index == 0 ? "tile" : "half tile") \(rows)×\(columns) k \(k) readsC \(readsC) epilogue \(variant)"
+          )
+        }
+      }
+    }
+  }
+
+  /// The column kernel against the naive column, bit for bit: one to eight row tiles (missing
+  /// ones not stored), every count of stored rows, k from 0 to 9, C read or overwritten, each
+  /// epilogue; A packed as the GEMM packs it (mr values per k, tiles `mr · k` apart, followed by
+  /// the 2 floats of slack a 6-row set reads).
+  @Test(arguments: sets) func columnKernelMatchesNaiveColumn(_ name: String) {
+    let kernels = Self.kernels(name)
+    let (mr, fused) = (kernels.mr, name != "portable")
+    var generator = SeededGenerator(state: 13)
+    for tiles in 1...8 {
+      for rows in stride(from: (tiles - 1) * mr + 1, through: tiles * mr, by: max(1, mr / 3)) {
+        let k = Int.random(in: 0...9, using: &generator)
+        let (bStride, ldc) = (3, 5)
+        let readsC = (rows + k) % 3 != 0
+        let a = Self.randomValues(tiles * mr * k + 8, &generator)
+        let b = Self.randomValues(max(1, k * bStride), &generator)
+        var c = Self.randomValues(8 * mr * ldc, &generator)
+        let parameters = (0..<3).map { _ in Self.randomValues(8 * mr + 8, &generator) }
+        let variant = (tiles + rows) % 4
+        let (addsBias, normalizes) = (variant == 1 || variant == 3, variant >= 2)
+        let clamp: TileEpilogue.Clamp = variant == 1 ? .relu : variant == 2 ? .relu6 : .none
+        var expected = c
+        for r in 0..<rows {
+          let (tile, lane) = (r / mr, r % mr)
+          var sum = readsC ? c[r * ldc] : 0
+          for p in 0..<k {
+            let x = a[tile * mr * k + p * mr + lane]
+            sum = fused ? sum.addingProduct(x, b[p * bStride]) : sum + x * b[p * bStride]
+          }
+          if addsBias { sum = sum + parameters[0][r] }
+          if normalizes { sum = sum * parameters[1][r] + parameters[2][r] }
+          if clamp != .none, sum < 0 { sum = 0 }
+          if clamp == .relu6, sum > 6 { sum = 6 }
+          expected[r * ldc] = sum
+        }
         a.withUnsafeBufferPointer { pa in
           b.withUnsafeBufferPointer { pb in
             c.withUnsafeMutableBufferPointer { pc in
-              bias.withUnsafeBufferPointer { pBias in
-                scale.withUnsafeBufferPointer { pScale in
-                  shift.withUnsafeBufferPointer { pShift in
+              parameters[0].withUnsafeBufferPointer { bias in
+                parameters[1].withUnsafeBufferPointer { scale in
+                  parameters[2].withUnsafeBufferPointer { shift in
                     let epilogue = TileEpilogue(
-                      bias: addsBias ? pBias.baseAddress : nil, scale: normalizes ? pScale.baseAddress : nil,
-                      shift: normalizes ? pShift.baseAddress : nil, clamp: clamp)
-                    kernels.microKernel(
-                      k, pa.baseAddress!, pb.baseAddress!, bStride, pc.baseAddress!, ldc, rows, columns, readsC,
+                      bias: addsBias ? bias.baseAddress : nil, scale: normalizes ? scale.baseAddress : nil,
+                      shift: normalizes ? shift.baseAddress : nil, clamp: clamp)
+                    kernels.columnKernel(
+                      k, pa.baseAddress!, mr * k, tiles, pb.baseAddress!, bStride, pc.baseAddress!, ldc, rows, readsC,
                       epilogue)
                   }
                 }
@@ -123,7 +189,7 @@ import Testing
         }
         #expect(
           Self.firstDifference(c, expected) == nil,
-          "\(name) tile \(rows)×\(columns) k \(k) readsC \(readsC) epilogue \(variant)")
+          "\(name) \(tiles) tiles, \(rows) rows, k \(k), readsC \(readsC), epilogue \(variant)")
       }
     }
   }

@@ -72,7 +72,8 @@ enum GEMM {
         offsets.append(row)
       }
       self.offsets = offsets
-      storage = UnsafeMutablePointer<Float>.allocate(capacity: max(total, 1))
+      // The column kernel reads 2 floats past a 6-row A block: 8 floats of slack.
+      storage = UnsafeMutablePointer<Float>.allocate(capacity: total + 8)
       for (p, pc) in stride(from: 0, to: k, by: kc).enumerated() {
         for (i, ic) in stride(from: 0, to: m, by: mc).enumerated() {
           packA(
@@ -148,11 +149,14 @@ enum GEMM {
     c: UnsafeMutablePointer<Float>, ldc: Int, kernels: KernelSet, rowBlocks: Range<Int>? = nil,
     overwrite: Bool = false, epilogue: TileEpilogue = .none
   ) {
-    let (mr, nr, mc, microKernel) = (kernels.mr, kernels.nr, kernels.mc, kernels.microKernel)
+    let (mr, nr, mc, microKernel, halfKernel, columnKernel) = (
+      kernels.mr, kernels.nr, kernels.mc, kernels.microKernel, kernels.halfKernel, kernels.columnKernel
+    )
     do {
       var prepacked: PackedA?
       if case .prepacked(let packed) = source { prepacked = packed }
-      let packedA = UnsafeMutablePointer<Float>.allocate(capacity: prepacked == nil ? mc * kc : 1)
+      // The column kernel reads 2 floats past a 6-row A block: 8 floats of slack.
+      let packedA = UnsafeMutablePointer<Float>.allocate(capacity: prepacked == nil ? mc * kc + 8 : 1)
       let packedB = UnsafeMutablePointer<Float>.allocate(capacity: kc * nc)
       defer {
         packedA.deallocate()
@@ -193,21 +197,35 @@ enum GEMM {
             case .matrix(let a, let lda):
               packA(a + ic * lda + pc, lda: lda, m: mcCurrent, k: kcCurrent, mr: mr, into: packedA)
             }
-            // Loops 2 and 1: micro-tiles.
+            // Loops 2 and 1: micro-tiles; a ragged last panel's columns split between tiles (whole
+            // or half) and the column kernel (`raggedSplit`).
             var jr = 0
             while jr < ncCurrent {
               let nrCurrent = min(nr, ncCurrent - jr)
+              let (tileColumns, columnsAlone) = nrCurrent == nr ? (nr, 0) : raggedSplit(nrCurrent, kernels: kernels)
+              let inPlace = direct != nil && nrCurrent == nr
+              let panelB = inPlace ? direct!.base + jr : UnsafePointer(packedB + jr * kcCurrent)
+              let bStride = inPlace ? direct!.ldb : nr
+              let kernel = tileColumns > nr / 2 ? microKernel : halfKernel
               var ir = 0
-              while ir < mcCurrent {
+              while ir < mcCurrent && tileColumns > 0 {
                 let mrCurrent = min(mr, mcCurrent - ir)
-                let cTile = c + (ic + ir) * ldc + jc + jr
-                let inPlace = direct != nil && nrCurrent == nr
-                microKernel(
-                  kcCurrent, panelA + ir * kcCurrent,
-                  inPlace ? direct!.base + jr : UnsafePointer(packedB + jr * kcCurrent),
-                  inPlace ? direct!.ldb : nr, cTile, ldc, mrCurrent, nrCurrent, !(overwrite && pc == 0),
-                  last ? epilogue.advanced(by: ic + ir) : .none)
+                kernel(
+                  kcCurrent, panelA + ir * kcCurrent, panelB, bStride, c + (ic + ir) * ldc + jc + jr, ldc, mrCurrent,
+                  tileColumns, !(overwrite && pc == 0), last ? epilogue.advanced(by: ic + ir) : .none)
                 ir += mr
+              }
+              for column in tileColumns..<(tileColumns + columnsAlone) {
+                // Eight row tiles per call.
+                var ir = 0
+                while ir < mcCurrent {
+                  let rows = min(8 * mr, mcCurrent - ir)
+                  columnKernel(
+                    kcCurrent, panelA + ir * kcCurrent, mr * kcCurrent, (rows + mr - 1) / mr, panelB + column, bStride,
+                    c + (ic + ir) * ldc + jc + jr + column, ldc, rows, !(overwrite && pc == 0),
+                    last ? epilogue.advanced(by: ic + ir) : .none)
+                  ir += 8 * mr
+                }
               }
               jr += nr
             }
@@ -218,6 +236,21 @@ enum GEMM {
         jc += nc
       }
     }
+  }
+
+  /// How the r < nr columns of a ragged last panel are computed: the first `tiles` by the
+  /// micro-kernel (a whole tile, or a half tile of one vector per row when r ≤ nr / 2), the other
+  /// `alone` one by one by the column kernel, whichever costs the fewest vector multiply-adds per
+  /// k and mr rows: a whole tile 2·mr, a half tile mr, a column 1 (8 rows in one vector; 2 where
+  /// the set's vectors have 4 lanes). Ties go to tiles, which read less. For 49 positions and
+  /// 32-column tiles: one whole tile, a half tile and one column (25 multiply-adds instead of 32).
+  static func raggedSplit(_ r: Int, kernels: KernelSet) -> (tiles: Int, alone: Int) {
+    let (mr, half) = (kernels.mr, kernels.nr / 2)
+    let column = max(1, 16 / kernels.nr)
+    let whole = (cost: 2 * mr, split: (r, 0))
+    let halfAndColumns = (cost: mr + max(0, r - half) * column, split: (min(r, half), max(0, r - half)))
+    let columns = (cost: r * column, split: (0, r))
+    return [whole, halfAndColumns, columns].min { $0.cost < $1.cost }!.split
   }
 
   /// C[m×n] += A[m×k]·B[k×n] for a few rows (fully connected layers at small batch): streams B once,
