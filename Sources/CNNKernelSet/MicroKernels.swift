@@ -74,35 +74,35 @@ public enum MicroKernels {
       // Two k steps per trip, then the odd one: half the loop overhead between the multiply-adds.
       for _ in 0..<k / 2 {
         let (b0, b1, d0, d1): (V, V, V, V) = (load(pb), load(pb + w), load(pb + bStride), load(pb + bStride + w))
-        row(&c0.0, &c1.0, pa[0], b0, b1, fused)
-        row(&c0.1, &c1.1, pa[1], b0, b1, fused)
-        row(&c0.2, &c1.2, pa[2], b0, b1, fused)
-        row(&c0.3, &c1.3, pa[3], b0, b1, fused)
-        row(&c0.4, &c1.4, pa[4], b0, b1, fused)
-        row(&c0.5, &c1.5, pa[5], b0, b1, fused)
-        if tall { row(&c0.6, &c1.6, pa[6], b0, b1, fused) }
-        if tall { row(&c0.7, &c1.7, pa[7], b0, b1, fused) }
-        row(&c0.0, &c1.0, pa[mr + 0], d0, d1, fused)
-        row(&c0.1, &c1.1, pa[mr + 1], d0, d1, fused)
-        row(&c0.2, &c1.2, pa[mr + 2], d0, d1, fused)
-        row(&c0.3, &c1.3, pa[mr + 3], d0, d1, fused)
-        row(&c0.4, &c1.4, pa[mr + 4], d0, d1, fused)
-        row(&c0.5, &c1.5, pa[mr + 5], d0, d1, fused)
-        if tall { row(&c0.6, &c1.6, pa[mr + 6], d0, d1, fused) }
-        if tall { row(&c0.7, &c1.7, pa[mr + 7], d0, d1, fused) }
+        row(&c0.0, &c1.0, pa[0], b0, b1, true, fused)
+        row(&c0.1, &c1.1, pa[1], b0, b1, true, fused)
+        row(&c0.2, &c1.2, pa[2], b0, b1, true, fused)
+        row(&c0.3, &c1.3, pa[3], b0, b1, true, fused)
+        row(&c0.4, &c1.4, pa[4], b0, b1, true, fused)
+        row(&c0.5, &c1.5, pa[5], b0, b1, true, fused)
+        if tall { row(&c0.6, &c1.6, pa[6], b0, b1, true, fused) }
+        if tall { row(&c0.7, &c1.7, pa[7], b0, b1, true, fused) }
+        row(&c0.0, &c1.0, pa[mr + 0], d0, d1, true, fused)
+        row(&c0.1, &c1.1, pa[mr + 1], d0, d1, true, fused)
+        row(&c0.2, &c1.2, pa[mr + 2], d0, d1, true, fused)
+        row(&c0.3, &c1.3, pa[mr + 3], d0, d1, true, fused)
+        row(&c0.4, &c1.4, pa[mr + 4], d0, d1, true, fused)
+        row(&c0.5, &c1.5, pa[mr + 5], d0, d1, true, fused)
+        if tall { row(&c0.6, &c1.6, pa[mr + 6], d0, d1, true, fused) }
+        if tall { row(&c0.7, &c1.7, pa[mr + 7], d0, d1, true, fused) }
         pa += 2 * mr
         pb += 2 * bStride
       }
       if k % 2 == 1 {
         let (b0, b1): (V, V) = (load(pb), load(pb + w))
-        row(&c0.0, &c1.0, pa[0], b0, b1, fused)
-        row(&c0.1, &c1.1, pa[1], b0, b1, fused)
-        row(&c0.2, &c1.2, pa[2], b0, b1, fused)
-        row(&c0.3, &c1.3, pa[3], b0, b1, fused)
-        row(&c0.4, &c1.4, pa[4], b0, b1, fused)
-        row(&c0.5, &c1.5, pa[5], b0, b1, fused)
-        if tall { row(&c0.6, &c1.6, pa[6], b0, b1, fused) }
-        if tall { row(&c0.7, &c1.7, pa[7], b0, b1, fused) }
+        row(&c0.0, &c1.0, pa[0], b0, b1, true, fused)
+        row(&c0.1, &c1.1, pa[1], b0, b1, true, fused)
+        row(&c0.2, &c1.2, pa[2], b0, b1, true, fused)
+        row(&c0.3, &c1.3, pa[3], b0, b1, true, fused)
+        row(&c0.4, &c1.4, pa[4], b0, b1, true, fused)
+        row(&c0.5, &c1.5, pa[5], b0, b1, true, fused)
+        if tall { row(&c0.6, &c1.6, pa[6], b0, b1, true, fused) }
+        if tall { row(&c0.7, &c1.7, pa[7], b0, b1, true, fused) }
       }
       if !epilogue.isEmpty {
         finish(&c0.0, &c1.0, epilogue, 0)
@@ -153,18 +153,38 @@ public enum MicroKernels {
       }
       var pa = a
       var pb = b
-      for _ in 0..<k {
+      // Two k steps per trip, then the odd one, as in `tile`.
+      for _ in 0..<k / 2 {
+        let (b0, d0): (V, V) = (load(pb), load(pb + bStride))
+        row(&c0.0, &unused, pa[0], b0, b0, false, fused)
+        row(&c0.1, &unused, pa[1], b0, b0, false, fused)
+        row(&c0.2, &unused, pa[2], b0, b0, false, fused)
+        row(&c0.3, &unused, pa[3], b0, b0, false, fused)
+        row(&c0.4, &unused, pa[4], b0, b0, false, fused)
+        row(&c0.5, &unused, pa[5], b0, b0, false, fused)
+        if tall { row(&c0.6, &unused, pa[6], b0, b0, false, fused) }
+        if tall { row(&c0.7, &unused, pa[7], b0, b0, false, fused) }
+        row(&c0.0, &unused, pa[mr + 0], d0, d0, false, fused)
+        row(&c0.1, &unused, pa[mr + 1], d0, d0, false, fused)
+        row(&c0.2, &unused, pa[mr + 2], d0, d0, false, fused)
+        row(&c0.3, &unused, pa[mr + 3], d0, d0, false, fused)
+        row(&c0.4, &unused, pa[mr + 4], d0, d0, false, fused)
+        row(&c0.5, &unused, pa[mr + 5], d0, d0, false, fused)
+        if tall { row(&c0.6, &unused, pa[mr + 6], d0, d0, false, fused) }
+        if tall { row(&c0.7, &unused, pa[mr + 7], d0, d0, false, fused) }
+        pa += 2 * mr
+        pb += 2 * bStride
+      }
+      if k % 2 == 1 {
         let b0: V = load(pb)
-        multiplyAdd(&c0.0, V(repeating: pa[0]), b0, fused: fused)
-        multiplyAdd(&c0.1, V(repeating: pa[1]), b0, fused: fused)
-        multiplyAdd(&c0.2, V(repeating: pa[2]), b0, fused: fused)
-        multiplyAdd(&c0.3, V(repeating: pa[3]), b0, fused: fused)
-        multiplyAdd(&c0.4, V(repeating: pa[4]), b0, fused: fused)
-        multiplyAdd(&c0.5, V(repeating: pa[5]), b0, fused: fused)
-        if tall { multiplyAdd(&c0.6, V(repeating: pa[6]), b0, fused: fused) }
-        if tall { multiplyAdd(&c0.7, V(repeating: pa[7]), b0, fused: fused) }
-        pa += mr
-        pb += bStride
+        row(&c0.0, &unused, pa[0], b0, b0, false, fused)
+        row(&c0.1, &unused, pa[1], b0, b0, false, fused)
+        row(&c0.2, &unused, pa[2], b0, b0, false, fused)
+        row(&c0.3, &unused, pa[3], b0, b0, false, fused)
+        row(&c0.4, &unused, pa[4], b0, b0, false, fused)
+        row(&c0.5, &unused, pa[5], b0, b0, false, fused)
+        if tall { row(&c0.6, &unused, pa[6], b0, b0, false, fused) }
+        if tall { row(&c0.7, &unused, pa[7], b0, b0, false, fused) }
       }
       if !epilogue.isEmpty {
         finish(&c0.0, &unused, epilogue, 0)
@@ -188,12 +208,13 @@ public enum MicroKernels {
     }
   }
 
-  /// One row of a tile: c0 += a·b0, c1 += a·b1.
+  /// One row of a tile: c0 += a·b0, c1 += a·b1 (c1 untouched in a half tile, `wide` false).
   @inlinable @inline(__always)
-  static func row<V: SIMD>(_ c0: inout V, _ c1: inout V, _ a: Float, _ b0: V, _ b1: V, _ fused: Bool)
-  where V.Scalar == Float {
+  static func row<V: SIMD>(
+    _ c0: inout V, _ c1: inout V, _ a: Float, _ b0: V, _ b1: V, _ wide: Bool, _ fused: Bool
+  ) where V.Scalar == Float {
     multiplyAdd(&c0, V(repeating: a), b0, fused: fused)
-    multiplyAdd(&c1, V(repeating: a), b1, fused: fused)
+    if wide { multiplyAdd(&c1, V(repeating: a), b1, fused: fused) }
   }
 
   /// Runs `body` on the C tile itself when it is whole, or on a zero-padded mr × nr copy on the
