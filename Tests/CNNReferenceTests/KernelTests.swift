@@ -641,6 +641,80 @@ import Testing
     #expect(up.data == [0, 1, 3, 4])
   }
 
+  /// Sliding max and average pooling against the tap-by-tap loop, bit for bit: 1-D to 3-D,
+  /// kernels 1 to 4, strides 1 to 3, dilation 1 or 2, padding up to half the kernel (floor mode;
+  /// windows are placed at o · s − before), one and two threads. The max takes the maximum of the
+  /// taps inside the input in (z, y, x) order with `Swift.max` (an equal later value wins, so +0
+  /// and −0 ties are decided alike; the inputs hold both, repeated values and −∞), 0 for a window
+  /// wholly in the padding; the average sums in the same order and divides by the taps inside the
+  /// padded input.
+  @Test func slidingPoolingMatchesTapLoop() throws {
+    var generator = SeededGenerator(state: 21)
+    for trial in 0..<120 {
+      let rank = [1, 2, 2, 2, 3][trial % 5]
+      let kernel = (0..<rank).map { _ in Int.random(in: 1...4, using: &generator) }
+      let stride = (0..<rank).map { _ in Int.random(in: 1...3, using: &generator) }
+      let dilation = (0..<rank).map { _ in trial % 3 == 0 ? 2 : 1 }
+      let pad = (0..<rank).map { kernel[$0] / 2 > 0 ? Int.random(in: 0...(kernel[$0] / 2), using: &generator) : 0 }
+      let spatial = (0..<rank).map { axis in
+        max(dilation[axis] * (kernel[axis] - 1) + 1 - 2 * pad[axis], Int.random(in: 1...13, using: &generator))
+      }
+      let channels = Int.random(in: 1...3, using: &generator)
+      let palette: [Float] = [0, -0.0, 1, -1, 2.5, -.infinity, 0.25]
+      let values = (0..<(channels * spatial.reduce(1, *))).map { _ in
+        Bool.random(using: &generator)
+          ? palette.randomElement(using: &generator)! : Float.random(in: -1...1, using: &generator)
+      }
+      let input = Tensor(shape: [1, channels] + spatial, data: values)
+      let window = Window(
+        kernel: AxisValues(kernel), stride: AxisValues(stride), dilation: AxisValues(dilation),
+        padding: .explicit(begin: AxisValues(pad), end: AxisValues(pad)))
+      let plan = try WindowPlan.make(window, spatial: spatial, ceil: false)
+      let outs: [Int] = (0..<rank).map { axis in
+        let span = dilation[axis] * (kernel[axis] - 1) + 1
+        return (spatial[axis] + 2 * pad[axis] - span) / stride[axis] + 1
+      }
+      let ones = [Int](repeating: 1, count: 3 - rank)
+      let (inE, outE, k, s, d) = (ones + spatial, ones + outs, ones + kernel, ones + stride, ones + dilation)
+      let p = [Int](repeating: 0, count: 3 - rank) + pad
+      var expectedMax: [Float] = []
+      var expectedAverage: [Float] = []
+      for c in 0..<channels {
+        for oz in 0..<outE[0] {
+          for oy in 0..<outE[1] {
+            for ox in 0..<outE[2] {
+              var (best, sum, taps) = (-Float.infinity, Float(0), 0)
+              for tz in 0..<k[0] {
+                for ty in 0..<k[1] {
+                  for tx in 0..<k[2] {
+                    let z = oz * s[0] + tz * d[0] - p[0]
+                    let y = oy * s[1] + ty * d[1] - p[1]
+                    let x = ox * s[2] + tx * d[2] - p[2]
+                    taps += 1
+                    guard z >= 0, z < inE[0], y >= 0, y < inE[1], x >= 0, x < inE[2] else { continue }
+                    let value = values[((c * inE[0] + z) * inE[1] + y) * inE[2] + x]
+                    best = max(best, value)
+                    sum += value
+                  }
+                }
+              }
+              expectedMax.append(best == -.infinity ? 0 : best)
+              expectedAverage.append(sum / Float(taps))
+            }
+          }
+        }
+      }
+      for threads in 1...2 {
+        let maxed = PoolingKernel.sliding(input, plan: plan, kind: .max, threads: threads)
+        let averaged = PoolingKernel.sliding(input, plan: plan, kind: .average, threads: threads)
+        #expect(Array(maxed.shape.dropFirst(2)) == outs)
+        let label = "\(spatial) k\(kernel) s\(stride) d\(dilation) p\(pad), \(threads) threads"
+        #expect(Self.firstDifference(maxed.data, expectedMax) == nil, "max \(label)")
+        #expect(Self.firstDifference(averaged.data, expectedAverage) == nil, "average \(label)")
+      }
+    }
+  }
+
   /// Average pooling's divisor with padding: k3 s1 p1 over a 3×3 of ones. Counting the padding
   /// (PyTorch's count_include_pad=True, Caffe) the corner sees 4 ones of 9 taps, an edge 6 of 9;
   /// without it (ONNX's default) every window averages ones to 1.

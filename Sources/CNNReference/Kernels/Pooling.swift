@@ -32,12 +32,14 @@ enum PoolingKernel {
     let (tz, ty, tx) = (taps(plan.axes[0]), taps(plan.axes[1]), taps(plan.axes[2]))
     let padded = (tz.padded, ty.padded, tx.padded)
     let chunks = Parallel.chunkCount(elements: input.batch * input.channels * outExtent.volume, threads: threads)
-    if plan.axes.allSatisfy({ $0.dilation == 1 }) {
+    if kind == .max, plan.axes.allSatisfy({ $0.dilation == 1 }), outExtent.d == 1, extent.d == 1 {
+      let runs = (ty.positions.map(Self.run), tx.positions.map(Self.run))
+      maxRowsThenColumns(input, into: &output, extent: extent, outExtent: outExtent, taps: runs, chunks: chunks)
+    } else if plan.axes.allSatisfy({ $0.dilation == 1 }) {
       // Undilated windows: each window's taps inside the input are one contiguous run per axis.
-      func runs(_ positions: [[Int]]) -> [Range<Int>] { positions.map { ($0.first ?? 0)..<(($0.last ?? -1) + 1) } }
       pool(
         input, into: &output, extent: extent, outExtent: outExtent,
-        taps: (runs(tz.positions), runs(ty.positions), runs(tx.positions)),
+        taps: (tz.positions.map(Self.run), ty.positions.map(Self.run), tx.positions.map(Self.run)),
         padded: padded, kind: kind, chunks: chunks)
     } else {
       pool(
@@ -45,6 +47,52 @@ enum PoolingKernel {
         padded: padded, kind: kind, chunks: chunks)
     }
     return output
+  }
+
+  /// An undilated window's taps inside the input as one run.
+  static func run(_ positions: [Int]) -> Range<Int> { (positions.first ?? 0)..<((positions.last ?? -1) + 1) }
+
+  /// 2-D max pooling in two passes per plane: the maximum of each row's taps for every output
+  /// column, then, along whole output rows (a vector loop), the maximum of those over each
+  /// window's rows. The maximum of finite values does not depend on the order it is taken in, so
+  /// this gives what the tap-by-tap loop gives. A window wholly in the padding gives 0, as there.
+  static func maxRowsThenColumns(
+    _ input: Tensor, into output: inout Tensor, extent: Extent3, outExtent: Extent3,
+    taps: (rows: [Range<Int>], columns: [Range<Int>]), chunks: Int
+  ) {
+    let planes = input.batch * input.channels
+    let (height, width, outWidth) = (extent.h, extent.w, outExtent.w)
+    input.data.withUnsafeBufferPointer { source in
+      output.data.withUnsafeMutableBufferPointer { target in
+        nonisolated(unsafe) let (source, target) = (source.baseAddress!, target.baseAddress!)
+        Parallel.run(chunks: chunks) { chunk in
+          // The row maxima of one plane: height × output columns.
+          let rowMaxima = UnsafeMutablePointer<Float>.allocate(capacity: height * outWidth)
+          defer { rowMaxima.deallocate() }
+          for plane in Parallel.chunk(chunk, of: chunks, total: planes) {
+            let base = source + plane * extent.volume
+            for y in 0..<height {
+              let (line, maxima) = (base + y * width, rowMaxima + y * outWidth)
+              for (ox, columns) in taps.columns.enumerated() {
+                var best = -Float.infinity
+                for x in columns { best = max(best, line[x]) }
+                maxima[ox] = best
+              }
+            }
+            var out = target + plane * outExtent.volume
+            for rows in taps.rows {
+              for ox in 0..<outWidth { out[ox] = -.infinity }
+              for y in rows {
+                let maxima = rowMaxima + y * outWidth
+                for ox in 0..<outWidth { out[ox] = max(out[ox], maxima[ox]) }
+              }
+              for ox in 0..<outWidth where out[ox] == -.infinity { out[ox] = 0 }
+              out += outWidth
+            }
+          }
+        }
+      }
+    }
   }
 
   /// The pooling loops over every output, with each output's taps per axis given as a collection
