@@ -373,8 +373,9 @@ import Testing
   /// enough output channels that two threads split the channels, where the im2col matrix is
   /// gathered once and shared (strided) or B is read from zero-padded planes on the extended grid
   /// (stride 1: ResNet's 14 × 14 stage); shallow products (at most 32 im2col rows: VGG's first
-  /// layer) from padded planes on any plane. Runs of one to eight floats, whole-vector reads that
-  /// end at the input's last element, strides 1 to 3, dilation, asymmetric padding, 1-D and 3-D.
+  /// layer) from padded planes on any plane, and so are products of at most 32 output channels
+  /// (grouped ones among them). Runs of one to eight floats, whole-vector reads that end at the
+  /// input's last element, strides 1 to 3, dilation, asymmetric padding, 1-D and 3-D.
   @Test(arguments: sets) func sharedAndPaddedIm2colMatchDirectLoopExactly(_ name: String) throws {
     let kernels = Self.kernels(name)
     var generator = SeededGenerator(state: 6)
@@ -387,30 +388,44 @@ import Testing
       ([40, 45], 3, 1, 1, 1, 1, 3), ([30, 37], 3, 1, 2, 0, 3, 2), ([300], 5, 1, 1, 2, 2, 6),
       ([6, 9, 10], 3, 1, 1, 1, 0, 1), ([33, 34], 1, 1, 1, 1, 2, 5),
     ]
-    for (spatial, kernel, stride, dilation, before, after, channels) in cases {
+    // (channels, groups, outputs) beyond the single-group cases: at most 32 output channels per
+    // group (padded planes at stride 1, the gather at stride 2), ResNeXt's shapes among them.
+    let grouped: [(spatial: [Int], kernel: Int, stride: Int, channels: Int, groups: Int, outputs: Int)] = [
+      ([14, 14], 3, 1, 64, 8, 64), ([7, 7], 3, 1, 128, 4, 96), ([9, 10], 3, 2, 48, 6, 48), ([12, 13], 3, 1, 24, 1, 24),
+      ([28, 28], 3, 1, 256, 32, 256),
+    ]
+    let all =
+      cases.map {
+        (
+          $0.spatial, $0.kernel, $0.stride, $0.dilation, $0.before, $0.after, $0.channels, 1,
+          136 + $0.channels % 3 * 120
+        )
+      }
+      + grouped.map { ($0.spatial, $0.kernel, $0.stride, 1, 1, 1, $0.channels, $0.groups, $0.outputs) }
+    for (spatial, kernel, stride, dilation, before, after, channels, groups, outputs) in all {
       let rank = spatial.count
-      let outputs = 136 + channels % 3 * 120
       let window = Window(
         kernel: .all(kernel), stride: .all(stride), dilation: .all(dilation),
         padding: .explicit(begin: .all(before), end: .all(after)))
       let plan = try WindowPlan.make(window, spatial: spatial, ceil: false)
       let input = Tensor(
         shape: [1, channels] + spatial, data: Self.randomValues(channels * spatial.reduce(1, *), &generator))
-      let weights = Self.randomValues(outputs * channels * Int(pow(Double(kernel), Double(rank))), &generator)
+      let weights = Self.randomValues(
+        outputs * channels / groups * Int(pow(Double(kernel), Double(rank))), &generator)
       let results = [1, 2].map { threads in
         ConvolutionKernel.forward(
-          input, plan: plan, outputs: outputs, groups: 1, weights: weights, threads: threads,
+          input, plan: plan, outputs: outputs, groups: groups, weights: weights, threads: threads,
           kernels: kernels)
       }
       let expected = Self.naiveConvolution(
-        input, weights: weights, outputs: outputs, groups: 1, kernel: Array(repeating: kernel, count: rank),
+        input, weights: weights, outputs: outputs, groups: groups, kernel: Array(repeating: kernel, count: rank),
         stride: Array(repeating: stride, count: rank), dilation: Array(repeating: dilation, count: rank),
         before: Array(repeating: before, count: rank), outExtents: Array(results[0].shape.dropFirst(2)),
         fused: name != "portable")
       for (threads, result) in zip([1, 2], results) {
         #expect(
           Self.firstDifference(result.data, expected) == nil,
-          "\(name) \(spatial) k\(kernel) s\(stride) d\(dilation) p\(before):\(after) on \(threads) threads")
+          "\(name) \(spatial) k\(kernel) s\(stride) d\(dilation) p\(before):\(after) g\(groups) on \(threads) threads")
       }
     }
   }

@@ -82,14 +82,17 @@ extension ConvolutionKernel {
 
   /// Whether a convolution reads B from padded planes (`PaddedPlanes`): stride 1, not pointwise,
   /// and either few positions that every thread would gather alike (`sharedByThreads`: ResNet's
-  /// 14 × 14 3 × 3 layers, 9 % faster than a shared gather) or a shallow im2col (at most 32 rows:
-  /// VGG's first layer, 33 % faster); not for large planes of many channels, where the gather
+  /// 14 × 14 3 × 3 layers, 9 % faster than a shared gather), a shallow im2col (at most 32 rows:
+  /// VGG's first layer, 33 % faster), or at most 32 output channels, where each gathered float
+  /// feeds so few multiply-adds that the gather dominates (ResNeXt's grouped 3 × 3 convolutions,
+  /// 8 to 32 channels per group: a third faster; DenseNet's 32-channel growth layers); not for
+  /// large planes of many channels, where the gather
   /// measured faster (VGG's conv3_x: the planes' fill and compaction cost more than the gather's
   /// bounds checks). Only where the extended grid costs at most 10 % more nr-wide column tiles
   /// than the outputs, and the planes and the extended product together take under 8 Mi floats.
   static func readsPaddedPlanes(plan: WindowPlan, inputs: Int, outputs: Int, sharedByThreads: Bool, nr: Int) -> Bool {
     guard PaddedPlanes.applies(to: plan), !plan.isPointwiseIdentity,
-      sharedByThreads || inputs * plan.kernelVolume <= 32
+      sharedByThreads || inputs * plan.kernelVolume <= 32 || outputs <= 32
     else { return false }
     let extended = PaddedPlanes.extendedPositions(plan)
     let tiles = (plan.outputs.volume + nr - 1) / nr
