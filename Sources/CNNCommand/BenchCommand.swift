@@ -73,7 +73,7 @@ struct BenchCommand {
       network: analysis.network,
       options: EngineOptions(
         threads: threads, seed: options.seed, batch: options.batch, kernels: kernels,
-        fusesEpilogues: !options.unfused))
+        fusesEpilogues: !options.unfused, splitsBatch: !options.unfused))
     let parameters = ParameterStore()
     let warmUp = try engine.run(parameters: parameters)
     let runs = options.runs ?? max(3, min(25, Int(2 / max(warmUp.seconds, 1e-4))))

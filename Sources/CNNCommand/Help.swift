@@ -89,9 +89,10 @@ enum Help {
         Measures the machine's FMA peak, then the median forward-pass time of each network after a
         warm-up, its GFLOP/s (2 × MACs / time), the slowest layers (with --verbose, every layer in
         network order: mean time and GFLOP/s) and the time per operator. A batch norm, ReLU or
-        ReLU6 right after a convolution, and a ReLU right after a sum, run inside it (same results
-        bit for bit, one pass over memory instead of several); --unfused runs every layer on its
-        own, as verify does.
+        ReLU6 right after a convolution, and a ReLU right after a sum, run inside it, and a batch
+        runs a few samples at a time up to its first fully connected layer (same results bit for
+        bit, less memory traffic); --unfused runs every layer on its own and the whole batch at
+        once, as verify does.
 
         """
     case "diff":

@@ -19,7 +19,8 @@ struct Options {
   var strict = false
   var verbose = false
   var timings = false
-  /// `--unfused` (bench): every layer runs on its own, none inside a convolution.
+  /// `--unfused` (bench): every layer runs on its own, none inside another, and a batch runs
+  /// whole, layer by layer.
   var unfused = false
   var help = false
   var radius = Fit.defaultRadius

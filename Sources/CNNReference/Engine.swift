@@ -20,16 +20,24 @@ public struct EngineOptions: Sendable {
   /// fuses; `verify`, which proves the plan, does not.
   public var fusesEpilogues: Bool
 
+  /// Whether a batch runs a few samples at a time up to the first fully connected layer
+  /// (`SampleSplit`), each chunk's activations about as small as at batch 1, and the rest on the
+  /// whole batch (the fully connected layers stream their weights once per batch): the same
+  /// outputs bit for bit, but a different memory profile than the plan's. `bench` splits;
+  /// `verify` does not.
+  public var splitsBatch: Bool
+
   /// Creates options; the kernel set defaults to `KernelSelection.preferred`.
   public init(
     threads: Int = 1, seed: UInt64 = 1, batch: Int = 1, kernels: KernelSet = KernelSelection.preferred,
-    fusesEpilogues: Bool = false
+    fusesEpilogues: Bool = false, splitsBatch: Bool = false
   ) {
     self.threads = max(1, threads)
     self.seed = seed
     self.batch = max(1, batch)
     self.kernels = kernels
     self.fusesEpilogues = fusesEpilogues
+    self.splitsBatch = splitsBatch
   }
 }
 
@@ -91,26 +99,109 @@ public struct Engine: Sendable {
   {
     let runner = LayerRunner(
       seed: options.seed, threads: options.threads, kernels: options.kernels, store: parameters)
+    let fusion = options.fusesEpilogues ? EpilogueFusion(network) : nil
+    let start = DispatchTime.now().uptimeNanoseconds
+    var initial = [TensorID: Tensor]()
+    for (index, tensor) in inputs().enumerated() { initial[.input(index)] = tensor }
+    let all = 0..<network.layers.count
+    let pass: Pass
+    if options.splitsBatch, options.batch > 1, let split = SampleSplit(network) {
+      pass = try runBySample(split, inputs: initial, runner: runner, fusion: fusion, progress: progress)
+    } else {
+      pass = try execute(
+        all, values: initial, keeping: Set(network.outputs), runner: runner, fusion: fusion, progress: progress)
+    }
+    let results = network.outputs.compactMap { pass.values[$0] }
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    return EngineResult(
+      layers: pass.measurements, outputs: results, peakLiveBytes: pass.peak, checksum: Self.checksum(results),
+      seconds: seconds)
+  }
+
+  /// What running a range of layers left: the tensors kept, each layer's measurement, the peak.
+  struct Pass {
+    var values: [TensorID: Tensor]
+    var measurements: [LayerMeasurement]
+    var peak: Int
+  }
+
+  /// `EngineOptions.splitsBatch`: the layers before `split.suffix` a few samples at a time (the
+  /// first alone; then as many as keep its live bytes within `SampleSplit.liveBytesBudget`), their
+  /// tensors the rest reads joined into whole batches, then the rest on the whole batch. Every
+  /// kernel computes each sample alone, so the outputs are those of the whole batch run. Times add
+  /// up over the chunks; the peak is the largest a chunk's pass reached with the tensors gathered
+  /// from the chunks before it, or the rest's.
+  func runBySample(
+    _ split: SampleSplit, inputs: [TensorID: Tensor], runner: LayerRunner, fusion: EpilogueFusion?,
+    progress: ((Int, Int) -> Void)?
+  ) throws(EngineError) -> Pass {
+    var gathered = [TensorID: [Tensor]]()
+    var gatheredBytes = 0
+    var measurements: [LayerMeasurement] = []
+    var peak = 0
+    // The first sample alone, then as many at a time as keep the live bytes within the budget.
+    var first = 0
+    var chunk = 1
+    while first < options.batch {
+      let samples = first..<min(options.batch, first + chunk)
+      let slices = inputs.mapValues { $0.samples(samples) }
+      let part = try execute(
+        0..<split.suffix, values: slices, keeping: split.crossing, runner: runner, fusion: fusion,
+        progress: progress)
+      if first == 0 { chunk = max(1, SampleSplit.liveBytesBudget / max(1, part.peak)) }
+      first = samples.upperBound
+      peak = max(peak, part.peak + gatheredBytes)
+      for (id, tensor) in part.values {
+        gathered[id, default: []].append(tensor)
+        gatheredBytes += tensor.bytes
+      }
+      if measurements.isEmpty {
+        measurements = part.measurements
+      } else {
+        for index in measurements.indices { measurements[index].seconds += part.measurements[index].seconds }
+      }
+    }
+    for index in measurements.indices { measurements[index].shape[0] = options.batch }
+    let whole = gathered.mapValues(Tensor.joiningSamples)
+    guard split.suffix < network.layers.count else {
+      return Pass(values: whole, measurements: measurements, peak: peak)
+    }
+    let rest = try execute(
+      split.suffix..<network.layers.count, values: whole, keeping: Set(network.outputs), runner: runner,
+      fusion: fusion, progress: progress)
+    var values = rest.values
+    for (id, tensor) in whole where Set(network.outputs).contains(id) { values[id] = tensor }
+    return Pass(values: values, measurements: measurements + rest.measurements, peak: max(peak, rest.peak))
+  }
+
+  /// Runs `layers` on `values` (network inputs, or the tensors an earlier range left), freeing each
+  /// tensor after its last reader in the range unless it is in `keeping`, and recording the live
+  /// activation memory: every value given is live at the start; one that no layer of the range
+  /// reads and that is not kept is released before the first layer runs (docs/conventions.md).
+  func execute(
+    _ layers: Range<Int>, values initial: [TensorID: Tensor], keeping outputs: Set<TensorID>, runner: LayerRunner,
+    fusion: EpilogueFusion?, progress: ((Int, Int) -> Void)?
+  ) throws(EngineError) -> Pass {
     var remaining = [TensorID: Int]()
-    for layer in network.layers { for input in layer.inputs { remaining[input, default: 0] += 1 } }
-    let outputs = Set(network.outputs)
+    for layer in network.layers[layers] { for input in layer.inputs { remaining[input, default: 0] += 1 } }
     var values = [TensorID: Tensor]()
     var buffer = [TensorID: Int]()
     var bufferBytes = [Int: Int]()
     var bufferUsers = [Int: Int]()
     var live = 0
-    for (index, tensor) in inputs().enumerated() {
-      values[.input(index)] = tensor
-      buffer[.input(index)] = index
-      bufferBytes[index] = tensor.bytes
-      bufferUsers[index] = 1
+    var nextBuffer = 0
+    // In a fixed order (inputs, then layers), so that buffer numbers do not depend on hashing.
+    for id in initial.keys.sorted(by: Self.precedes) {
+      let tensor = initial[id]!
+      values[id] = tensor
+      buffer[id] = nextBuffer
+      bufferBytes[nextBuffer] = tensor.bytes
+      bufferUsers[nextBuffer] = 1
       live += tensor.bytes
+      nextBuffer += 1
     }
-    var nextBuffer = network.inputs.count
     var peak = live
-    let fusion = options.fusesEpilogues ? EpilogueFusion(network) : nil
     var measurements: [LayerMeasurement] = []
-    let start = DispatchTime.now().uptimeNanoseconds
 
     func release(_ id: TensorID) {
       guard let owner = buffer.removeValue(forKey: id) else { return }
@@ -119,12 +210,11 @@ public struct Engine: Sendable {
       if bufferUsers[owner] == 0 { live -= bufferBytes[owner] ?? 0 }
     }
 
-    // The rule of docs/conventions.md: every input is live at the start; one that no layer reads
-    // is released before the first layer runs.
-    for index in network.inputs.indices where remaining[.input(index), default: 0] == 0 {
-      if !outputs.contains(.input(index)) { release(.input(index)) }
+    for id in initial.keys.sorted(by: Self.precedes) where remaining[id, default: 0] == 0 && !outputs.contains(id) {
+      release(id)
     }
-    for (index, layer) in network.layers.enumerated() {
+    for index in layers {
+      let layer = network.layers[index]
       progress?(index, network.layers.count)
       let id = TensorID.layer(index)
       let source = layer.inputs[0]
@@ -174,10 +264,16 @@ public struct Engine: Sendable {
       }
       if remaining[id, default: 0] == 0, !outputs.contains(id) { release(id) }
     }
-    let results = network.outputs.compactMap { values[$0] }
-    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    return EngineResult(
-      layers: measurements, outputs: results, peakLiveBytes: peak, checksum: Self.checksum(results), seconds: seconds)
+    return Pass(values: values.filter { outputs.contains($0.key) }, measurements: measurements, peak: peak)
+  }
+
+  /// Inputs before layers, each in index order.
+  static func precedes(_ a: TensorID, _ b: TensorID) -> Bool {
+    switch (a, b) {
+    case (.input(let x), .input(let y)), (.layer(let x), .layer(let y)): x < y
+    case (.input, .layer): true
+    case (.layer, .input): false
+    }
   }
 
   /// FNV-1a over the outputs' shapes and float bit patterns.

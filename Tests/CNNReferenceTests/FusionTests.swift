@@ -86,3 +86,54 @@ struct FusionTests {
     }
   }
 }
+
+/// A batch run one sample at a time up to the first fully connected layer (`SampleSplit`): where
+/// the cut falls, and that the outputs are those of the whole batch run, bit for bit.
+struct SampleSplitTests {
+  static func network(_ spec: String) throws -> Network {
+    try #require(SpecCompiler.compile(SourceFile(path: "split.cnn", text: spec)).network)
+  }
+
+  static let classifier = """
+    input x 3x20x20
+    a: conv 8 k3 p1 | bn | relu
+    pool: maxpool k2 s2
+    b: conv 16 k3 p1 | relu
+    side = from a | globalavgpool | flatten
+    head: globalavgpool | flatten | fc 12 | relu | fc 5
+    output head side
+    """
+
+  @Test func cutFallsAtTheFirstFullyConnectedLayer() throws {
+    let network = try Self.network(Self.classifier)
+    let split = try #require(SampleSplit(network))
+    let name = { (id: TensorID) in network.name(of: id) }
+    // head's first layer is a global pooling, its fc is the first fully connected layer; it reads
+    // head's flatten, and side (a network output) is made before the cut.
+    #expect(network.layers[split.suffix].name == "head.fc")
+    #expect(Set(split.crossing.map(name)) == ["head.flatten", "side.flatten"])
+    // No fully connected layer: the whole network, its output kept.
+    let convolutional = try #require(SampleSplit(Self.network("input x 3x8x8\na: conv 4 k3 | relu\n")))
+    #expect(convolutional.suffix == 2 && convolutional.crossing == [.layer(1)])
+    // Not applicable: a fully connected layer first, or an opaque layer before the cut.
+    #expect(SampleSplit(try Self.network("input x 12\nf: fc 4\n")) == nil)
+    #expect(SampleSplit(try Self.network("input x 3x8x8\no: opaque shape=2x4x4\nf: flatten | fc 3\n")) == nil)
+  }
+
+  @Test(arguments: [1, 2]) func samplesOneAtATimeGiveTheBatchOutputs(threads: Int) throws {
+    for spec in [Self.classifier, "input x 3x12x12\na: conv 8 k3 p1 | bn | relu\nb: conv 4 k3 s2 | sigmoid\n"] {
+      let network = try Self.network(spec)
+      let whole = try Engine(network: network, options: EngineOptions(threads: threads, batch: 3)).run()
+      let split = try Engine(
+        network: network,
+        options: EngineOptions(threads: threads, batch: 3, fusesEpilogues: true, splitsBatch: true)
+      ).run()
+      #expect(split.checksum == whole.checksum)
+      #expect(split.outputs.map(\.shape) == whole.outputs.map(\.shape))
+      #expect(split.layers.map(\.shape) == whole.layers.map(\.shape))
+      #expect(split.layers.map(\.name) == whole.layers.map(\.name))
+      // One sample's activations at a time (and the batch norms never allocated).
+      #expect(split.peakLiveBytes < whole.peakLiveBytes)
+    }
+  }
+}
