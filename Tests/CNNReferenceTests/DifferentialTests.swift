@@ -134,9 +134,10 @@ import Testing
     }
   }
 
-  /// Runs `count` valid random networks, each verified (shapes, fields, memory) and run once more
-  /// fused (`EpilogueFusion`: bit-identical outputs); returns how many receptive fields were
-  /// compared and which layer kinds the compared networks contained.
+  /// Runs `count` valid random networks, each verified (shapes, fields, memory) and run at batch 2
+  /// as `bench` runs it (`EpilogueFusion`, `SampleSplit`) and as `verify` would: bit-identical
+  /// outputs; returns how many receptive fields were compared and which layer kinds the compared
+  /// networks contained.
   static func runCampaign(count: Int, firstSeed: UInt64) throws -> (fields: Int, kinds: Set<OperatorKind>) {
     var kinds = Set<OperatorKind>()
     var valid = 0
@@ -171,12 +172,18 @@ import Testing
           "seed \(seed): peak calculated \(verification.calculatedPeak) measured \(verification.measuredPeak)\n\(spec)")
       }
       comparedFields += verification.layers.filter { $0.field.wasCompared }.count
-      // The same pass with batch norms and activations run inside the layers before them.
-      let fused = try Engine(
-        network: network, options: EngineOptions(threads: 2, seed: seed, fusesEpilogues: true)
-      ).run()
-      if fused.checksum != verification.checksum {
-        Issue.record("seed \(seed): the fused pass's outputs differ from the unfused pass's\n\(spec)")
+      // A batch of two as bench runs it (batch norms and activations inside the layers before
+      // them, the samples one chunk at a time up to the first fully connected layer) against the
+      // same batch layer by layer, as verify runs it.
+      let (whole, fused) = try (
+        Engine(network: network, options: EngineOptions(threads: 2, seed: seed, batch: 2)).run(),
+        Engine(
+          network: network,
+          options: EngineOptions(threads: 2, seed: seed, batch: 2, fusesEpilogues: true, splitsBatch: true)
+        ).run()
+      )
+      if fused.checksum != whole.checksum {
+        Issue.record("seed \(seed): bench's pass (fused, by samples) differs from the whole batch's\n\(spec)")
       }
     }
     return (comparedFields, kinds)
