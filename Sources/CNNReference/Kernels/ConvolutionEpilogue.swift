@@ -22,8 +22,9 @@ struct ConvolutionEpilogue {
 
   var isEmpty: Bool { bias == nil && batchNorm == nil && clamp == .none }
 
-  /// Rows the micro-kernel may read past the last output channel (a ragged last tile): the widest
-  /// tile of any kernel set has 8 rows.
+  /// Values the kernels may read past the last output channel: a ragged last tile's rows (the
+  /// tallest tile of any kernel set has 8), or the 8 lanes the column kernel loads from a 6-row
+  /// tile's first row.
   static let tilePadding = 8
 
   /// Runs `body` with a `TileEpilogue` whose arrays cover `channels` output channels plus
