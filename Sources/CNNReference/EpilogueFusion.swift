@@ -3,15 +3,14 @@ import CNNGraph
 /// Which layers the engine runs inside the layer before them, when `EngineOptions.fusesEpilogues`
 /// is set: after a convolution, as its epilogue (`ConvolutionEpilogue`), a batch norm, then a ReLU
 /// or ReLU6, or the activation alone; after an `add`, a ReLU or ReLU6 applied as each sum is
-/// written. Each must come right after the layer it reads in spec order,
-/// reading nothing else, and reading a tensor that nothing else reads and that is not a network
-/// output. Their results are bit-identical to running them alone; what changes is memory: the
+/// written. Each must come right after the layer it reads in spec order, read nothing else, and
+/// read a tensor that nothing else reads and that is not a network output. Their results are bit-identical to running them alone; what changes is memory: the
 /// fused layers write no tensors of their own (the batch norm's output buffer is never allocated),
 /// so a fused pass's live bytes are not the memory plan's, and `verify` runs unfused.
 struct EpilogueFusion {
-  /// For each convolution that absorbs layers: their indices, in order.
+  /// For each layer that absorbs others (a convolution or a sum): their indices, in order.
   let followers: [Int: [Int]]
-  /// Every absorbed layer, with the convolution it runs in.
+  /// Every absorbed layer, with the layer it runs in.
   let host: [Int: Int]
 
   init(_ network: Network) {

@@ -13,7 +13,7 @@ struct ConvolutionEpilogue {
   var batchNorm: (scale: [Float], shift: [Float])?
   var clamp: TileEpilogue.Clamp = .none
 
-  /// The bias alone (a convolution with nothing fused into it).
+  /// An epilogue of the steps given; none by default (a convolution without bias or fused layers).
   init(bias: [Float]? = nil, batchNorm: (scale: [Float], shift: [Float])? = nil, clamp: TileEpilogue.Clamp = .none) {
     self.bias = bias
     self.batchNorm = batchNorm
