@@ -231,6 +231,11 @@ import Testing
       network: network, options: EngineOptions(threads: 2, kernels: kernels, fusesEpilogues: true)
     ).run()
     #expect(fused.checksum == runs[0].checksum, "\(name) fused")
+    // A batch of three: its products shared out between threads whole, one per sample and group.
+    let batches = try (1...3).map { threads in
+      try Engine(network: network, options: EngineOptions(threads: threads, batch: 3, kernels: kernels)).run().checksum
+    }
+    #expect(batches[0] == batches[1] && batches[0] == batches[2], "\(name) batch 3")
     #expect(runs[0].outputs[0].data == runs[1].outputs[0].data, "\(name)")
   }
 }

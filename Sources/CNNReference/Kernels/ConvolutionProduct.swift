@@ -18,9 +18,12 @@ extension ConvolutionKernel {
     let (inGroup, outGroup) = (channels / groups, outputs / groups)
     let k = inGroup * plan.kernelVolume
     let n = plan.outputs.volume
-    // Many groups (ResNeXt's 32) are shared out between threads whole, each group's product on
-    // one thread: their GEMMs are too small to split. Few groups split each product instead.
-    let (groupChunks, gemmThreads) = groups >= threads ? (threads, 1) : (1, threads)
+    // The products, one per sample and group, are shared out between threads whole when there are
+    // enough of them (ResNeXt's 32 groups; the samples of a batch), each on one thread: small
+    // products are not worth splitting, and whole ones spare a fork and join each. Otherwise
+    // each product is split between the threads.
+    let units = batch * groups
+    let (unitChunks, gemmThreads) = units >= threads ? (threads, 1) : (1, threads)
     let split = GEMM.split(packed.groups[0], n: n, threads: gemmThreads)
     let sharedByThreads = split.chunks > 1 && split.byRows
     let fromPaddedPlanes = readsPaddedPlanes(
@@ -33,47 +36,46 @@ extension ConvolutionKernel {
     input.data.withUnsafeBufferPointer { source in
       output.data.withUnsafeMutableBufferPointer { out in
         nonisolated(unsafe) let (source, out) = (source, out)
-        Parallel.run(chunks: groupChunks) { chunk in
+        Parallel.run(chunks: unitChunks) { chunk in
           let planes = fromPaddedPlanes ? PaddedPlanes(channels: inGroup, plan: plan) : nil
           let extended = UnsafeMutablePointer<Float>.allocate(capacity: outGroup * (planes?.extendedPositions ?? 0) + 1)
           defer {
             planes?.deallocate()
             extended.deallocate()
           }
-          for group in Parallel.chunk(chunk, of: groupChunks, total: groups) {
+          for unit in Parallel.chunk(chunk, of: unitChunks, total: units) {
+            let (sample, group) = (unit / groups, unit % groups)
             let epilogue = epilogue.advanced(by: group * outGroup)
-            for sample in 0..<batch {
-              let base = source.baseAddress! + (sample * channels + group * inGroup) * inExtent.volume
-              let target = out.baseAddress! + (sample * outputs + group * outGroup) * n
-              if let planes {
-                planes.fill(from: base, extent: inExtent, plan: plan, threads: gemmThreads)
-                let columns = planes.extendedPositions
-                GEMM.multiply(
-                  packed: packed.groups[group], n: columns, c: extended, ldc: columns, threads: gemmThreads,
-                  overwrite: true, epilogue: epilogue, b: .packer(planes.pack))
-                planes.compact(extended, rows: outGroup, into: target, threads: gemmThreads)
-                continue
-              }
-              // B: the input of a 1x1 stride-1 unpadded convolution read directly; the im2col
-              // matrix gathered once into memory; or gathered block by block while the GEMM packs
-              // (an implicit GEMM).
-              let b: GEMM.BSource
-              if plan.isPointwiseIdentity {
-                b = .matrix(base, ldb: n)
-              } else {
-                let gather = Im2colGather(
-                  input: base, end: source.baseAddress! + source.count, extent: inExtent, plan: plan)
-                if gathersOnce {
-                  gather.matrix(rows: k, columns: n, into: matrix, ld: ld, threads: gemmThreads)
-                  b = .matrix(matrix, ldb: ld)
-                } else {
-                  b = .packer(gather.pack)
-                }
-              }
+            let base = source.baseAddress! + (sample * channels + group * inGroup) * inExtent.volume
+            let target = out.baseAddress! + (sample * outputs + group * outGroup) * n
+            if let planes {
+              planes.fill(from: base, extent: inExtent, plan: plan, threads: gemmThreads)
+              let columns = planes.extendedPositions
               GEMM.multiply(
-                packed: packed.groups[group], n: n, c: target, ldc: n, threads: gemmThreads, overwrite: true,
-                epilogue: epilogue, b: b)
+                packed: packed.groups[group], n: columns, c: extended, ldc: columns, threads: gemmThreads,
+                overwrite: true, epilogue: epilogue, b: .packer(planes.pack))
+              planes.compact(extended, rows: outGroup, into: target, threads: gemmThreads)
+              continue
             }
+            // B: the input of a 1x1 stride-1 unpadded convolution read directly; the im2col
+            // matrix gathered once into memory; or gathered block by block while the GEMM packs
+            // (an implicit GEMM).
+            let b: GEMM.BSource
+            if plan.isPointwiseIdentity {
+              b = .matrix(base, ldb: n)
+            } else {
+              let gather = Im2colGather(
+                input: base, end: source.baseAddress! + source.count, extent: inExtent, plan: plan)
+              if gathersOnce {
+                gather.matrix(rows: k, columns: n, into: matrix, ld: ld, threads: gemmThreads)
+                b = .matrix(matrix, ldb: ld)
+              } else {
+                b = .packer(gather.pack)
+              }
+            }
+            GEMM.multiply(
+              packed: packed.groups[group], n: n, c: target, ldc: n, threads: gemmThreads, overwrite: true,
+              epilogue: epilogue, b: b)
           }
         }
       }
