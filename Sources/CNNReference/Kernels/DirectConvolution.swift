@@ -105,10 +105,26 @@ extension ConvolutionKernel {
           (row + first).update(from: source + first + left, count: last - first)
           (row + last).update(repeating: 0, count: geometry.phaseWidth - last)
         } else {
-          for j in 0..<geometry.phaseWidth {
-            let ix = j * s + p + left
-            row[j] = ix >= 0 && ix < width ? source[ix] : 0
+          // Columns j·s + p + left for j in first..<last lie inside the row: a strided copy
+          // (even lanes of 32-wide loads at stride 2) between zero borders.
+          let offset = p + left
+          let first = min(geometry.phaseWidth, offset >= 0 ? 0 : (-offset + s - 1) / s)
+          let last = max(first, min(geometry.phaseWidth, width - offset <= 0 ? 0 : (width - offset + s - 1) / s))
+          row.update(repeating: 0, count: first)
+          var j = first
+          if s == 2 {
+            let rowEnd = source + width
+            while j + 16 <= last, source + j * 2 + offset + 32 <= rowEnd {
+              let pair = UnsafeRawPointer(source + j * 2 + offset).loadUnaligned(as: SIMD32<Float>.self)
+              UnsafeMutableRawPointer(row + j).storeBytes(of: pair.evenHalf, as: SIMD16<Float>.self)
+              j += 16
+            }
           }
+          while j < last {
+            row[j] = source[j * s + offset]
+            j += 1
+          }
+          (row + last).update(repeating: 0, count: geometry.phaseWidth - last)
         }
       }
     }
