@@ -50,15 +50,7 @@ extension MicroKernels {
         if let bias = epilogue.bias { v = v + load(bias + first) }
         if let scale = epilogue.scale, let shift = epilogue.shift { v = v * load(scale + first) + load(shift + first) }
       }
-      for i in 0..<mr where t * mr + i < rows {
-        var x = v[i]
-        switch epilogue.clamp {
-        case .none: break
-        case .relu: if x < 0 { x = 0 }
-        case .relu6: x = min(max(x, 0), 6)
-        }
-        c[(t * mr + i) * ldc] = x
-      }
+      for i in 0..<mr where t * mr + i < rows { c[(t * mr + i) * ldc] = epilogue.clamp(v[i]) }
     }
     put(a0, 0)
     put(a1, 1)

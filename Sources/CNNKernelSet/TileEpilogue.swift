@@ -12,10 +12,40 @@ public struct TileEpilogue {
   /// How the result is clamped last.
   public enum Clamp: Sendable {
     case none
-    /// Negative values become 0 (NaN and −0 stay as they are), as the engine's ReLU pass.
+    /// Negative values become 0 (NaN and −0 stay as they are).
     case relu
     /// min(max(x, 0), 6).
     case relu6
+
+    /// ReLU's comparison, the one every ReLU of the engine makes (its pass, its epilogues).
+    @inlinable @inline(__always)
+    public static func rectified(_ x: Float) -> Float { x < 0 ? 0 : x }
+
+    /// ReLU6's comparisons, `Swift.max`'s then `Swift.min`'s.
+    @inlinable @inline(__always)
+    public static func rectified6(_ x: Float) -> Float { min(max(x, 0), 6) }
+
+    /// `x` clamped.
+    @inlinable @inline(__always)
+    public func callAsFunction(_ x: Float) -> Float {
+      switch self {
+      case .none: x
+      case .relu: Self.rectified(x)
+      case .relu6: Self.rectified6(x)
+      }
+    }
+
+    /// `count` floats at `values` clamped in place, in a plain loop per clamp, which the compiler
+    /// turns into vector max and blend instructions (the standard library's SIMD comparisons and
+    /// `replace(with:where:)` in straight-line code go lane by lane).
+    @inlinable @inline(__always)
+    public func apply(_ values: UnsafeMutablePointer<Float>, count: Int) {
+      switch self {
+      case .none: break
+      case .relu: for i in 0..<count { values[i] = Self.rectified(values[i]) }
+      case .relu6: for i in 0..<count { values[i] = Self.rectified6(values[i]) }
+      }
+    }
   }
 
   /// Added per row first.
@@ -70,26 +100,9 @@ extension MicroKernels {
   }
 
   /// The epilogue's clamp on the rows × columns floats at `t` (rows `ld` apart), after the tile is
-  /// stored: written as scalar comparisons in a plain loop, which the compiler turns into vector
-  /// compares and blends (the standard library's SIMD comparisons and `replace(with:where:)` in
-  /// straight-line code go lane by lane).
+  /// stored (`TileEpilogue.Clamp.apply`).
   @inlinable @inline(__always)
   static func clamp(_ clamp: TileEpilogue.Clamp, _ t: UnsafeMutablePointer<Float>, ld: Int, rows: Int, columns: Int) {
-    switch clamp {
-    case .none: break
-    case .relu:
-      for r in 0..<rows {
-        let row = t + r * ld
-        for j in 0..<columns {
-          let x = row[j]
-          row[j] = x < 0 ? 0 : x
-        }
-      }
-    case .relu6:
-      for r in 0..<rows {
-        let row = t + r * ld
-        for j in 0..<columns { row[j] = min(max(row[j], 0), 6) }
-      }
-    }
+    for r in 0..<rows { clamp.apply(t + r * ld, count: columns) }
   }
 }

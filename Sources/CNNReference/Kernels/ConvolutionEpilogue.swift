@@ -64,11 +64,7 @@ struct ConvolutionEpilogue {
             let (a, b) = (scale[channel], shift[channel])
             for i in 0..<plane { values[i] = values[i] * a + b }
           }
-          switch clamp {
-          case .none: break
-          case .relu: for i in 0..<plane where values[i] < 0 { values[i] = 0 }
-          case .relu6: for i in 0..<plane { values[i] = min(max(values[i], 0), 6) }
-          }
+          clamp.apply(values, count: plane)
         }
       }
     }

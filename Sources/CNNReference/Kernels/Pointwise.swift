@@ -14,13 +14,13 @@ enum PointwiseKernel {
     let plane = tensor.plane
     switch activation {
     case .relu: relu(&tensor)
-    case .relu6: map(&tensor, threads: threads) { min(max($0, 0), 6) }
+    case .relu6: map(&tensor, threads: threads) { TileEpilogue.Clamp.rectified6($0) }
     case .sigmoid: vector(.sigmoid, &tensor, threads: threads, kernels: kernels)
     case .tanh: map(&tensor, threads: threads) { Foundation.tanh($0) }
     case .gelu: map(&tensor, threads: threads) { 0.5 * $0 * (1 + erf($0 / Float(2).squareRoot())) }
     case .silu: vector(.silu, &tensor, threads: threads, kernels: kernels)
-    case .hardswish: map(&tensor, threads: threads) { $0 * min(max($0 + 3, 0), 6) / 6 }
-    case .hardsigmoid: map(&tensor, threads: threads) { min(max($0 + 3, 0), 6) / 6 }
+    case .hardswish: map(&tensor, threads: threads) { $0 * TileEpilogue.Clamp.rectified6($0 + 3) / 6 }
+    case .hardsigmoid: map(&tensor, threads: threads) { TileEpilogue.Clamp.rectified6($0 + 3) / 6 }
     case .elu: map(&tensor, threads: threads) { $0 > 0 ? $0 : exp($0) - 1 }
     case .mish: map(&tensor, threads: threads) { $0 * Foundation.tanh(softplus($0)) }
     case .selu:
@@ -58,8 +58,8 @@ enum PointwiseKernel {
   /// log(1 + eˣ), linear above 20 as PyTorch's `Softplus(threshold=20)`.
   static func softplus(_ x: Float) -> Float { x > 20 ? x : log1p(exp(x)) }
 
-  /// max(x, 0), sixteen lanes at a time: negative values become 0; NaN and −0 stay as they are
-  /// (`TileEpilogue.Clamp.relu` decides alike).
+  /// max(x, 0), sixteen lanes at a time: negative values become 0; NaN and −0 stay as they are,
+  /// the rule of `TileEpilogue.Clamp.rectified` (which the tail calls).
   static func relu(_ tensor: inout Tensor) {
     tensor.data.withUnsafeMutableBufferPointer { buffer in
       let count = buffer.count
@@ -72,7 +72,7 @@ enum PointwiseKernel {
         index += 16
       }
       while index < count {
-        if buffer[index] < 0 { buffer[index] = 0 }
+        buffer[index] = TileEpilogue.Clamp.rectified(buffer[index])
         index += 1
       }
     }

@@ -51,18 +51,9 @@ enum StructuralKernel {
             case (true, _): for index in range { z[index] = x[index] * y[index] }
             case (false, .none): for index in range { z[index] = x[index] + y[index] }
             case (false, .relu):
-              // Sixteen lanes at a time, as the ReLU pass: negative sums become 0.
-              var index = range.lowerBound
-              while index + 16 <= range.upperBound {
-                let sum = load16(x + index) + load16(y + index)
-                store16(sum.replacing(with: 0, where: sum .< 0), z + index)
-                index += 16
-              }
-              for index in index..<range.upperBound {
-                let sum = x[index] + y[index]
-                z[index] = sum < 0 ? 0 : sum
-              }
-            case (false, .relu6): for index in range { z[index] = min(max(x[index] + y[index], 0), 6) }
+              for index in range { z[index] = TileEpilogue.Clamp.rectified(x[index] + y[index]) }
+            case (false, .relu6):
+              for index in range { z[index] = TileEpilogue.Clamp.rectified6(x[index] + y[index]) }
             }
           }
         }
@@ -285,15 +276,5 @@ enum StructuralKernel {
       }
     }
     return output
-  }
-
-  @inline(__always)
-  static func load16(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
-    UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
-  }
-
-  @inline(__always)
-  static func store16(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
-    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
   }
 }
