@@ -96,36 +96,20 @@ extension ConvolutionKernel {
       }
       let source = plane + iy * width
       for p in 0..<s {
+        // Columns j·s + p + left for j in first..<last lie inside the row: copied between zero
+        // borders.
         let row = phases + p * geometry.phaseSize + r * geometry.phaseWidth
+        let offset = p + left
+        let first = min(geometry.phaseWidth, offset >= 0 ? 0 : (-offset + s - 1) / s)
+        let last = max(first, min(geometry.phaseWidth, width - offset <= 0 ? 0 : (width - offset + s - 1) / s))
+        row.update(repeating: 0, count: first)
         if s == 1 {
-          // A copy between zero borders.
-          let first = min(max(0, -left), geometry.phaseWidth)
-          let last = min(geometry.phaseWidth, max(first, width - left))
-          row.update(repeating: 0, count: first)
-          (row + first).update(from: source + first + left, count: last - first)
-          (row + last).update(repeating: 0, count: geometry.phaseWidth - last)
+          (row + first).update(from: source + first + offset, count: last - first)
         } else {
-          // Columns j·s + p + left for j in first..<last lie inside the row: a strided copy
-          // (even lanes of 32-wide loads at stride 2) between zero borders.
-          let offset = p + left
-          let first = min(geometry.phaseWidth, offset >= 0 ? 0 : (-offset + s - 1) / s)
-          let last = max(first, min(geometry.phaseWidth, width - offset <= 0 ? 0 : (width - offset + s - 1) / s))
-          row.update(repeating: 0, count: first)
-          var j = first
-          if s == 2 {
-            let rowEnd = source + width
-            while j + 16 <= last, source + j * 2 + offset + 32 <= rowEnd {
-              let pair = UnsafeRawPointer(source + j * 2 + offset).loadUnaligned(as: SIMD32<Float>.self)
-              UnsafeMutableRawPointer(row + j).storeBytes(of: pair.evenHalf, as: SIMD16<Float>.self)
-              j += 16
-            }
-          }
-          while j < last {
-            row[j] = source[j * s + offset]
-            j += 1
-          }
-          (row + last).update(repeating: 0, count: geometry.phaseWidth - last)
+          copyStrided(
+            source + first * s + offset, step: s, to: row + first, count: last - first, readableEnd: source + width)
         }
+        (row + last).update(repeating: 0, count: geometry.phaseWidth - last)
       }
     }
   }

@@ -295,21 +295,31 @@ enum GEMM {
   static func packB(
     _ b: UnsafePointer<Float>, ldb: Int, k: Int, n: Int, nr: Int, into packed: UnsafeMutablePointer<Float>
   ) {
-    var offset = 0
+    for p in 0..<k { packRow(b + p * ldb, count: n, into: packed, row: p, depth: k, nr: nr) }
+  }
+
+  /// Row `p` of a packed B block of depth `kc`: `count` floats from `source` into its nr-column
+  /// micro-panels (panel j's row p at `packed + j · nr · kc + p · nr`), zeros past the last
+  /// column. Every B packer (a matrix, the im2col gather's line, padded planes) writes its rows
+  /// through this.
+  @inline(__always)
+  static func packRow(
+    _ source: UnsafePointer<Float>, count: Int, into packed: UnsafeMutablePointer<Float>, row p: Int, depth kc: Int,
+    nr: Int
+  ) {
     var column = 0
-    while column < n {
-      let columns = min(nr, n - column)
-      for p in 0..<k {
-        let source = b + p * ldb + column
-        let target = packed + offset + p * nr
-        if columns == nr {
-          if nr % 8 == 0 { copyVectors(source, to: target, count: nr) } else { target.update(from: source, count: nr) }
-        } else {
-          for j in 0..<nr { target[j] = j < columns ? source[j] : 0 }
-        }
+    while column + nr <= count {
+      let target = packed + column * kc + p * nr
+      if nr % 8 == 0 {
+        copyVectors(source + column, to: target, count: nr)
+      } else {
+        target.update(from: source + column, count: nr)
       }
-      offset += nr * k
       column += nr
+    }
+    if column < count {
+      let target = packed + column * kc + p * nr
+      for j in 0..<nr { target[j] = column + j < count ? source[column + j] : 0 }
     }
   }
 

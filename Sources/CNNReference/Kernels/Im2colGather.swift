@@ -106,23 +106,9 @@ struct Im2colGather: @unchecked Sendable {
           let lineStart = rowStart + source + (from - first) * step
           if step == 1 {
             copy(lineStart, to: destination + from, count: to - from)
-          } else if step == 2 {
-            // Stride 2: sixteen outputs from 32 contiguous inputs, keeping the even lanes, while
-            // those 32 lie inside the input row.
-            let count = to - from
-            let rowEnd = rowStart + extent.w
-            var offset = 0
-            while offset + 16 <= count, lineStart + offset * 2 + 32 <= rowEnd {
-              let pair = UnsafeRawPointer(lineStart + offset * 2).loadUnaligned(as: SIMD32<Float>.self)
-              UnsafeMutableRawPointer(destination + from + offset).storeBytes(of: pair.evenHalf, as: SIMD16<Float>.self)
-              offset += 16
-            }
-            while offset < count {
-              destination[from + offset] = lineStart[offset * 2]
-              offset += 1
-            }
           } else {
-            for offset in 0..<(to - from) { destination[from + offset] = lineStart[offset * step] }
+            copyStrided(
+              lineStart, step: step, to: destination + from, count: to - from, readableEnd: rowStart + extent.w)
           }
         }
         let zeroFrom = max(to, startX)
@@ -168,29 +154,14 @@ struct Im2colGather: @unchecked Sendable {
   /// wide.
   func pack(_ depth: Range<Int>, _ columns: Range<Int>, _ width: Int, _ packed: UnsafeMutablePointer<Float>) {
     let kc = depth.count
-    let count = columns.count
-    // Room for a whole last panel and for `write`'s overshoot (at most 7 floats), which is cleared
-    // after each row so that a partial last panel is padded with zeros.
-    let capacity = (count + width - 1) / width * width + 8
-    let line = UnsafeMutablePointer<Float>.allocate(capacity: capacity)
+    // Room for the row and for `write`'s overshoot (at most 7 floats), which is never packed.
+    let line = UnsafeMutablePointer<Float>.allocate(capacity: columns.count + 8)
     defer { line.deallocate() }
-    line.update(repeating: 0, count: capacity)
-    let vectorPanels = width % 8 == 0
     var current = row(depth.lowerBound)
     for p in 0..<kc {
       write(current, columns: columns, into: line)
       advance(&current)
-      Self.zero(line + count, count: 8)
-      var panel = 0
-      while panel * width < count {
-        let (source, target) = (line + panel * width, packed + panel * width * kc + p * width)
-        if vectorPanels {
-          GEMM.copyVectors(source, to: target, count: width)
-        } else {
-          for j in 0..<width { target[j] = source[j] }
-        }
-        panel += 1
-      }
+      GEMM.packRow(line, count: columns.count, into: packed, row: p, depth: kc, nr: width)
     }
   }
 

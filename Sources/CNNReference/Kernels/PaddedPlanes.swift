@@ -91,20 +91,11 @@ struct PaddedPlanes: @unchecked Sendable {
   /// nr-wide micro-panels (zeros past the last column).
   func pack(_ depth: Range<Int>, _ columns: Range<Int>, _ nr: Int, _ packed: UnsafeMutablePointer<Float>) {
     let taps = tapOffsets.count
-    let (kc, count) = (depth.count, columns.count)
-    let full = count / nr * nr
+    let kc = depth.count
     var (c, tap) = (depth.lowerBound / taps, depth.lowerBound % taps)
     for p in 0..<kc {
       let source = storage + c * padded.volume + tapOffsets[tap] + columns.lowerBound
-      var column = 0
-      while column < full {
-        GEMM.copyVectors(source + column, to: packed + column * kc + p * nr, count: nr)
-        column += nr
-      }
-      if column < count {
-        let target = packed + column * kc + p * nr
-        for j in 0..<nr { target[j] = column + j < count ? source[column + j] : 0 }
-      }
+      GEMM.packRow(source, count: columns.count, into: packed, row: p, depth: kc, nr: nr)
       tap += 1
       if tap == taps { (c, tap) = (c + 1, 0) }
     }
