@@ -15,9 +15,9 @@ public struct EngineOptions: Sendable {
   public var kernels: KernelSet
 
   /// Whether a batch norm and a ReLU or ReLU6 right after a convolution, and a ReLU or ReLU6 right
-  /// after a sum, run inside it (`EpilogueFusion`): the same outputs bit for bit, fewer passes over memory, but their tensors
-  /// are never materialised, so the live bytes are no longer those of the memory plan. `bench`
-  /// fuses; `verify`, which proves the plan, does not.
+  /// after a sum, run inside it (`EpilogueFusion`): the same outputs bit for bit, fewer passes
+  /// over memory, but their tensors are never materialised, so the live bytes are no longer those
+  /// of the memory plan. `bench` fuses; `verify`, which proves the plan, does not.
   public var fusesEpilogues: Bool
 
   /// Whether a batch runs a few samples at a time up to the first fully connected layer
@@ -104,13 +104,13 @@ public struct Engine: Sendable {
     for (index, tensor) in inputs().enumerated() { initial[.input(index)] = tensor }
     // The pass is timed from here: drawing the inputs is not part of it.
     let start = DispatchTime.now().uptimeNanoseconds
-    let all = 0..<network.layers.count
     let pass: Pass
     if options.splitsBatch, options.batch > 1, let split = SampleSplit(network) {
       pass = try runBySample(split, inputs: initial, runner: runner, fusion: fusion, progress: progress)
     } else {
       pass = try execute(
-        all, values: initial, keeping: Set(network.outputs), runner: runner, fusion: fusion, progress: progress)
+        0..<network.layers.count, values: initial, keeping: Set(network.outputs), runner: runner, fusion: fusion,
+        progress: progress)
     }
     let results = network.outputs.compactMap { pass.values[$0] }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -167,11 +167,12 @@ public struct Engine: Sendable {
     guard split.suffix < network.layers.count else {
       return Pass(values: whole, measurements: measurements, peak: peak)
     }
+    let outputs = Set(network.outputs)
     let rest = try execute(
-      split.suffix..<network.layers.count, values: whole, keeping: Set(network.outputs), runner: runner,
-      fusion: fusion, progress: progress)
-    var values = rest.values
-    for (id, tensor) in whole where Set(network.outputs).contains(id) { values[id] = tensor }
+      split.suffix..<network.layers.count, values: whole, keeping: outputs, runner: runner, fusion: fusion,
+      progress: progress)
+    // Outputs made before the cut come from the joined samples.
+    let values = rest.values.merging(whole.filter { outputs.contains($0.key) }) { _, joined in joined }
     return Pass(values: values, measurements: measurements + rest.measurements, peak: max(peak, rest.peak))
   }
 
@@ -192,7 +193,8 @@ public struct Engine: Sendable {
     var live = 0
     var nextBuffer = 0
     // In a fixed order (inputs, then layers), so that buffer numbers do not depend on hashing.
-    for id in initial.keys.sorted(by: Self.precedes) {
+    let given = initial.keys.sorted(by: Self.precedes)
+    for id in given {
       let tensor = initial[id]!
       values[id] = tensor
       buffer[id] = nextBuffer
@@ -211,9 +213,7 @@ public struct Engine: Sendable {
       if bufferUsers[owner] == 0 { live -= bufferBytes[owner] ?? 0 }
     }
 
-    for id in initial.keys.sorted(by: Self.precedes) where remaining[id, default: 0] == 0 && !outputs.contains(id) {
-      release(id)
-    }
+    for id in given where remaining[id, default: 0] == 0 && !outputs.contains(id) { release(id) }
     for index in layers {
       let layer = network.layers[index]
       progress?(index, network.layers.count)
@@ -223,8 +223,8 @@ public struct Engine: Sendable {
       // that the kernel owns the only reference and writes over it without a copy.
       let storage = layer.op.kind.declaration.storage
       let isView = storage == .view
-      // A layer fused into the convolution before it passes that convolution's result on (which
-      // already is its own), as an in-place layer whose kernel has already run.
+      // A layer fused into the one before it (`EpilogueFusion`) passes that layer's result on
+      // (which already is its own), as an in-place layer whose kernel has already run.
       let host = fusion?.host[index]
       var writesInPlace = host != nil
       if storage == .inPlace, case .layer = source, remaining[source] == 1,

@@ -103,9 +103,9 @@ struct LayerRunner {
     return (scale, shift)
   }
 
-  /// The epilogue of a convolution with `channels` outputs and `bias`, followed by the layers
-  /// `fused` (`EpilogueFusion`: a batch norm, a ReLU or ReLU6), each drawing its parameters from
-  /// its own stream as it would when run alone.
+  /// The epilogue of a convolution with `channels` outputs and `bias` (or a sum's, without), followed
+  /// by the layers `fused` (`EpilogueFusion`: a batch norm, a ReLU or ReLU6), each drawing its
+  /// parameters from its own stream as it would when run alone.
   private func epilogue(bias: [Float]?, channels: Int, fused: [(index: Int, layer: Layer)]) throws(EngineError)
     -> ConvolutionEpilogue
   {
@@ -116,7 +116,7 @@ struct LayerRunner {
         epilogue.batchNorm = try parameters(of: index) { random in batchNorm(norm, channels: channels, &random) }
       case .activation(.relu): epilogue.clamp = .relu
       case .activation(.relu6): epilogue.clamp = .relu6
-      default: throw EngineError.unsupported("\(layer.name) cannot run inside a convolution")
+      default: throw EngineError.unsupported("\(layer.name) cannot run inside the layer before it")
       }
     }
     return epilogue
@@ -128,8 +128,8 @@ struct LayerRunner {
     try run(layer, index: index, inputs: &inputs, inPlace: inPlace, fusing: [])
   }
 
-  /// Runs `layer` and, inside it, the layers `fused` that follow it (`EpilogueFusion`; only for
-  /// convolutions): the result is theirs.
+  /// Runs `layer` and, inside it, the layers `fused` that follow it (`EpilogueFusion`: after a
+  /// convolution or a sum): the result is theirs.
   func run(
     _ layer: Layer, index: Int, inputs: inout [Tensor], inPlace: Bool, fusing fused: [(index: Int, layer: Layer)]
   )

@@ -28,20 +28,12 @@ struct SampleSplit {
         if case .fullyConnected = $0.op { true } else { false }
       } ?? layers.count
     guard suffix > 0 else { return nil }
+    // What the rest reads, and what the network gives back.
     var crossing = Set<TensorID>()
-    for layer in layers[suffix...] {
-      for input in layer.inputs {
-        switch input {
-        case .input: return nil
-        case .layer(let index) where index < suffix: crossing.insert(input)
-        case .layer: break
-        }
-      }
-    }
-    for output in network.outputs {
-      switch output {
+    for tensor in layers[suffix...].flatMap(\.inputs) + network.outputs {
+      switch tensor {
       case .input: return nil
-      case .layer(let index) where index < suffix: crossing.insert(output)
+      case .layer(let index) where index < suffix: crossing.insert(tensor)
       case .layer: break
       }
     }

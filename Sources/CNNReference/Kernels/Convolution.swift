@@ -2,9 +2,9 @@ import CNNGraph
 import CNNKernelSet
 
 /// Convolution kernels: convolution as im2col + GEMM (ConvolutionProduct.swift), depthwise and
-/// narrow grouped convolution as direct planes (DirectConvolution.swift), transposed convolution as GEMM +
-/// col2im scatter. Weights are PyTorch's layouts:
-/// [out, in/groups, kd, kh, kw] and, transposed, [in, out/groups, kd, kh, kw].
+/// narrow grouped convolution as direct planes (DirectConvolution.swift), transposed convolution
+/// as GEMM + col2im scatter. Weights are PyTorch's layouts: [out, in/groups, kd, kh, kw] and,
+/// transposed, [in, out/groups, kd, kh, kw].
 enum ConvolutionKernel {
   /// A convolution's weights packed for the GEMM's kernel set, one matrix per group; kept by the
   /// parameter store so that repeated runs do not repack them.
@@ -65,7 +65,6 @@ enum ConvolutionKernel {
   /// Transposed convolution: each input element scatters `weights` into the output. Output
   /// positions are those the scatter reaches, minus `before` and `after` cropped, plus
   /// `outputPadding` zeros at the end; `epilogue` (its bias, fused layers) is applied last.
-
   static func transposed(
     _ input: Tensor, outputs: Int, groups: Int, kernel: [Int], stride: [Int], dilation: [Int], before: [Int],
     after: [Int],
