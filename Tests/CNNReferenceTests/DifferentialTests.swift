@@ -1,11 +1,12 @@
 import CNNCalc
 import CNNFuzz
 import CNNGraph
-import CNNReference
 import CNNSpec
 import CNNVerify
 import Foundation
 import Testing
+
+@testable import CNNReference
 
 /// The calculator against the reference engine on many random networks: shapes, receptive fields
 /// and peak memory must agree exactly. A failure prints the seed and the spec so it can be replayed
@@ -138,8 +139,11 @@ import Testing
   /// as `bench` runs it (`EpilogueFusion`, `SampleSplit`) and as `verify` would: bit-identical
   /// outputs; returns how many receptive fields were compared and which layer kinds the compared
   /// networks contained.
-  static func runCampaign(count: Int, firstSeed: UInt64) throws -> (fields: Int, kinds: Set<OperatorKind>) {
+  static func runCampaign(count: Int, firstSeed: UInt64) throws -> (
+    fields: Int, kinds: Set<OperatorKind>, fused: Int, batchNormsFused: Int, sumsFused: Int, splitAtFC: Int
+  ) {
     var kinds = Set<OperatorKind>()
+    var (fused, batchNormsFused, sumsFused, splitAtFC) = (0, 0, 0, 0)
     var valid = 0
     var seed = firstSeed
     var comparedFields = 0
@@ -155,6 +159,11 @@ import Testing
       else { continue }
       valid += 1
       kinds.formUnion(network.layers.map(\.op.kind))
+      let fusion = EpilogueFusion(network)
+      if !fusion.followers.isEmpty { fused += 1 }
+      if fusion.host.keys.contains(where: { network.layers[$0].op.kind == .bn }) { batchNormsFused += 1 }
+      if fusion.followers.keys.contains(where: { network.layers[$0].op.kind == .add }) { sumsFused += 1 }
+      if let split = SampleSplit(network), split.suffix < network.layers.count { splitAtFC += 1 }
       let verification: Verification
       do {
         verification = try Verifier.verify(analysis, options: EngineOptions(threads: 2, seed: seed))
@@ -186,13 +195,17 @@ import Testing
         Issue.record("seed \(seed): bench's pass (fused, by samples) differs from the whole batch's\n\(spec)")
       }
     }
-    return (comparedFields, kinds)
+    return (comparedFields, kinds, fused, batchNormsFused, sumsFused, splitAtFC)
   }
 
   /// 1,000 networks in every `swift test`; CNNCALC_DIFFERENTIAL_NETWORKS=100000 runs a long campaign.
   @Test func calculatorAgreesWithEngine() throws {
     let count = ProcessInfo.processInfo.environment["CNNCALC_DIFFERENTIAL_NETWORKS"].flatMap { Int($0) } ?? 1000
-    let (compared, kinds) = try Self.runCampaign(count: count, firstSeed: 0)
+    let (compared, kinds, fused, batchNormsFused, sumsFused, splitAtFC) = try Self.runCampaign(
+      count: count, firstSeed: 0)
+    // bench's pass took its own ways often enough to be tested: layers fused into a convolution
+    // (batch norms among them) and into a sum, batches cut at a fully connected layer.
+    #expect(fused * 10 > count && batchNormsFused * 20 > count && sumsFused * 20 > count && splitAtFC * 10 > count)
     #expect(compared > count, "most networks should have comparable receptive fields")
     // Every keyword ran (a pointwise convolution reads back as conv).
     let missing = Set(OperatorKind.allCases).subtracting(kinds).subtracting([.pwconv])
