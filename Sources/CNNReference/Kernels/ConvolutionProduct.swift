@@ -53,12 +53,12 @@ extension ConvolutionKernel {
               let columns = planes.extendedPositions
               GEMM.multiply(
                 packed: packed.groups[group], n: columns, c: extended, ldc: columns, threads: gemmThreads,
-                overwrite: true, epilogue: epilogue, b: .packer(planes.pack))
+                overwrite: true, epilogue: epilogue, b: .rows(planes.rows))
               planes.compact(extended, rows: outGroup, into: target, threads: gemmThreads)
               continue
             }
             // B: the input of a 1x1 stride-1 unpadded convolution read directly; the im2col
-            // matrix gathered once into memory; or gathered block by block while the GEMM packs
+            // matrix gathered once into memory; or gathered block by block as the GEMM goes
             // (an implicit GEMM).
             let b: GEMM.BSource
             if plan.isPointwiseIdentity {
@@ -70,7 +70,7 @@ extension ConvolutionKernel {
                 gather.matrix(rows: k, columns: n, into: matrix, ld: ld, threads: gemmThreads)
                 b = .matrix(matrix, ldb: ld)
               } else {
-                b = .packer(gather.pack)
+                b = .rows(gather.rows)
               }
             }
             GEMM.multiply(

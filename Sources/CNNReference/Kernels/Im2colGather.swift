@@ -1,4 +1,4 @@
-/// Gathers blocks of the im2col matrix of a convolution straight into GEMM micro-panels.
+/// Gathers blocks of the im2col matrix of a convolution, row by row, for the GEMM to read in place.
 ///
 /// Row r of the (virtual) matrix is one kernel tap of one channel, (c, z, y, x); column p is one
 /// output position; the entry is the input element that tap of window p reads, or 0 in padding.
@@ -150,18 +150,13 @@ struct Im2colGather: @unchecked Sendable {
     }
   }
 
-  /// The GEMM's B packer: rows `depth`, columns `columns`, into micro-panels `width` (nr) columns
-  /// wide.
-  func pack(_ depth: Range<Int>, _ columns: Range<Int>, _ width: Int, _ packed: UnsafeMutablePointer<Float>) {
-    let kc = depth.count
-    // Room for the row and for `write`'s overshoot (at most 7 floats), which is never packed.
-    let line = UnsafeMutablePointer<Float>.allocate(capacity: columns.count + 8)
-    defer { line.deallocate() }
+  /// The GEMM's B row writer: rows `depth`, columns `columns`, row-major into `block`, rows `ld`
+  /// apart (each row may be written up to 7 floats long).
+  func rows(_ depth: Range<Int>, _ columns: Range<Int>, _ block: UnsafeMutablePointer<Float>, _ ld: Int) {
     var current = row(depth.lowerBound)
-    for p in 0..<kc {
-      write(current, columns: columns, into: line)
+    for p in 0..<depth.count {
+      write(current, columns: columns, into: block + p * ld)
       advance(&current)
-      GEMM.packRow(line, count: columns.count, into: packed, row: p, depth: kc, nr: width)
     }
   }
 

@@ -1,5 +1,5 @@
-/// A stride-1 convolution's input copied once into zero-padded planes, from which the GEMM's B is
-/// packed by plain copies instead of the im2col gather.
+/// A stride-1 convolution's input copied once into zero-padded planes, from which the GEMM's B rows
+/// are plain copies instead of the im2col gather.
 ///
 /// With stride 1, output (z, y, x) reads padded input (z, y, x) + tap · dilation, so on the
 /// *extended grid*, where output positions are numbered like the padded planes
@@ -87,15 +87,14 @@ struct PaddedPlanes: @unchecked Sendable {
     }
   }
 
-  /// The GEMM's B packer: rows `depth` (channel, tap) and extended-grid columns `columns`, into
-  /// nr-wide micro-panels (zeros past the last column).
-  func pack(_ depth: Range<Int>, _ columns: Range<Int>, _ nr: Int, _ packed: UnsafeMutablePointer<Float>) {
+  /// The GEMM's B row writer: rows `depth` (channel, tap) and extended-grid columns `columns`,
+  /// row-major into `block`, rows `ld` apart.
+  func rows(_ depth: Range<Int>, _ columns: Range<Int>, _ block: UnsafeMutablePointer<Float>, _ ld: Int) {
     let taps = tapOffsets.count
-    let kc = depth.count
     var (c, tap) = (depth.lowerBound / taps, depth.lowerBound % taps)
-    for p in 0..<kc {
+    for p in 0..<depth.count {
       let source = storage + c * padded.volume + tapOffsets[tap] + columns.lowerBound
-      GEMM.packRow(source, count: columns.count, into: packed, row: p, depth: kc, nr: nr)
+      (block + p * ld).update(from: source, count: columns.count)
       tap += 1
       if tap == taps { (c, tap) = (c + 1, 0) }
     }
