@@ -24,6 +24,8 @@ struct BenchCommand {
     var byOperator: [(String, Double)]
     /// How many layers of each operator type ran inside the layer before them, most first.
     var fused: [(String, Int)]
+    /// How many layers ran as Winograd F(2 × 2, 3 × 3).
+    var winogradLayers: Int
   }
 
   struct LayerTime {
@@ -34,6 +36,8 @@ struct BenchCommand {
     var gflops: Double
     /// The layer this one ran inside, if it did (`EngineOptions.fusesEpilogues`).
     var fusedInto: String?
+    /// Whether it ran as Winograd F(2 × 2, 3 × 3) (`EngineOptions.usesWinograd`).
+    var winograd: Bool
   }
 
   func run() throws(UsageError) -> Tool.ExitCode {
@@ -73,7 +77,8 @@ struct BenchCommand {
       network: analysis.network,
       options: EngineOptions(
         threads: threads, seed: options.seed, batch: options.batch, kernels: kernels,
-        fusesEpilogues: !options.unfused, splitsBatch: !options.unfused))
+        fusesEpilogues: !options.unfused, splitsBatch: !options.unfused,
+        usesWinograd: !options.unfused && !options.noWinograd))
     let parameters = ParameterStore()
     let warmUp = try engine.run(parameters: parameters)
     let runs = options.runs ?? max(3, min(25, Int(2 / max(warmUp.seconds, 1e-4))))
@@ -91,7 +96,7 @@ struct BenchCommand {
       let macs = analysis.layers[index].macs
       return LayerTime(
         name: analysis.layers[index].name, seconds: seconds, gflops: macs > 0 ? 2 * Double(macs) / seconds / 1e9 : 0,
-        fusedInto: warmUp.layers[index].fusedInto)
+        fusedInto: warmUp.layers[index].fusedInto, winograd: warmUp.layers[index].winograd)
     }
     var byOperator: [String: Double] = [:]
     var fused: [String: Int] = [:]
@@ -107,7 +112,8 @@ struct BenchCommand {
       name: analysis.network.name, medianSeconds: median, bestSeconds: times.min() ?? median,
       gflops: 2 * Double(analysis.totals.macs) / median / 1e9, runs: runs, slowest: slowest,
       byOperator: byOperator.sorted { $0.value > $1.value },
-      fused: fused.sorted { ($1.value, $0.key) < ($0.value, $1.key) })
+      fused: fused.sorted { ($1.value, $0.key) < ($0.value, $1.key) },
+      winogradLayers: warmUp.layers.filter(\.winograd).count)
   }
 
   func text(_ results: [Result], peak: Double, threads: Int, kernels: KernelSet) -> String {
@@ -128,7 +134,7 @@ struct BenchCommand {
         }
         lines.append(
           "    \(layer.name): \(format(layer.seconds * 1000, 2)) ms"
-            + (layer.gflops > 0 ? ", \(format(layer.gflops, 1)) GFLOP/s" : ""))
+            + (layer.gflops > 0 ? ", \(format(layer.gflops, 1)) GFLOP/s" : "") + (layer.winograd ? " (Winograd)" : ""))
       }
       lines.append(
         "  time by operator: "
@@ -137,6 +143,11 @@ struct BenchCommand {
         lines.append(
           "  fused into the layer before: " + result.fused.map { "\($0.0) ×\($0.1)" }.joined(separator: ", "))
       }
+      if result.winogradLayers > 0 {
+        lines.append(
+          "  Winograd F(2×2, 3×3): \(result.winogradLayers) layer\(result.winogradLayers == 1 ? "" : "s") "
+            + "(GFLOP/s count the direct convolution's multiply-adds; --no-winograd runs them directly)")
+      }
     }
     return lines.joined(separator: "\n") + "\n"
   }
@@ -144,7 +155,7 @@ struct BenchCommand {
   func json(_ results: [Result], peak: Double, threads: Int, kernels: KernelSet) -> String {
     let networks = results.map { result in
       "{\"name\": \(JSONValue.quote(result.name)), \"threads\": \(threads), \"median_ms\": \(format(result.medianSeconds * 1000, 3)), \"best_ms\": \(format(result.bestSeconds * 1000, 3)), "
-        + "\"gflops\": \(format(result.gflops, 2)), \"runs\": \(result.runs)}"
+        + "\"gflops\": \(format(result.gflops, 2)), \"runs\": \(result.runs), \"winograd_layers\": \(result.winogradLayers)}"
     }
     return "{\"kernels\": \(JSONValue.quote(kernels.name)), \"peak_gflops\": \(format(peak, 2)), \"networks\": ["
       + networks.joined(separator: ", ") + "]}\n"

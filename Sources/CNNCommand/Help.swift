@@ -84,15 +84,20 @@ enum Help {
         """
     case "bench":
       return """
-        usage: cnncalc bench [--threads N] [--runs N] [--batch N] [--verbose] [--unfused] [--format text|json] SPEC…
+        usage: cnncalc bench [--threads N] [--runs N] [--batch N] [--verbose] [--unfused] [--no-winograd]
+                             [--format text|json] SPEC…
 
         Measures the machine's FMA peak, then the median forward-pass time of each network after a
         warm-up, its GFLOP/s (2 × MACs / time), the slowest layers (with --verbose, every layer in
         network order: mean time and GFLOP/s) and the time per operator. A batch norm, ReLU or
         ReLU6 right after a convolution, and a ReLU right after a sum, run inside it, and a batch
         runs a few samples at a time up to its first fully connected layer (same results bit for
-        bit, less memory traffic); --unfused runs every layer on its own and the whole batch at
-        once, as verify does.
+        bit, less memory traffic). 3 × 3 stride-1 convolutions of at least 128 input and output
+        channels run as Winograd F(2 × 2, 3 × 3), marked "Winograd": 16 multiplications per 2 × 2
+        tile instead of 36, the same results up to rounding; their GFLOP/s count the direct
+        convolution's multiply-adds, so they can pass the FMA peak. --no-winograd runs them as
+        direct sums; --unfused runs every layer on its own, directly, and the whole batch at once,
+        as verify does.
 
         """
     case "diff":

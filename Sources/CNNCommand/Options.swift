@@ -22,6 +22,9 @@ struct Options {
   /// `--unfused` (bench): every layer runs on its own, none inside another, and a batch runs
   /// whole, layer by layer.
   var unfused = false
+  /// `--no-winograd` (bench): 3 × 3 convolutions run as direct sums, never as Winograd
+  /// F(2 × 2, 3 × 3).
+  var noWinograd = false
   var help = false
   var radius = Fit.defaultRadius
   var threads: Int?
@@ -116,6 +119,7 @@ struct Options {
       case "--verbose", "-v": verbose = true
       case "--timings": timings = true
       case "--unfused": unfused = true
+      case "--no-winograd": noWinograd = true
       case "--help", "-h": help = true
       default:
         throw UsageError(message: "unknown option '\(argument)'")

@@ -88,7 +88,9 @@ public struct Tool: Sendable {
     "fit": ["--input", "--radius"],
     "zoo": [],
     "verify": ["--input", "--batch", "--threads", "--seed", "--max-memory", "--timings", "--width"],
-    "bench": ["--format", "--input", "--batch", "--threads", "--seed", "--runs", "--verbose", "--unfused"],
+    "bench": [
+      "--format", "--input", "--batch", "--threads", "--seed", "--runs", "--verbose", "--unfused", "--no-winograd",
+    ],
     "export": ["--format", "--input"],
     "diff": ["--format", "--input", "--batch", "--dtype"],
     "explain": ["--format", "--input"],

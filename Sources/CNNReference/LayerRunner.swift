@@ -8,6 +8,22 @@ public final class ParameterStore: @unchecked Sendable {
   // sequential; kernels never touch the store).
   fileprivate var arrays: [Int: [[Float]]] = [:]
   fileprivate var packed: [Int: ConvolutionKernel.PackedWeights] = [:]
+  fileprivate var winograd: [Int: Winograd.TransformedWeights] = [:]
+  /// Scratch memory for Winograd's transformed blocks, grown as needed and kept between runs.
+  fileprivate var workspace = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+  fileprivate var workspaceCount = 1
+
+  /// `workspace`, at least `count` floats long.
+  fileprivate func workspace(_ count: Int) -> UnsafeMutablePointer<Float> {
+    if count > workspaceCount {
+      workspace.deallocate()
+      workspace = UnsafeMutablePointer<Float>.allocate(capacity: count)
+      workspaceCount = count
+    }
+    return workspace
+  }
+
+  deinit { workspace.deallocate() }
 
   /// An empty store.
   public init() {}
@@ -37,6 +53,18 @@ struct LayerRunner {
   let threads: Int
   let kernels: KernelSet
   let store: ParameterStore
+  /// Whether convolutions that `Winograd.applies` to run as F(2 × 2, 3 × 3)
+  /// (`EngineOptions.usesWinograd`).
+  var usesWinograd = false
+
+  /// Whether `layer` runs as Winograd F(2 × 2, 3 × 3) on `input` in this runner.
+  func runsWinograd(_ layer: Layer, input: Tensor) -> Bool {
+    guard usesWinograd, case .convolution(let conv) = layer.op, !input.spatial.isEmpty,
+      let plan = try? WindowPlan.make(conv.window, spatial: input.spatial, ceil: false)
+    else { return false }
+    let outputs = conv.outputs ?? input.channels * conv.depthMultiplier
+    return Winograd.applies(plan: plan, inputs: input.channels, outputs: outputs, groups: conv.groups ?? input.channels)
+  }
 
   /// PReLU's learned slopes (none for other activations).
   private func slopes(_ activation: Activation, channels: Int, _ random: inout ParameterSource) throws(EngineError)
@@ -166,6 +194,19 @@ struct LayerRunner {
       let fanIn = input.channels / groups * plan.kernelVolume
       let weights = random.uniform(outputs * fanIn, scale: heScale(fanIn: fanIn))
       let bias = conv.bias ? random.uniform(outputs, scale: 0.1) : nil
+      if usesWinograd, Winograd.applies(plan: plan, inputs: input.channels, outputs: outputs, groups: groups) {
+        let transformed =
+          store.winograd[index]
+          ?? Winograd.TransformedWeights(weights, outputs: outputs, inputs: input.channels, kernels: kernels)
+        store.winograd[index] = transformed
+        // Every output element is written once by the output transform.
+        var output = Tensor(
+          uninitialized: [input.batch, outputs] + Array(plan.outputs.array.suffix(input.spatial.count)))
+        let workspace = store.workspace(Winograd.workspace(plan: plan, inputs: input.channels, outputs: outputs))
+        Winograd.forward(input, plan: plan, weights: transformed, workspace: workspace, threads: threads, into: &output)
+        try epilogue(bias: bias, channels: outputs, fused: fused).apply(to: &output, threads: threads)
+        return output
+      }
       let direct = ConvolutionKernel.runsDirect(inGroup: input.channels / groups, groups: groups)
       let packed =
         direct

@@ -252,6 +252,30 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
     #expect(unfusedOperators.contains("bn ") && unfusedOperators.contains("relu "))
   }
 
+  /// A 3 × 3 convolution of 128 channels into 128 runs as Winograd F(2 × 2, 3 × 3) in bench and
+  /// says so, the 3-channel one before it does not; `--no-winograd` and `--unfused` run it directly.
+  @Test func benchMarksWinogradLayers() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cnncalc-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let spec = folder.appendingPathComponent("winograd.cnn")
+    try "input x 3x12x12\na: conv 128 k3 p1 | relu\nb: conv 128 k3 p1 | relu\n".write(
+      to: spec, atomically: true, encoding: .utf8)
+    let bench = run(["bench", spec.path, "--runs", "3", "--threads", "1", "--verbose"])
+    #expect(bench.code == 0, "\(bench.error)")
+    let lines = bench.out.split(separator: "\n")
+    #expect(lines.contains { $0.hasPrefix("    a: ") && !$0.hasSuffix("(Winograd)") })
+    #expect(lines.contains { $0.hasPrefix("    b: ") && $0.hasSuffix(" GFLOP/s (Winograd)") })
+    #expect(lines.contains { $0.hasPrefix("  Winograd F(2×2, 3×3): 1 layer (") })
+    for option in ["--no-winograd", "--unfused"] {
+      let direct = run(["bench", spec.path, "--runs", "3", "--threads", "1", "--verbose", option])
+      #expect(direct.code == 0, "\(direct.error)")
+      #expect(!direct.out.contains("Winograd"), "\(option)")
+    }
+    let json = run(["bench", spec.path, "--runs", "3", "--threads", "1", "--format", "json"])
+    #expect(json.out.contains("\"winograd_layers\": 1}"))
+  }
+
   @Test func inputBatchAndDtypeOverrides() {
     let result = run(["lenet5", "--input", "1x36x36", "--batch", "2", "--dtype", "f16", "--format", "csv"])
     #expect(result.out.contains("c1,0,conv k5,image,2x6x32x32,156,0,"))
