@@ -195,9 +195,9 @@ struct LayerRunner {
       let weights = random.uniform(outputs * fanIn, scale: heScale(fanIn: fanIn))
       let bias = conv.bias ? random.uniform(outputs, scale: 0.1) : nil
       if usesWinograd, Winograd.applies(plan: plan, inputs: input.channels, outputs: outputs, groups: groups) {
+        let cached = store.winograd[index].flatMap { $0.kernels.name == kernels.name ? $0 : nil }
         let transformed =
-          store.winograd[index]
-          ?? Winograd.TransformedWeights(weights, outputs: outputs, inputs: input.channels, kernels: kernels)
+          cached ?? Winograd.TransformedWeights(weights, outputs: outputs, inputs: input.channels, kernels: kernels)
         store.winograd[index] = transformed
         // Every output element is written once by the output transform.
         var output = Tensor(

@@ -165,11 +165,12 @@ enum GEMM {
       // 9 % faster than gathering straight into micro-panels, which copied each row twice).
       var rowsLD = 0
       if case .rows = b { rowsLD = (min(nc, columns.count) + 7 + 15) / 16 * 16 + 16 }
-      let rowBlock = UnsafeMutablePointer<Float>.allocate(capacity: kc * rowsLD + 1)
+      let rowBlock = UnsafeMutableRawPointer.allocate(byteCount: (kc * rowsLD + 1) * 4, alignment: 64)
+        .bindMemory(to: Float.self, capacity: kc * rowsLD + 1)
       defer {
         packedA.deallocate()
         packedB.deallocate()
-        rowBlock.deallocate()
+        UnsafeMutableRawPointer(rowBlock).deallocate()
       }
       // Loop 5: column blocks of width nc.
       var jc = columns.lowerBound

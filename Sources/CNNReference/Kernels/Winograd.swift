@@ -42,24 +42,22 @@ enum Winograd {
     init(_ weights: [Float], outputs: Int, inputs: Int, kernels: KernelSet) {
       self.kernels = kernels
       var u = [Float](repeating: 0, count: 16 * outputs * inputs)
-      for k in 0..<outputs {
-        for c in 0..<inputs {
-          let g = weights[((k * inputs + c) * 9)...]
-          let base = g.startIndex
-          // G g: 4 × 3, G's rows combining g's rows.
-          var gg = [Float](repeating: 0, count: 12)
-          for j in 0..<3 {
-            let (g0, g1, g2) = (g[base + j], g[base + 3 + j], g[base + 6 + j])
-            gg[j] = g0
-            gg[3 + j] = (g0 + g1 + g2) * 0.5
-            gg[6 + j] = (g0 - g1 + g2) * 0.5
-            gg[9 + j] = g2
-          }
-          // (G g) Gᵀ: 4 × 4, G's rows combining each row's three values.
-          for i in 0..<4 {
-            let (h0, h1, h2) = (gg[3 * i], gg[3 * i + 1], gg[3 * i + 2])
-            let row = [h0, (h0 + h1 + h2) * 0.5, (h0 - h1 + h2) * 0.5, h2]
-            for j in 0..<4 { u[((i * 4 + j) * outputs + k) * inputs + c] = row[j] }
+      weights.withUnsafeBufferPointer { w in
+        for k in 0..<outputs {
+          for c in 0..<inputs {
+            let g = w.baseAddress! + (k * inputs + c) * 9
+            for i in 0..<4 {
+              // Row i of G g, then that row times Gᵀ.
+              let (h0, h1, h2) = (
+                Self.gTimes(g, row: i, column: 0), Self.gTimes(g, row: i, column: 1), Self.gTimes(g, row: i, column: 2)
+              )
+              // U_{4i+j}[k][c], the four matrices K · C floats apart.
+              let (first, step) = ((4 * i * outputs + k) * inputs + c, outputs * inputs)
+              u[first] = h0
+              u[first + step] = (h0 + h1 + h2) * 0.5
+              u[first + 2 * step] = (h0 - h1 + h2) * 0.5
+              u[first + 3 * step] = h2
+            }
           }
         }
       }
@@ -71,6 +69,18 @@ enum Winograd {
     }
 
     deinit { matrices.forEach { $0.deallocate() } }
+
+    /// (G g)[row][column] for the 3 × 3 filter `g` (row-major): G's row combining g's rows.
+    @inline(__always)
+    static func gTimes(_ g: UnsafePointer<Float>, row: Int, column j: Int) -> Float {
+      let (g0, g1, g2) = (g[j], g[3 + j], g[6 + j])
+      switch row {
+      case 0: return g0
+      case 1: return (g0 + g1 + g2) * 0.5
+      case 2: return (g0 - g1 + g2) * 0.5
+      default: return g2
+      }
+    }
   }
 
   /// Floats of workspace `forward` needs for these extents: the transformed inputs and the
