@@ -160,12 +160,9 @@ enum Winograd {
     // A tile's four input columns, split by parity: even[x] is input column left + 2x and
     // odd[x] column left + 2x + 1, for x up to the last tile plus one.
     let length = wide + 1
-    let even = UnsafeMutablePointer<Float>.allocate(capacity: 4 * length)
-    let odd = UnsafeMutablePointer<Float>.allocate(capacity: 4 * length)
-    defer {
-      even.deallocate()
-      odd.deallocate()
-    }
+    let even = UnsafeMutablePointer<Float>.allocate(capacity: 8 * length)
+    defer { even.deallocate() }
+    let odd = even + 4 * length
     for c in channels {
       let plane = input + c * height * width
       for ty in rows {
@@ -231,12 +228,9 @@ enum Winograd {
     let wide = tilesWide(plan)
     let tiles = rows.count * wide
     // Aᵀ M's two rows for one tile row, four columns each, then Y's four values per tile.
-    let sums = UnsafeMutablePointer<Float>.allocate(capacity: 8 * wide)
-    let values = UnsafeMutablePointer<Float>.allocate(capacity: 4 * wide)
-    defer {
-      sums.deallocate()
-      values.deallocate()
-    }
+    let sums = UnsafeMutablePointer<Float>.allocate(capacity: 12 * wide)
+    defer { sums.deallocate() }
+    let values = sums + 8 * wide
     for k in channels {
       let plane = output + k * outH * outW
       for ty in rows {
