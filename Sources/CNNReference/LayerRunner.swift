@@ -203,8 +203,9 @@ struct LayerRunner {
         var output = Tensor(
           uninitialized: [input.batch, outputs] + Array(plan.outputs.array.suffix(input.spatial.count)))
         let workspace = store.workspace(Winograd.workspace(plan: plan, inputs: input.channels, outputs: outputs))
-        Winograd.forward(input, plan: plan, weights: transformed, workspace: workspace, threads: threads, into: &output)
-        try epilogue(bias: bias, channels: outputs, fused: fused).apply(to: &output, threads: threads)
+        Winograd.forward(
+          input, plan: plan, weights: transformed, epilogue: try epilogue(bias: bias, channels: outputs, fused: fused),
+          workspace: workspace, threads: threads, into: &output)
         return output
       }
       let direct = ConvolutionKernel.runsDirect(inGroup: input.channels / groups, groups: groups)

@@ -46,7 +46,8 @@ import Testing
   }
 
   /// Sizes odd and even (a last tile half outside the output), padding 0 to 2, several samples,
-  /// blocks of one tile row (a budget too small for two) and of all of them: every output within
+  /// blocks of one tile row (a budget too small for two; with a bias and a ReLU finishing each
+  /// block) and of all of them: every output within
   /// 2⁻¹⁶ of its error scale of the definition. The transforms add at most four inputs, four
   /// weights (halved twice) and nine products, and the products' sums run over C channels, so
   /// rounding stays within a few dozen float epsilons (2⁻²³) of the scale for these depths; a
@@ -71,16 +72,23 @@ import Testing
       let outExtent = (h: plan.axes[1].count, w: plan.axes[2].count)
       let expected = Self.definition(
         input, weights: weights, outputs: c.outputs, before: c.padding, outExtent: outExtent)
+      // With one tile row per block, also a bias and a ReLU, applied block by block.
+      let bias = (0..<c.outputs).map { _ in Float.random(in: -1...1, using: &generator) }
       for budget in [1, Winograd.blockBudget] {
+        let epilogue = budget == 1 ? ConvolutionEpilogue(bias: bias, clamp: .relu) : ConvolutionEpilogue()
         let floats = Winograd.workspace(plan: plan, inputs: c.channels, outputs: c.outputs, budget: budget)
         let workspace = UnsafeMutablePointer<Float>.allocate(capacity: floats)
         defer { workspace.deallocate() }
         var output = Tensor(zeros: [c.batch, c.outputs, outExtent.h, outExtent.w])
         Winograd.forward(
-          input, plan: plan, weights: transformed, workspace: workspace, budget: budget, threads: 2, into: &output)
+          input, plan: plan, weights: transformed, epilogue: epilogue, workspace: workspace, budget: budget,
+          threads: 2, into: &output)
+        let plane = outExtent.h * outExtent.w
         let worst =
-          zip(output.data, zip(expected.values, expected.scales)).map { got, reference in
-            abs(Double(got) - reference.0) / max(reference.1, 1e-30)
+          output.data.indices.map { i in
+            let b = budget == 1 ? Double(bias[i / plane % c.outputs]) : 0
+            let reference = budget == 1 ? max(0, expected.values[i] + b) : expected.values[i]
+            return abs(Double(output.data[i]) - reference) / max(expected.scales[i] + abs(b), 1e-30)
           }.max() ?? 0
         #expect(worst <= 0x1p-16, "\(name) \(c) budget \(budget): worst relative error \(worst)")
       }

@@ -57,16 +57,19 @@ struct ConvolutionEpilogue {
       nonisolated(unsafe) let base = buffer.baseAddress!
       Parallel.run(chunks: chunks) { chunk in
         for index in Parallel.chunk(chunk, of: chunks, total: planes) {
-          let channel = index % channels
-          let values = base + index * plane
-          if let bias { for i in 0..<plane { values[i] = values[i] + bias[channel] } }
-          if let (scale, shift) = batchNorm {
-            let (a, b) = (scale[channel], shift[channel])
-            for i in 0..<plane { values[i] = values[i] * a + b }
-          }
-          clamp.apply(values, count: plane)
+          apply(to: base + index * plane, count: plane, channel: index % channels)
         }
       }
     }
+  }
+
+  /// The epilogue on `count` outputs of output channel `channel`.
+  func apply(to values: UnsafeMutablePointer<Float>, count: Int, channel: Int) {
+    if let bias { for i in 0..<count { values[i] = values[i] + bias[channel] } }
+    if let (scale, shift) = batchNorm {
+      let (a, b) = (scale[channel], shift[channel])
+      for i in 0..<count { values[i] = values[i] * a + b }
+    }
+    clamp.apply(values, count: count)
   }
 }

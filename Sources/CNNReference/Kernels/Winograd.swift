@@ -99,13 +99,14 @@ enum Winograd {
     return max(1, min(tilesHigh, budget / (16 * (inputs + outputs) * tilesWide(plan))))
   }
 
-  /// The convolution of `input` (N, C, H, W) by the transformed weights, without bias, into
-  /// `output` (N, K, H', W'), using `workspace` (`workspace(plan:…)` floats for the same
-  /// `budget`). Every output is computed by one thread in a fixed order: the result is the same
-  /// for every thread count.
+  /// The convolution of `input` (N, C, H, W) by the transformed weights into `output` (N, K, H',
+  /// W'), each block of output rows finished by `epilogue` (its bias, fused layers) as soon as it is
+  /// written, using `workspace` (`workspace(plan:…)` floats for the same `budget`). Every output is
+  /// computed by one thread in a fixed order: the result is the same for every thread count.
   static func forward(
-    _ input: Tensor, plan: WindowPlan, weights: TransformedWeights, workspace: UnsafeMutablePointer<Float>,
-    budget: Int = blockBudget, threads: Int, into output: inout Tensor
+    _ input: Tensor, plan: WindowPlan, weights: TransformedWeights,
+    epilogue: ConvolutionEpilogue = ConvolutionEpilogue(),
+    workspace: UnsafeMutablePointer<Float>, budget: Int = blockBudget, threads: Int, into output: inout Tensor
   ) {
     let (channels, outputs) = (input.channels, output.channels)
     let (tilesHigh, tilesWide) = ((plan.axes[1].count + 1) / 2, tilesWide(plan))
@@ -139,6 +140,7 @@ enum Winograd {
             Parallel.run(chunks: outChunks) { chunk in
               transformOutputs(
                 m, plan: plan, channels: Parallel.chunk(chunk, of: outChunks, total: outputs), of: outputs, rows: rows,
+                epilogue: epilogue,
                 into: target.baseAddress! + sample * outputs * plan.axes[1].count * plan.axes[2].count)
             }
           }
@@ -219,10 +221,11 @@ enum Winograd {
   }
 
   /// Y = Aᵀ M A for the output channels `channels` of `count` and the tile rows `rows` (M_ξ being
-  /// K × T at `m + ξ · K · T`), written to the output planes at `output`.
+  /// K × T at `m + ξ · K · T`), written to the output planes at `output`, then `epilogue` on the
+  /// rows written.
   static func transformOutputs(
     _ m: UnsafePointer<Float>, plan: WindowPlan, channels: Range<Int>, of count: Int, rows: Range<Int>,
-    into output: UnsafeMutablePointer<Float>
+    epilogue: ConvolutionEpilogue, into output: UnsafeMutablePointer<Float>
   ) {
     let (outH, outW) = (plan.axes[1].count, plan.axes[2].count)
     let wide = tilesWide(plan)
@@ -265,6 +268,10 @@ enum Winograd {
           }
           if outW % 2 == 1 { line[outW - 1] = left[wide - 1] }
         }
+      }
+      if !epilogue.isEmpty {
+        let (firstRow, endRow) = (2 * rows.lowerBound, min(outH, 2 * rows.upperBound))
+        epilogue.apply(to: plane + firstRow * outW, count: (endRow - firstRow) * outW, channel: k)
       }
     }
   }
