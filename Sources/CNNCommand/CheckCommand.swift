@@ -52,15 +52,15 @@ struct CheckCommand {
           "\(operand): no spec or model under it (.cnn, .json naming \"cnncalc-spec/1\", .onnx, .prototxt)")
       }
       for file in files {
-        checked += 1
+        // A file that cannot be read is not checked: it is listed under "not checked" only.
         let source: SourceFile
         do {
           source = try SpecLoader.read(file)
         } catch {
-          failed += 1
           unreadable(file, error.message)
           continue
         }
+        checked += 1
         let started = DispatchTime.now().uptimeNanoseconds
         var run = SpecRun(source, options: options)
         if !options.verbose { run.diagnostics.removeAll { $0.severity == .note } }
