@@ -23,7 +23,7 @@ struct CaffeGraphBuilder {
 
   /// The network, built from every layer that could be translated.
   mutating func build(_ root: TextMessage, overrides: [String: [Int]]) -> Network? {
-    let name = root.last("name").flatMap { CaffeValues.string($0) } ?? CaffeValues.baseName(of: source.path)
+    let name = root.last("name").flatMap { CaffeValues.string($0) } ?? source.defaultNetworkName
     for diagnostic in CaffeSchema.unknownFields(of: root, known: CaffeSchema.net, messageName: "NetParameter") {
       assembler.report(diagnostic)
     }

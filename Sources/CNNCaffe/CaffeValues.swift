@@ -72,10 +72,4 @@ enum CaffeValues {
     if !included.isEmpty, !included.contains(where: { $0 == "TEST" || $0 == "1" }) { return false }
     return !layer.all("exclude").compactMap(phase).contains { $0 == "TEST" || $0 == "1" }
   }
-
-  /// `deploy` for `models/deploy.prototxt`.
-  static func baseName(of path: String) -> String {
-    let file = path.split(separator: "/").last.map(String.init) ?? path
-    return file.split(separator: ".").first.map(String.init) ?? file
-  }
 }

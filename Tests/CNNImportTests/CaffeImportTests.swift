@@ -325,6 +325,19 @@ import Testing
     }
   }
 
+  /// A file that names no network is named after the file without its last extension, as spec,
+  /// JSON and ONNX files are: dots inside the name stay (`vgg.v2.deploy`, not `vgg`).
+  @Test func unnamedNetworkTakesTheFileName() throws {
+    let text = """
+      layer { name: "data" type: "Input" top: "data" input_param { shape { dim: 1 dim: 3 dim: 8 dim: 8 } } }
+      layer { name: "c" type: "Convolution" bottom: "data" top: "c" convolution_param { num_output: 2 kernel_size: 3 } }
+      """
+    for (path, name) in [("models/vgg.v2.deploy.prototxt", "vgg.v2.deploy"), ("deploy.prototxt", "deploy")] {
+      let compilation = CaffeImporter.compile(SourceFile(path: path, text: text), shapes: CalculatedShapes())
+      #expect(try #require(compilation.network).name == name)
+    }
+  }
+
   @Test func inputOverrides() throws {
     let compilation = importCaffe(
       """
