@@ -97,8 +97,7 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
         !(try String(contentsOfFile: packageRoot.path + "/docs/examples/\(example).cnn", encoding: .utf8))
           .contains(Allowances.marker))
     }
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cnncalc-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let spec = "input x 8x32x32\na: conv 8 k5 p2\nb = from x | crop p=1:0 | pad p=0:1\nm: add a b"
     let shifted = folder.appendingPathComponent("shifted.cnn")
@@ -118,8 +117,7 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
   /// where it stopped, nulls for totals and which expect lines were not evaluated; and a bad expect
   /// line does not hide the other expect lines.
   @Test func incompleteAnalysisSaysSo() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cnncalc-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let broken = folder.appendingPathComponent("broken.cnn")
     try "input x 3x8x8\nc1: conv 4 k3\nc: conv 8 k9\nfc 10\nexpect params <= 10\nexpect c1 4x6x6\nexpect c 8x1x1\n"
@@ -147,8 +145,7 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
   }
 
   @Test func exitCodes() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cnncalc-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let broken = folder.appendingPathComponent("broken.cnn")
     try "input x 3x8x8\nconv 8 k3\nexpect params 1\n".write(to: broken, atomically: true, encoding: .utf8)
@@ -233,8 +230,7 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
   /// A batch norm and ReLU after a convolution run inside it: listed as such, left out of the time
   /// per operator and counted; `--unfused` times them as layers of their own.
   @Test func benchNamesTheLayersRunInsideConvolutions() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cnncalc-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let spec = folder.appendingPathComponent("fused.cnn")
     try "input x 3x16x16\na: conv 8 k3 p1 | bn | relu\nb: conv 8 k3 p1 | sigmoid\n".write(
@@ -255,8 +251,7 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
   /// A 3 × 3 convolution of 128 channels into 128 runs as Winograd F(2 × 2, 3 × 3) in bench and
   /// says so, the 3-channel one before it does not; `--no-winograd` and `--unfused` run it directly.
   @Test func benchMarksWinogradLayers() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cnncalc-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let spec = folder.appendingPathComponent("winograd.cnn")
     try "input x 3x12x12\na: conv 128 k3 p1 | relu\nb: conv 128 k3 p1 | relu\n".write(
@@ -307,8 +302,7 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
   @Test func exportWritesAJSONSpecEveryCommandReads() throws {
     let exported = run(["export", "lenet5", "--format", "json"])
     #expect(exported.code == 0)
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cnncalc-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let file = folder.appendingPathComponent("lenet5.json")
     try exported.out.write(to: file, atomically: true, encoding: .utf8)

@@ -84,8 +84,7 @@ extension CommandTests {
 
   @Test(arguments: reproducers)
   func reproducer(_ reproducer: Reproducer) throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cnncalc-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let file = folder.appendingPathComponent("spec.cnn")
     try reproducer.spec.write(to: file, atomically: true, encoding: .utf8)
@@ -103,8 +102,7 @@ extension CommandTests {
 
   /// 1. Every command on a network of no layers.
   @Test func emptyNetworkUnderEveryCommand() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cnncalc-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let file = folder.appendingPathComponent("empty.cnn")
     try "input x 3x8x8\n".write(to: file, atomically: true, encoding: .utf8)
