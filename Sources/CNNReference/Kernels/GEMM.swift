@@ -311,8 +311,7 @@ enum GEMM {
 
   /// Row `p` of a packed B block of depth `kc`: `count` floats from `source` into its nr-column
   /// micro-panels (panel j's row p at `packed + j · nr · kc + p · nr`), zeros past the last
-  /// column. Every B packer (a matrix, the im2col gather's line, padded planes) writes its rows
-  /// through this.
+  /// column (`packB`'s rows: a ragged last panel of B read from a matrix or a row block).
   @inline(__always)
   static func packRow(
     _ source: UnsafePointer<Float>, count: Int, into packed: UnsafeMutablePointer<Float>, row p: Int, depth kc: Int,

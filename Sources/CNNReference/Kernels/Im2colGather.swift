@@ -168,11 +168,7 @@ struct Im2colGather: @unchecked Sendable {
     Parallel.run(chunks: chunks) { chunk in
       let chunkRows = Parallel.chunk(chunk, of: chunks, total: rows)
       guard !chunkRows.isEmpty else { return }
-      var current = row(chunkRows.lowerBound)
-      for index in chunkRows {
-        write(current, columns: 0..<columns, into: matrix + index * ld)
-        advance(&current)
-      }
+      self.rows(chunkRows, 0..<columns, matrix + chunkRows.lowerBound * ld, ld)
     }
   }
 }
