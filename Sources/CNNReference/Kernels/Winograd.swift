@@ -90,13 +90,13 @@ enum Winograd {
     return 16 * (inputs + outputs) * rows * tilesWide(plan)
   }
 
-  /// Output tiles along the width.
+  /// Output tiles along the height and the width (a last tile may be half outside).
+  static func tilesHigh(_ plan: WindowPlan) -> Int { (plan.axes[1].count + 1) / 2 }
   static func tilesWide(_ plan: WindowPlan) -> Int { (plan.axes[2].count + 1) / 2 }
 
   /// Tile rows per block: as many as fit `budget` floats, at least one.
   static func blockRows(plan: WindowPlan, inputs: Int, outputs: Int, budget: Int = blockBudget) -> Int {
-    let tilesHigh = (plan.axes[1].count + 1) / 2
-    return max(1, min(tilesHigh, budget / (16 * (inputs + outputs) * tilesWide(plan))))
+    max(1, min(tilesHigh(plan), budget / (16 * (inputs + outputs) * tilesWide(plan))))
   }
 
   /// The convolution of `input` (N, C, H, W) by the transformed weights into `output` (N, K, H',
@@ -109,7 +109,7 @@ enum Winograd {
     workspace: UnsafeMutablePointer<Float>, budget: Int = blockBudget, threads: Int, into output: inout Tensor
   ) {
     let (channels, outputs) = (input.channels, output.channels)
-    let (tilesHigh, tilesWide) = ((plan.axes[1].count + 1) / 2, tilesWide(plan))
+    let (tilesHigh, tilesWide) = (tilesHigh(plan), tilesWide(plan))
     let blockRows = blockRows(plan: plan, inputs: channels, outputs: outputs, budget: budget)
     let v = workspace
     let m = workspace + 16 * channels * blockRows * tilesWide
@@ -220,6 +220,18 @@ enum Winograd {
     }
   }
 
+  /// Aᵀ applied to four vectors of `count` floats: first = x0 + x1 + x2, second = x1 − x2 − x3.
+  @inline(__always)
+  static func aTranspose(
+    _ x0: UnsafePointer<Float>, _ x1: UnsafePointer<Float>, _ x2: UnsafePointer<Float>, _ x3: UnsafePointer<Float>,
+    into first: UnsafeMutablePointer<Float>, _ second: UnsafeMutablePointer<Float>, count: Int
+  ) {
+    for t in 0..<count {
+      first[t] = x0[t] + x1[t] + x2[t]
+      second[t] = x1[t] - x2[t] - x3[t]
+    }
+  }
+
   /// Y = Aᵀ M A for the output channels `channels` of `count` and the tile rows `rows` (M_ξ being
   /// K × T at `m + ξ · K · T`), written to the output planes at `output`, then `epilogue` on the
   /// rows written.
@@ -238,26 +250,18 @@ enum Winograd {
       let plane = output + k * outH * outW
       for ty in rows {
         let first = (ty - rows.lowerBound) * wide
+        // Aᵀ M: column j of M (M_j, M_{4+j}, M_{8+j}, M_{12+j}) into sums rows j and 4 + j.
         for j in 0..<4 {
-          let (p0, p1, p2, p3) = (
+          aTranspose(
             m + (j * count + k) * tiles + first, m + ((4 + j) * count + k) * tiles + first,
-            m + ((8 + j) * count + k) * tiles + first, m + ((12 + j) * count + k) * tiles + first
-          )
-          let (top, bottom) = (sums + j * wide, sums + (4 + j) * wide)
-          for tx in 0..<wide {
-            top[tx] = p0[tx] + p1[tx] + p2[tx]
-            bottom[tx] = p1[tx] - p2[tx] - p3[tx]
-          }
+            m + ((8 + j) * count + k) * tiles + first, m + ((12 + j) * count + k) * tiles + first,
+            into: sums + j * wide, sums + (4 + j) * wide, count: wide)
         }
+        // (Aᵀ M) A: row i of Aᵀ M (sums rows 4i … 4i + 3) into Y's row i, left and right columns.
         for i in 0..<2 {
-          let (s0, s1, s2, s3) = (
-            sums + 4 * i * wide, sums + (4 * i + 1) * wide, sums + (4 * i + 2) * wide, sums + (4 * i + 3) * wide
-          )
-          let (left, right) = (values + 2 * i * wide, values + (2 * i + 1) * wide)
-          for tx in 0..<wide {
-            left[tx] = s0[tx] + s1[tx] + s2[tx]
-            right[tx] = s1[tx] - s2[tx] - s3[tx]
-          }
+          aTranspose(
+            sums + 4 * i * wide, sums + (4 * i + 1) * wide, sums + (4 * i + 2) * wide, sums + (4 * i + 3) * wide,
+            into: values + 2 * i * wide, values + (2 * i + 1) * wide, count: wide)
         }
         for i in 0..<2 where 2 * ty + i < outH {
           let line = plane + (2 * ty + i) * outW
