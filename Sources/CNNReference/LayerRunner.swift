@@ -62,8 +62,15 @@ struct LayerRunner {
     guard usesWinograd, case .convolution(let conv) = layer.op, !input.spatial.isEmpty,
       let plan = try? WindowPlan.make(conv.window, spatial: input.spatial, ceil: false)
     else { return false }
-    let outputs = conv.outputs ?? input.channels * conv.depthMultiplier
-    return Winograd.applies(plan: plan, inputs: input.channels, outputs: outputs, groups: conv.groups ?? input.channels)
+    return runsWinograd(conv, input: input, plan: plan)
+  }
+
+  /// Whether the convolution `conv` with window plan `plan` runs as Winograd on `input` here.
+  private func runsWinograd(_ conv: Convolution, input: Tensor, plan: WindowPlan) -> Bool {
+    usesWinograd
+      && Winograd.applies(
+        plan: plan, inputs: input.channels, outputs: conv.outputs ?? input.channels * conv.depthMultiplier,
+        groups: conv.groups ?? input.channels)
   }
 
   /// PReLU's learned slopes (none for other activations).
@@ -194,10 +201,9 @@ struct LayerRunner {
       let fanIn = input.channels / groups * plan.kernelVolume
       let weights = random.uniform(outputs * fanIn, scale: heScale(fanIn: fanIn))
       let bias = conv.bias ? random.uniform(outputs, scale: 0.1) : nil
-      if usesWinograd, Winograd.applies(plan: plan, inputs: input.channels, outputs: outputs, groups: groups) {
-        let cached = store.winograd[index].flatMap { $0.kernels.name == kernels.name ? $0 : nil }
-        let transformed =
-          cached ?? Winograd.TransformedWeights(weights, outputs: outputs, inputs: input.channels, kernels: kernels)
+      if runsWinograd(conv, input: input, plan: plan) {
+        let transformed = Winograd.TransformedWeights.reusing(
+          store.winograd[index], weights, outputs: outputs, inputs: input.channels, kernels: kernels)
         store.winograd[index] = transformed
         // Every output element is written once by the output transform.
         var output = Tensor(

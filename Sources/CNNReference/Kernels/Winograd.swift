@@ -68,6 +68,14 @@ enum Winograd {
       }
     }
 
+    /// `cached` when it is transformed for `kernels`' tile, otherwise `weights` transformed anew.
+    static func reusing(
+      _ cached: TransformedWeights?, _ weights: [Float], outputs: Int, inputs: Int, kernels: KernelSet
+    ) -> TransformedWeights {
+      if let cached, cached.kernels.name == kernels.name { return cached }
+      return TransformedWeights(weights, outputs: outputs, inputs: inputs, kernels: kernels)
+    }
+
     deinit { matrices.forEach { $0.deallocate() } }
 
     /// (G g)[row][column] for the 3 × 3 filter `g` (row-major): G's row combining g's rows.
