@@ -29,7 +29,7 @@ import Testing
       let span = k
       let p = "p=\(int(0...span / 2)):\(int(0...span / 2))"
       let kinds = OperatorKind.allCases
-      let choice = int(0...(kinds.count + 9))
+      let choice = int(0...(kinds.count + 10))
       if choice < kinds.count {
         let layer = line(kinds[choice], k: k, p: p, rank: rank, int: int, pick: pick)
         lines.append("\(name): \(layer)")
@@ -76,6 +76,10 @@ import Testing
         lines.append(
           "\(name)r = dwconv k\(k) p=same | layernorm | pwconv 8 | gelu | pwconv 4 | layerscale | droppath 0.1")
         lines.append("\(name): add \(name)x \(name)r")
+      case 9:
+        // Wide 3 × 3 layers, which bench runs as Winograd F(2 × 2, 3 × 3) (at least 128 input and
+        // output channels), with a batch norm and ReLU fused after the second.
+        lines.append("\(name): conv 128 k3 p\(int(0...2)) | conv \(int(128...130)) k3 p1 | bn | relu | conv 4 k1")
       default: lines.append("\(name): maxpool k2 s2 ceil")
       }
     }
@@ -137,13 +141,15 @@ import Testing
 
   /// Runs `count` valid random networks, each verified (shapes, fields, memory) and run at batch 2
   /// as `bench` runs it (`EpilogueFusion`, `SampleSplit`) and as `verify` would: bit-identical
-  /// outputs; returns how many receptive fields were compared and which layer kinds the compared
-  /// networks contained.
+  /// outputs; those with wide 3 × 3 layers also with Winograd: equal up to rounding. Returns how
+  /// many receptive fields were compared, which layer kinds the compared networks contained, and
+  /// how often bench's own ways were taken.
   static func runCampaign(count: Int, firstSeed: UInt64) throws -> (
-    fields: Int, kinds: Set<OperatorKind>, fused: Int, batchNormsFused: Int, sumsFused: Int, splitAtFC: Int
+    fields: Int, kinds: Set<OperatorKind>, fused: Int, batchNormsFused: Int, sumsFused: Int, splitAtFC: Int,
+    winograd: Int
   ) {
     var kinds = Set<OperatorKind>()
-    var (fused, batchNormsFused, sumsFused, splitAtFC) = (0, 0, 0, 0)
+    var (fused, batchNormsFused, sumsFused, splitAtFC, winograd) = (0, 0, 0, 0, 0)
     var valid = 0
     var seed = firstSeed
     var comparedFields = 0
@@ -194,18 +200,39 @@ import Testing
       if fused.checksum != whole.checksum {
         Issue.record("seed \(seed): bench's pass (fused, by samples) differs from the whole batch's\n\(spec)")
       }
+      // bench's default pass, with Winograd for the wide 3 × 3 layers: the same shapes layer by
+      // layer, and outputs equal up to rounding (within 2⁻¹⁰ of each output's largest magnitude;
+      // a wrong transform is off by the order of the values themselves).
+      let benchPass = try Engine(
+        network: network,
+        options: EngineOptions(
+          threads: 2, seed: seed, batch: 2, fusesEpilogues: true, splitsBatch: true, usesWinograd: true)
+      ).run()
+      guard benchPass.layers.contains(where: \.winograd) else { continue }
+      winograd += 1
+      if benchPass.layers.map(\.shape) != whole.layers.map(\.shape) {
+        Issue.record("seed \(seed): the Winograd pass's shapes differ from the direct pass's\n\(spec)")
+      }
+      for (a, b) in zip(benchPass.outputs, whole.outputs) {
+        let scale = b.data.reduce(Float(0)) { max($0, abs($1)) }
+        let worst = zip(a.data, b.data).reduce(Float(0)) { max($0, abs($1.0 - $1.1)) }
+        if !(worst <= scale * 0x1p-10) {
+          Issue.record("seed \(seed): the Winograd pass differs by \(worst) on outputs up to \(scale)\n\(spec)")
+        }
+      }
     }
-    return (comparedFields, kinds, fused, batchNormsFused, sumsFused, splitAtFC)
+    return (comparedFields, kinds, fused, batchNormsFused, sumsFused, splitAtFC, winograd)
   }
 
   /// 1,000 networks in every `swift test`; CNNCALC_DIFFERENTIAL_NETWORKS=100000 runs a long campaign.
   @Test func calculatorAgreesWithEngine() throws {
     let count = ProcessInfo.processInfo.environment["CNNCALC_DIFFERENTIAL_NETWORKS"].flatMap { Int($0) } ?? 1000
-    let (compared, kinds, fused, batchNormsFused, sumsFused, splitAtFC) = try Self.runCampaign(
+    let (compared, kinds, fused, batchNormsFused, sumsFused, splitAtFC, winograd) = try Self.runCampaign(
       count: count, firstSeed: 0)
     // bench's pass took its own ways often enough to be tested: layers fused into a convolution
-    // (batch norms among them) and into a sum, batches cut at a fully connected layer.
+    // (batch norms among them) and into a sum, batches cut at a fully connected layer, Winograd.
     #expect(fused * 10 > count && batchNormsFused * 20 > count && sumsFused * 20 > count && splitAtFC * 10 > count)
+    #expect(winograd * 50 > count, "\(winograd) networks ran Winograd")
     #expect(compared > count, "most networks should have comparable receptive fields")
     // Every keyword ran (a pointwise convolution reads back as conv).
     let missing = Set(OperatorKind.allCases).subtracting(kinds).subtracting([.pwconv])
