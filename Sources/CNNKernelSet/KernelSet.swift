@@ -21,6 +21,15 @@ public struct KernelSet: Sendable, CustomStringConvertible {
       _ ldc: Int, _ rows: Int, _ columns: Int, _ readsC: Bool, _ epilogue: TileEpilogue
     ) -> Void
 
+  /// The micro-kernel on a whole mr × nr tile whose B rows are read where a table points
+  /// (`IndirectRows`): row p of the micro-panel, nr floats, at `rows[p]`; at most `rows` rows of C stored. Same sums in the same
+  /// order as `MicroKernel` on the same values.
+  public typealias IndirectKernel =
+    @Sendable (
+      _ k: Int, _ a: UnsafePointer<Float>, _ rows: UnsafePointer<UnsafePointer<Float>>,
+      _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ rows: Int, _ readsC: Bool, _ epilogue: TileEpilogue
+    ) -> Void
+
   /// One column of C for up to eight row tiles of packed A (`MicroKernels.column`): (C +)= A · b
   /// over depth `k`, the tiles' micro-panels `panelStride` apart, b's values `bStride` apart, at
   /// most `rows` rows stored, `epilogue` applied as by the micro-kernel. For the last columns of a
@@ -73,6 +82,7 @@ public struct KernelSet: Sendable, CustomStringConvertible {
   /// most nr / 2 columns, half the multiply-adds of a whole tile. Each its own closure, so that
   /// each instantiation of `MicroKernels.tile` is inlined with its constants.
   public let halfKernel: MicroKernel
+  public let indirectKernel: IndirectKernel
   public let columnKernel: ColumnKernel
   public let axpy: Axpy
   public let depthwisePlane: DepthwisePlane
@@ -81,7 +91,8 @@ public struct KernelSet: Sendable, CustomStringConvertible {
 
   public init(
     name: String, summary: String, mr: Int, nr: Int, mc: Int, flopsPerPeakIteration: Int,
-    microKernel: @escaping MicroKernel, halfKernel: @escaping MicroKernel, columnKernel: @escaping ColumnKernel,
+    microKernel: @escaping MicroKernel, halfKernel: @escaping MicroKernel,
+    indirectKernel: @escaping IndirectKernel, columnKernel: @escaping ColumnKernel,
     axpy: @escaping Axpy,
     depthwisePlane: @escaping DepthwisePlane, elementwise: @escaping Elementwise, peakLoop: @escaping PeakLoop
   ) {
@@ -94,6 +105,7 @@ public struct KernelSet: Sendable, CustomStringConvertible {
     self.flopsPerPeakIteration = flopsPerPeakIteration
     self.microKernel = microKernel
     self.halfKernel = halfKernel
+    self.indirectKernel = indirectKernel
     self.columnKernel = columnKernel
     self.axpy = axpy
     self.depthwisePlane = depthwisePlane

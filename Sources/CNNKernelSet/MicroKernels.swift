@@ -48,8 +48,8 @@ public enum MicroKernels {
   /// and 7 disappears from a 6-row tile. `epilogue` is applied to the accumulated tile before it is
   /// stored (`TileEpilogue.none` on every k panel but a product's last).
   @inlinable @inline(__always)
-  public static func tile<V: SIMD>(
-    _: V.Type, mr: Int, fused: Bool, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, bStride: Int,
+  public static func tile<V: SIMD, B: PanelRows>(
+    _: V.Type, mr: Int, fused: Bool, k: Int, a: UnsafePointer<Float>, b panel: B,
     c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, columns: Int, readsC: Bool, epilogue: TileEpilogue
   ) where V.Scalar == Float {
     precondition(mr == 8 || mr == 6, "tiles have 6 or 8 rows")
@@ -70,10 +70,11 @@ public enum MicroKernels {
         if tall { c0.7 = load(t + 7 * ld); c1.7 = load(t + 7 * ld + w) }
       }
       var pa = a
-      var pb = b
+      var panel = panel
       // Two k steps per trip, then the odd one: half the loop overhead between the multiply-adds.
       for _ in 0..<k / 2 {
-        let (b0, b1, d0, d1): (V, V, V, V) = (load(pb), load(pb + w), load(pb + bStride), load(pb + bStride + w))
+        let (pb, pd) = (panel.next(), panel.next())
+        let (b0, b1, d0, d1): (V, V, V, V) = (load(pb), load(pb + w), load(pd), load(pd + w))
         row(&c0.0, &c1.0, pa[0], b0, b1, true, fused)
         row(&c0.1, &c1.1, pa[1], b0, b1, true, fused)
         row(&c0.2, &c1.2, pa[2], b0, b1, true, fused)
@@ -91,9 +92,9 @@ public enum MicroKernels {
         if tall { row(&c0.6, &c1.6, pa[mr + 6], d0, d1, true, fused) }
         if tall { row(&c0.7, &c1.7, pa[mr + 7], d0, d1, true, fused) }
         pa += 2 * mr
-        pb += 2 * bStride
       }
       if k % 2 == 1 {
+        let pb = panel.next()
         let (b0, b1): (V, V) = (load(pb), load(pb + w))
         row(&c0.0, &c1.0, pa[0], b0, b1, true, fused)
         row(&c0.1, &c1.1, pa[1], b0, b1, true, fused)

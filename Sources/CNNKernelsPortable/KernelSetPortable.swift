@@ -8,13 +8,18 @@ extension KernelSet {
     mr: 6, nr: 8, mc: 120, flopsPerPeakIteration: 16 * 4 * 2,
     microKernel: { k, a, b, bStride, c, ldc, rows, columns, readsC, epilogue in
       MicroKernels.tile(
-        SIMD4<Float>.self, mr: 6, fused: false, k: k, a: a, b: b, bStride: bStride, c: c, ldc: ldc, rows: rows,
-        columns: columns, readsC: readsC, epilogue: epilogue)
+        SIMD4<Float>.self, mr: 6, fused: false, k: k, a: a, b: StridedRows(b, stride: bStride), c: c, ldc: ldc,
+        rows: rows, columns: columns, readsC: readsC, epilogue: epilogue)
     },
     halfKernel: { k, a, b, bStride, c, ldc, rows, columns, readsC, epilogue in
       MicroKernels.halfTile(
         SIMD4<Float>.self, mr: 6, fused: false, k: k, a: a, b: b, bStride: bStride, c: c, ldc: ldc,
         rows: rows, columns: columns, readsC: readsC, epilogue: epilogue)
+    },
+    indirectKernel: { k, a, table, c, ldc, rows, readsC, epilogue in
+      MicroKernels.tile(
+        SIMD4<Float>.self, mr: 6, fused: false, k: k, a: a, b: IndirectRows(table), c: c, ldc: ldc, rows: rows,
+        columns: 8, readsC: readsC, epilogue: epilogue)
     },
     columnKernel: { k, a, panelStride, tiles, b, bStride, c, ldc, rows, readsC, epilogue in
       MicroKernels.column(

@@ -9,13 +9,18 @@ extension KernelSet {
     flopsPerPeakIteration: 16 * 16 * 2,
     microKernel: { k, a, b, bStride, c, ldc, rows, columns, readsC, epilogue in
       MicroKernels.tile(
-        SIMD16<Float>.self, mr: 8, fused: true, k: k, a: a, b: b, bStride: bStride, c: c, ldc: ldc, rows: rows,
-        columns: columns, readsC: readsC, epilogue: epilogue)
+        SIMD16<Float>.self, mr: 8, fused: true, k: k, a: a, b: StridedRows(b, stride: bStride), c: c, ldc: ldc,
+        rows: rows, columns: columns, readsC: readsC, epilogue: epilogue)
     },
     halfKernel: { k, a, b, bStride, c, ldc, rows, columns, readsC, epilogue in
       MicroKernels.halfTile(
         SIMD16<Float>.self, mr: 8, fused: true, k: k, a: a, b: b, bStride: bStride, c: c, ldc: ldc,
         rows: rows, columns: columns, readsC: readsC, epilogue: epilogue)
+    },
+    indirectKernel: { k, a, table, c, ldc, rows, readsC, epilogue in
+      MicroKernels.tile(
+        SIMD16<Float>.self, mr: 8, fused: true, k: k, a: a, b: IndirectRows(table), c: c, ldc: ldc, rows: rows,
+        columns: 32, readsC: readsC, epilogue: epilogue)
     },
     columnKernel: { k, a, panelStride, tiles, b, bStride, c, ldc, rows, readsC, epilogue in
       MicroKernels.column(

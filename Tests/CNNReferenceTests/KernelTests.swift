@@ -65,7 +65,8 @@ import Testing
   }
 
   /// The micro-kernel alone against the naive tile, bit for bit: every ragged edge (rows 1...mr,
-  /// columns 1...nr; the half tile on up to nr / 2), B read in place (a wider stride) or packed,
+  /// columns 1...nr; the half tile on up to nr / 2; the indirect kernel on whole-width tiles, its
+  /// B rows found through a table), B read in place (a wider stride) or packed,
   /// C read or overwritten, and each
   /// epilogue (none, bias and ReLU, batch norm and ReLU6, bias and batch norm) applied as the
   /// separate passes would: a rounded sum, a rounded product and sum, then the clamp.
@@ -131,6 +132,32 @@ import Testing
             "\(name) \(index == 0 ? "tile" : "half tile") \(rows)×\(columns) k \(k) readsC \(readsC) epilogue \(variant)"
           )
         }
+        // The indirect kernel (whole-width tiles) on the same B rows scattered in reverse order,
+        // `nr + 3` floats apart, and found through a table.
+        guard columns == nr else { continue }
+        var scattered = [Float](repeating: .nan, count: k * (nr + 3))
+        for p in 0..<k { for j in 0..<nr { scattered[(k - 1 - p) * (nr + 3) + j] = b[p * bStride + j] } }
+        var indirect = c
+        scattered.withUnsafeBufferPointer { ps in
+          let table = (0..<k).map { p in ps.baseAddress! + (k - 1 - p) * (nr + 3) }
+          a.withUnsafeBufferPointer { pa in
+            indirect.withUnsafeMutableBufferPointer { pc in
+              bias.withUnsafeBufferPointer { pBias in
+                scale.withUnsafeBufferPointer { pScale in
+                  shift.withUnsafeBufferPointer { pShift in
+                    let epilogue = TileEpilogue(
+                      bias: addsBias ? pBias.baseAddress : nil, scale: normalizes ? pScale.baseAddress : nil,
+                      shift: normalizes ? pShift.baseAddress : nil, clamp: clamp)
+                    kernels.indirectKernel(k, pa.baseAddress!, table, pc.baseAddress!, ldc, rows, readsC, epilogue)
+                  }
+                }
+              }
+            }
+          }
+        }
+        #expect(
+          Self.firstDifference(indirect, expected) == nil,
+          "\(name) indirect tile \(rows)×\(columns) k \(k) readsC \(readsC) epilogue \(variant)")
       }
     }
   }
@@ -426,6 +453,64 @@ import Testing
         #expect(
           Self.firstDifference(result.data, expected) == nil,
           "\(name) \(spatial) k\(kernel) s\(stride) d\(dilation) p\(before):\(after) g\(groups) on \(threads) threads")
+      }
+    }
+  }
+
+  /// Convolutions whose B rows are pointed at in the input (`Im2colGather.panel`) against the
+  /// direct loop, bit for bit, on one thread and two: panels on one output line, panels across
+  /// lines that are one run (the width kept by padding) and that are not (no padding, asymmetric
+  /// padding, dilation), lines shorter than a tile, stride 2 along the height only, kernels one
+  /// tap wide, 1-D and 3-D (panels across depth slices), deep products whose second kc panel
+  /// starts inside a channel's taps, output channels that are not whole tiles, ragged last panels.
+  /// Each case is checked to take that path.
+  @Test(arguments: sets) func pointedPanelsMatchDirectLoopExactly(_ name: String) throws {
+    let kernels = Self.kernels(name)
+    var generator = SeededGenerator(state: 12)
+    let cases: [(spatial: [Int], kernel: [Int], stride: [Int], dilation: Int, before: Int, after: Int, channels: Int)] =
+      [
+        ([9, 70], [3, 3], [1, 1], 1, 1, 1, 5), ([12, 20], [3, 3], [1, 1], 1, 1, 1, 4),
+        ([10, 21], [3, 3], [1, 1], 1, 0, 0, 6),
+        ([11, 37], [3, 3], [1, 1], 2, 2, 1, 4), ([13, 40], [3, 3], [2, 1], 1, 1, 1, 4),
+        ([9, 45], [3, 1], [1, 1], 1, 1, 0, 12),
+        ([300], [5], [1], 1, 2, 2, 8), ([4, 6, 7], [3, 3, 3], [1, 1, 1], 1, 1, 1, 3),
+        ([8, 50], [3, 3], [1, 1], 1, 1, 1, 40),
+        ([7, 9], [2, 2], [1, 1], 1, 0, 1, 20),
+      ]
+    for (index, (spatial, kernel, stride, dilation, before, after, channels)) in cases.enumerated() {
+      let rank = spatial.count
+      let outputs = [40, 36, 60, 34][index % 4]
+      let window = Window(
+        kernel: AxisValues(kernel), stride: AxisValues(stride), dilation: .all(dilation),
+        padding: .explicit(begin: .all(before), end: .all(after)))
+      let plan = try WindowPlan.make(window, spatial: spatial, ceil: false)
+      let k = channels * kernel.reduce(1, *)
+      let weights = Self.randomValues(outputs * k, &generator)
+      let packed = GEMM.PackedA(weights, lda: k, m: outputs, k: k, kernels: kernels)
+      defer { packed.deallocate() }
+      let split = GEMM.split(packed, n: plan.outputs.volume, threads: 2)
+      #expect(
+        ConvolutionKernel.readsInPlace(plan: plan, outputs: outputs, kernels: kernels)
+          && !ConvolutionKernel.readsPaddedPlanes(
+            plan: plan, inputs: channels, outputs: outputs, sharedByThreads: split.chunks > 1 && split.byRows,
+            nr: kernels.nr)
+          && !plan.isPointwiseIdentity,
+        "\(name) case \(index) does not take the pointed path")
+      let input = Tensor(
+        shape: [1, channels] + spatial, data: Self.randomValues(channels * spatial.reduce(1, *), &generator))
+      let results = [1, 2].map { threads in
+        ConvolutionKernel.forward(
+          input, plan: plan, outputs: outputs, groups: 1, weights: weights, threads: threads, kernels: kernels)
+      }
+      let expected = Self.naiveConvolution(
+        input, weights: weights, outputs: outputs, groups: 1, kernel: kernel, stride: stride,
+        dilation: Array(repeating: dilation, count: rank), before: Array(repeating: before, count: rank),
+        outExtents: Array(results[0].shape.dropFirst(2)), fused: name != "portable")
+      for (threads, result) in zip([1, 2], results) {
+        #expect(
+          Self.firstDifference(result.data, expected) == nil,
+          "\(name) case \(index) \(spatial) k\(kernel) s\(stride) d\(dilation) p\(before):\(after) on \(threads) threads"
+        )
       }
     }
   }

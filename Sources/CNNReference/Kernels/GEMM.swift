@@ -92,12 +92,23 @@ enum GEMM {
     _ depth: Range<Int>, _ columns: Range<Int>, _ into: UnsafeMutablePointer<Float>, _ ld: Int
   ) -> Void
 
-  /// Where B comes from: produced block by block as rows (an implicit GEMM), or a row-major
-  /// matrix in memory. Either way the micro-kernel reads B's full nr-column panels in place, rows
-  /// `ldb` apart; only a ragged last panel is packed.
+  /// Points at the rows of one micro-panel of B, rows `depth` and columns `columns` (at most nr):
+  /// `table[p − depth.lowerBound]` = where row p's floats for those columns start. Rows found
+  /// nowhere contiguous are written into `scratch` (row i at `scratch + i · ld`, up to 7 floats past
+  /// its columns) and pointed at there.
+  typealias BPanelIndexer = (
+    _ depth: Range<Int>, _ columns: Range<Int>, _ table: UnsafeMutablePointer<UnsafePointer<Float>>,
+    _ scratch: UnsafeMutablePointer<Float>, _ ld: Int
+  ) -> Void
+
+  /// Where B comes from: produced block by block as rows (an implicit GEMM), a row-major matrix in
+  /// memory, or rows pointed at panel by panel (an indirect implicit GEMM). Either of the first two
+  /// is read in place by the micro-kernel, rows `ldb` apart, and the indirect one through its
+  /// table; only a ragged last panel is packed.
   enum BSource {
     case rows(BRowWriter)
     case matrix(UnsafePointer<Float>, ldb: Int)
+    case indirect(BPanelIndexer)
   }
 
   /// Where A comes from: packed once beforehand, or a row-major matrix packed block by block.
@@ -131,6 +142,7 @@ enum GEMM {
     switch source {
     case .matrix: run(source)
     case .rows(let writer): withoutActuallyEscaping(writer) { run(.rows($0)) }
+    case .indirect(let indexer): withoutActuallyEscaping(indexer) { run(.indirect($0)) }
     }
   }
 
@@ -154,6 +166,7 @@ enum GEMM {
     let (mr, nr, mc, microKernel, halfKernel, columnKernel) = (
       kernels.mr, kernels.nr, kernels.mc, kernels.microKernel, kernels.halfKernel, kernels.columnKernel
     )
+    let indirectKernel = kernels.indirectKernel
     do {
       var prepacked: PackedA?
       if case .prepacked(let packed) = source { prepacked = packed }
@@ -167,10 +180,19 @@ enum GEMM {
       if case .rows = b { rowsLD = (min(nc, columns.count) + 7 + 15) / 16 * 16 + 16 }
       let rowBlock = UnsafeMutableRawPointer.allocate(byteCount: (kc * rowsLD + 1) * 4, alignment: 64)
         .bindMemory(to: Float.self, capacity: kc * rowsLD + 1)
+      // An indirect B's table of one panel's rows, and the rows its indexer writes out.
+      var isIndirect = false
+      if case .indirect = b { isIndirect = true }
+      let table = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: isIndirect ? kc : 1)
+      let scratchLD = nr + 8
+      let scratch = UnsafeMutableRawPointer.allocate(byteCount: (isIndirect ? kc * scratchLD : 1) * 4, alignment: 64)
+        .bindMemory(to: Float.self, capacity: isIndirect ? kc * scratchLD : 1)
       defer {
         packedA.deallocate()
         packedB.deallocate()
         UnsafeMutableRawPointer(rowBlock).deallocate()
+        table.deallocate()
+        UnsafeMutableRawPointer(scratch).deallocate()
       }
       // Loop 5: column blocks of width nc.
       var jc = columns.lowerBound
@@ -181,18 +203,20 @@ enum GEMM {
         while pc < k {
           let kcCurrent = min(kc, k - pc)
           let last = pc + kcCurrent == k
-          // Each full micro-panel of B is read in place from `direct` (rows `ldb` apart); a ragged
-          // last one is packed into `packedB`, kcCurrent × nr floats.
-          let direct: (base: UnsafePointer<Float>, ldb: Int)
+          // Each full micro-panel of B is read in place from `direct` (rows `ldb` apart), or for an
+          // indirect B through the table its indexer fills panel by panel (below); a ragged last
+          // one is packed into `packedB`, kcCurrent × nr floats.
+          var direct: (base: UnsafePointer<Float>, ldb: Int) = (UnsafePointer(packedB), nr)
           switch b {
           case .rows(let writer):
             writer(pc..<(pc + kcCurrent), jc..<(jc + ncCurrent), rowBlock, rowsLD)
             direct = (UnsafePointer(rowBlock), rowsLD)
           case .matrix(let b, let ldb):
             direct = (b + pc * ldb + jc, ldb)
+          case .indirect: break
           }
           let full = ncCurrent / nr * nr
-          if full < ncCurrent {
+          if full < ncCurrent && !isIndirect {
             packB(
               direct.base + full, ldb: direct.ldb, k: kcCurrent, n: ncCurrent - full, nr: nr,
               into: packedB)
@@ -218,9 +242,24 @@ enum GEMM {
               let panelB = inPlace ? direct.base + jr : UnsafePointer(packedB)
               let bStride = inPlace ? direct.ldb : nr
               let kernel = tileColumns > nr / 2 ? microKernel : halfKernel
+              if case .indirect(let indexer) = b {
+                indexer(pc..<(pc + kcCurrent), (jc + jr)..<(jc + jr + nrCurrent), table, scratch, scratchLD)
+                if !inPlace {
+                  for p in 0..<kcCurrent {
+                    packRow(table[p], count: nrCurrent, into: packedB, row: p, depth: kcCurrent, nr: nr)
+                  }
+                }
+              }
               var ir = 0
               while ir < mcCurrent && tileColumns > 0 {
                 let mrCurrent = min(mr, mcCurrent - ir)
+                if isIndirect && inPlace {
+                  indirectKernel(
+                    kcCurrent, panelA + ir * kcCurrent, table, c + (ic + ir) * ldc + jc + jr, ldc, mrCurrent,
+                    !(overwrite && pc == 0), last ? epilogue.advanced(by: ic + ir) : .none)
+                  ir += mr
+                  continue
+                }
                 kernel(
                   kcCurrent, panelA + ir * kcCurrent, panelB, bStride, c + (ic + ir) * ldc + jc + jr, ldc, mrCurrent,
                   tileColumns, !(overwrite && pc == 0), last ? epilogue.advanced(by: ic + ir) : .none)
