@@ -457,13 +457,13 @@ import Testing
     }
   }
 
-  /// Convolutions whose B rows are pointed at in the input (`Im2colGather.panel`) against the
-  /// direct loop, bit for bit, on one thread and two: panels on one output line, panels across
+  /// Products whose B rows are pointed at in the input (`Im2colGather.panel`) against the direct
+  /// loop, bit for bit, on one thread and two, with every kernel set, and the convolutions
+  /// themselves, which take that path with 32-column panels: panels on one output line, panels across
   /// lines that are one run (the width kept by padding) and that are not (no padding, asymmetric
   /// padding, dilation), lines shorter than a tile, stride 2 along the height only, kernels one
   /// tap wide, 1-D and 3-D (panels across depth slices), deep products whose second kc panel
   /// starts inside a channel's taps, output channels that are not whole tiles, ragged last panels.
-  /// Each case is checked to take that path.
   @Test(arguments: sets) func pointedPanelsMatchDirectLoopExactly(_ name: String) throws {
     let kernels = Self.kernels(name)
     var generator = SeededGenerator(state: 12)
@@ -488,28 +488,46 @@ import Testing
       let weights = Self.randomValues(outputs * k, &generator)
       let packed = GEMM.PackedA(weights, lda: k, m: outputs, k: k, kernels: kernels)
       defer { packed.deallocate() }
-      let split = GEMM.split(packed, n: plan.outputs.volume, threads: 2)
-      #expect(
-        ConvolutionKernel.readsInPlace(plan: plan, outputs: outputs, kernels: kernels)
-          && !ConvolutionKernel.readsPaddedPlanes(
-            plan: plan, inputs: channels, outputs: outputs, sharedByThreads: split.chunks > 1 && split.byRows,
-            nr: kernels.nr)
-          && !plan.isPointwiseIdentity,
-        "\(name) case \(index) does not take the pointed path")
       let input = Tensor(
         shape: [1, channels] + spatial, data: Self.randomValues(channels * spatial.reduce(1, *), &generator))
-      let results = [1, 2].map { threads in
+      let n = plan.outputs.volume
+      // The product with B pointed at, on one thread and two, whatever the set.
+      var results = [1, 2].map { threads in
+        var c = [Float](repeating: .nan, count: outputs * n)
+        input.data.withUnsafeBufferPointer { source in
+          c.withUnsafeMutableBufferPointer { pc in
+            let gather = Im2colGather(
+              input: source.baseAddress!, end: source.baseAddress! + source.count, extent: Extent3(spatial),
+              plan: plan)
+            GEMM.multiply(
+              packed: packed, n: n, c: pc.baseAddress!, ldc: n, threads: threads, overwrite: true,
+              b: .indirect(gather.panel))
+          }
+        }
+        return c
+      }
+      // The convolution itself takes that path where the rule sends it (32-column panels).
+      let split = GEMM.split(packed, n: n, threads: 2)
+      let pointed =
+        ConvolutionKernel.readsInPlace(plan: plan, outputs: outputs, kernels: kernels)
+        && !ConvolutionKernel.readsPaddedPlanes(
+          plan: plan, inputs: channels, outputs: outputs, sharedByThreads: split.chunks > 1 && split.byRows,
+          nr: kernels.nr)
+      #expect(pointed == (kernels.nr >= 32), "\(name) case \(index): pointed \(pointed)")
+      results += [1, 2].map { threads in
         ConvolutionKernel.forward(
-          input, plan: plan, outputs: outputs, groups: 1, weights: weights, threads: threads, kernels: kernels)
+          input, plan: plan, outputs: outputs, groups: 1, weights: weights, threads: threads, kernels: kernels
+        ).data
       }
       let expected = Self.naiveConvolution(
         input, weights: weights, outputs: outputs, groups: 1, kernel: kernel, stride: stride,
         dilation: Array(repeating: dilation, count: rank), before: Array(repeating: before, count: rank),
-        outExtents: Array(results[0].shape.dropFirst(2)), fused: name != "portable")
-      for (threads, result) in zip([1, 2], results) {
+        outExtents: plan.axes.suffix(rank).map(\.count), fused: name != "portable")
+      for (run, result) in results.enumerated() {
+        let what = run < 2 ? "product" : "convolution"
         #expect(
-          Self.firstDifference(result.data, expected) == nil,
-          "\(name) case \(index) \(spatial) k\(kernel) s\(stride) d\(dilation) p\(before):\(after) on \(threads) threads"
+          Self.firstDifference(result, expected) == nil,
+          "\(name) case \(index) \(spatial) k\(kernel) s\(stride) d\(dilation) p\(before):\(after), \(what) on \(run % 2 + 1) threads"
         )
       }
     }

@@ -86,12 +86,14 @@ extension ConvolutionKernel {
 
   /// Whether an implicit GEMM points at B's rows in the input (`Im2colGather.panel`) instead of
   /// gathering them block by block: stride 1 along the width (a panel's row is then a run of one
-  /// input line, or of consecutive lines), and at most one mc block of output channels, so that
-  /// each panel is indexed once per kc panel (with more, the block gather serves every row block
-  /// from one copy). VGG16's conv1_2 5–7 % faster, U-Net's 64-channel layers 5–11 %; ResNet-50 and
-  /// GoogLeNet unchanged.
+  /// input line, or of consecutive lines), at most one mc block of output channels, so that each
+  /// panel is indexed once per kc panel (with more, the block gather serves every row block from
+  /// one copy), and panels 32 columns wide (AVX-512), over which the table's cost spreads.
+  /// Measured: VGG16's conv1_2 5–7 % faster, U-Net's 64-channel layers 5–11 %, ResNet-50 and
+  /// GoogLeNet unchanged; with x86-64-v3's 16-column panels conv1_2 7 % slower, portable's 8
+  /// columns 6 % slower.
   static func readsInPlace(plan: WindowPlan, outputs: Int, kernels: KernelSet) -> Bool {
-    plan.axes[2].stride == 1 && outputs <= kernels.mc
+    plan.axes[2].stride == 1 && outputs <= kernels.mc && kernels.nr >= 32
   }
 
   /// Whether a convolution reads B from padded planes (`PaddedPlanes`): stride 1, not pointwise,
