@@ -219,7 +219,8 @@ struct LayerRunner {
         direct
         ? nil
         : ConvolutionKernel.PackedWeights.reusing(
-          store.packed[index], weights, groups: groups, rows: outputs / groups, depth: fanIn, kernels: kernels)
+          store.packed[index], weights, input: input, plan: plan, outputs: outputs, groups: groups, threads: threads,
+          kernels: kernels)
       if !direct { store.packed[index] = packed }
       return ConvolutionKernel.forward(
         input, plan: plan, outputs: outputs, groups: groups, weights: weights,

@@ -458,8 +458,9 @@ import Testing
   }
 
   /// Products whose B rows are pointed at in the input (`Im2colGather.panel`) against the direct
-  /// loop, bit for bit, on one thread and two, with every kernel set, and the convolutions
-  /// themselves, which take that path with 32-column panels: panels on one output line, panels across
+  /// loop, bit for bit, on one thread and two, with every kernel set (the GEMM's 256-deep panels),
+  /// and the convolutions themselves, which take that path with 32-column panels (one panel of
+  /// all k): panels on one output line, panels across
   /// lines that are one run (the width kept by padding) and that are not (no padding, asymmetric
   /// padding, dilation), lines shorter than a tile, stride 2 along the height only, kernels one
   /// tap wide, 1-D and 3-D (panels across depth slices), deep products whose second kc panel
@@ -506,14 +507,12 @@ import Testing
         }
         return c
       }
-      // The convolution itself takes that path where the rule sends it (32-column panels).
-      let split = GEMM.split(packed, n: n, threads: 2)
-      let pointed =
-        ConvolutionKernel.readsInPlace(plan: plan, outputs: outputs, kernels: kernels)
-        && !ConvolutionKernel.readsPaddedPlanes(
-          plan: plan, inputs: channels, outputs: outputs, sharedByThreads: split.chunks > 1 && split.byRows,
-          nr: kernels.nr)
-      #expect(pointed == (kernels.nr >= 32), "\(name) case \(index): pointed \(pointed)")
+      // The convolution itself takes that path where the rule sends it (32-column panels), with
+      // its weights packed in one panel of all k.
+      let layout = ConvolutionKernel.ProductLayout(
+        plan: plan, inputs: channels, outputs: outputs, units: 1, threads: 2, kernels: kernels)
+      #expect((layout.source == .pointed) == (kernels.nr >= 32), "\(name) case \(index): \(layout.source)")
+      #expect(layout.source != .pointed || layout.panelDepth == k, "\(name) case \(index): \(layout.panelDepth)")
       results += [1, 2].map { threads in
         ConvolutionKernel.forward(
           input, plan: plan, outputs: outputs, groups: 1, weights: weights, threads: threads, kernels: kernels

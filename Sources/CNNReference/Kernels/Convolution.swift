@@ -13,21 +13,33 @@ enum ConvolutionKernel {
     let groups: [GEMM.PackedA]
     let kernels: KernelSet
 
-    init(_ weights: [Float], groups count: Int, rows: Int, depth: Int, kernels: KernelSet) {
+    init(_ weights: [Float], groups count: Int, rows: Int, depth: Int, kernels: KernelSet, panelDepth: Int = GEMM.kc) {
       self.kernels = kernels
       groups = weights.withUnsafeBufferPointer { w in
         (0..<count).map {
-          GEMM.PackedA(w.baseAddress! + $0 * rows * depth, lda: depth, m: rows, k: depth, kernels: kernels)
+          GEMM.PackedA(
+            w.baseAddress! + $0 * rows * depth, lda: depth, m: rows, k: depth, kernels: kernels, panelDepth: panelDepth)
         }
       }
     }
 
-    /// `cached` when it is packed for `kernels`' tile, otherwise the weights packed anew for it.
+    /// The weights of a convolution with `outputs` channels and `groups` groups on `input`
+    /// packed as its product's layout wants them (`ProductLayout`): `cached` when it already is,
+    /// otherwise packed anew.
     static func reusing(
-      _ cached: PackedWeights?, _ weights: [Float], groups: Int, rows: Int, depth: Int, kernels: KernelSet
+      _ cached: PackedWeights?, _ weights: [Float], input: Tensor, plan: WindowPlan, outputs: Int, groups: Int,
+      threads: Int, kernels: KernelSet
     ) -> PackedWeights {
-      if let cached, cached.kernels.name == kernels.name { return cached }
-      return PackedWeights(weights, groups: groups, rows: rows, depth: depth, kernels: kernels)
+      let (inGroup, outGroup) = (input.channels / groups, outputs / groups)
+      let layout = ProductLayout(
+        plan: plan, inputs: inGroup, outputs: outGroup, units: input.batch * groups, threads: threads,
+        kernels: kernels)
+      if let cached, cached.kernels.name == kernels.name, cached.groups[0].panelDepth == layout.panelDepth {
+        return cached
+      }
+      return PackedWeights(
+        weights, groups: groups, rows: outGroup, depth: inGroup * plan.kernelVolume, kernels: kernels,
+        panelDepth: layout.panelDepth)
     }
 
     deinit { groups.forEach { $0.deallocate() } }
@@ -50,7 +62,9 @@ enum ConvolutionKernel {
       direct(input, plan: plan, groups: groups, weights: weights, threads: threads, kernels: kernels, into: &output)
       epilogue.apply(to: &output, threads: threads)
     } else {
-      let packed = PackedWeights.reusing(cached, weights, groups: groups, rows: outGroup, depth: k, kernels: kernels)
+      let packed = PackedWeights.reusing(
+        cached, weights, input: input, plan: plan, outputs: outputs, groups: groups, threads: threads,
+        kernels: kernels)
       epilogue.withTileEpilogue(channels: outputs) { tileEpilogue in
         product(
           input, plan: plan, groups: groups, packed: packed, epilogue: tileEpilogue, threads: threads, into: &output)

@@ -18,17 +18,12 @@ extension ConvolutionKernel {
     let (inGroup, outGroup) = (channels / groups, outputs / groups)
     let k = inGroup * plan.kernelVolume
     let n = plan.outputs.volume
-    // The products, one per sample and group, are shared out between threads whole when there are
-    // enough of them (ResNeXt's 32 groups; the samples of a batch), each on one thread: small
-    // products are not worth splitting, and whole ones spare a fork and join each. Otherwise
-    // each product is split between the threads.
     let units = batch * groups
-    let (unitChunks, gemmThreads) = units >= threads ? (threads, 1) : (1, threads)
-    let split = GEMM.split(packed.groups[0], n: n, threads: gemmThreads)
-    let sharedByThreads = split.chunks > 1 && split.byRows
-    let fromPaddedPlanes = readsPaddedPlanes(
-      plan: plan, inputs: inGroup, outputs: outGroup, sharedByThreads: sharedByThreads, nr: packed.kernels.nr)
-    let gathersOnce = !plan.isPointwiseIdentity && !fromPaddedPlanes && sharedByThreads
+    let layout = ProductLayout(
+      plan: plan, inputs: inGroup, outputs: outGroup, units: units, threads: threads, kernels: packed.kernels)
+    let (unitChunks, gemmThreads) = (layout.unitChunks, layout.gemmThreads)
+    let fromPaddedPlanes = layout.source == .paddedPlanes
+    let gathersOnce = layout.source == .gatheredOnce
     // Rows of the gathered matrix hold the 7 floats `Im2colGather.write` may write past a row.
     let ld = (n + 14) / 8 * 8
     let matrix = UnsafeMutablePointer<Float>.allocate(capacity: gathersOnce ? k * ld : 1)
@@ -61,18 +56,17 @@ extension ConvolutionKernel {
             // matrix gathered once into memory; or, as the GEMM goes (an implicit GEMM), its
             // rows pointed at in the input panel by panel or gathered block by block.
             let b: GEMM.BSource
-            if plan.isPointwiseIdentity {
+            if layout.source == .input {
               b = .matrix(base, ldb: n)
             } else {
               let gather = Im2colGather(
                 input: base, end: source.baseAddress! + source.count, extent: inExtent, plan: plan)
-              if gathersOnce {
+              switch layout.source {
+              case .gatheredOnce:
                 gather.matrix(rows: k, columns: n, into: matrix, ld: ld, threads: gemmThreads)
                 b = .matrix(matrix, ldb: ld)
-              } else if Self.readsInPlace(plan: plan, outputs: outGroup, kernels: packed.kernels) {
-                b = .indirect(gather.panel)
-              } else {
-                b = .rows(gather.rows)
+              case .pointed: b = .indirect(gather.panel)
+              default: b = .rows(gather.rows)
               }
             }
             GEMM.multiply(

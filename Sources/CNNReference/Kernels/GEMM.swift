@@ -52,14 +52,19 @@ enum GEMM {
     let m: Int
     let k: Int
     let kernels: KernelSet
+    /// The depth of its panels (`GEMM.kc` unless packed deeper); the products with it take B in
+    /// panels of this depth.
+    let panelDepth: Int
     let storage: UnsafeMutablePointer<Float>
-    /// offsets[p][i]: where the block of panel p (depth kc) and row block i (height mc) starts.
+    /// offsets[p][i]: where the block of panel p (depth `panelDepth`) and row block i (height mc)
+    /// starts.
     let offsets: [[Int]]
 
-    init(_ a: UnsafePointer<Float>, lda: Int, m: Int, k: Int, kernels: KernelSet) {
+    init(_ a: UnsafePointer<Float>, lda: Int, m: Int, k: Int, kernels: KernelSet, panelDepth kc: Int = GEMM.kc) {
       self.m = m
       self.k = k
       self.kernels = kernels
+      panelDepth = kc
       let (mr, mc) = (kernels.mr, kernels.mc)
       var offsets: [[Int]] = []
       var total = 0
@@ -150,9 +155,14 @@ enum GEMM {
   /// chunks (1 for small products), and whether the chunks are whole mc row blocks (few columns,
   /// enough rows; each thread then reads all of B) rather than nr-aligned column ranges.
   static func split(_ packed: PackedA, n: Int, threads: Int) -> (chunks: Int, byRows: Bool) {
-    let (nr, mc) = (packed.kernels.nr, packed.kernels.mc)
-    let chunks = packed.m * n * packed.k < 1 << 18 ? 1 : threads
-    return (chunks, n < 4 * nr * chunks && (packed.m + mc - 1) / mc >= chunks)
+    split(m: packed.m, k: packed.k, n: n, threads: threads, kernels: packed.kernels)
+  }
+
+  /// `split` for an m × k A packed for `kernels`, before it is packed.
+  static func split(m: Int, k: Int, n: Int, threads: Int, kernels: KernelSet) -> (chunks: Int, byRows: Bool) {
+    let (nr, mc) = (kernels.nr, kernels.mc)
+    let chunks = m * n * k < 1 << 18 ? 1 : threads
+    return (chunks, n < 4 * nr * chunks && (m + mc - 1) / mc >= chunks)
   }
 
   /// Loops 5 to 1 of BLIS over C's rows 0..<m (or the mc blocks `rowBlocks`) and `columns`; A and
@@ -170,6 +180,8 @@ enum GEMM {
     do {
       var prepacked: PackedA?
       if case .prepacked(let packed) = source { prepacked = packed }
+      // The panel depth: the prepacked A's, otherwise the shared constant.
+      let kc = prepacked?.panelDepth ?? Self.kc
       // The column kernel reads 2 floats past a 6-row A block: 8 floats of slack.
       let packedA = UnsafeMutablePointer<Float>.allocate(capacity: prepacked == nil ? mc * kc + 8 : 1)
       let packedB = UnsafeMutablePointer<Float>.allocate(capacity: kc * nr)
