@@ -42,33 +42,34 @@ extension Im2colGather {
       // inPlace[t]: tap t's plane offset for column 0 when its row is read in place, else -1.
       withUnsafeTemporaryAllocation(of: Int.self, capacity: taps) { inPlace in
         describe(columns, lines: lines, segments: segments.baseAddress!, inPlace: inPlace.baseAddress!)
-        var (channel, tap) = depth.lowerBound.quotientAndRemainder(dividingBy: taps)
-        var tapX = tap % kernel.w
-        var plane = input + channel * extent.volume
-        for p in 0..<depth.count {
-          let offset = inPlace[tap]
+        let (firstChannel, firstTap) = depth.lowerBound.quotientAndRemainder(dividingBy: taps)
+        var plane = input + firstChannel * extent.volume
+        var p = 0
+        var tap = firstTap
+        // Channel by channel, its taps from `tap` on.
+        while p < depth.count {
+          let end = min(taps, tap + depth.count - p)
           // The next panel reads the nr floats after these (the other width taps a few floats
-          // further): the lines of 48 floats cover them.
-          if tapX == 0 {
-            let ahead = plane + segments[tap * lines + lines - 1].source + columns.count
+          // further): lines of 48 floats from each first width tap's cover them.
+          for line in stride(from: (tap + kernel.w - 1) / kernel.w * kernel.w, to: end, by: kernel.w) {
+            let ahead = plane + segments[line * lines + lines - 1].source + columns.count
             cnncalc_prefetch(ahead)
             cnncalc_prefetch(ahead + 16)
             cnncalc_prefetch(ahead + 32)
           }
-          if offset >= 0 {
-            table[p] = plane + offset
-          } else {
-            let target = scratch + p * ld
-            for segment in segments[(tap * lines)..<(tap * lines + lines)] {
-              fill(target, segment, from: plane)
+          for t in tap..<end {
+            let offset = inPlace[t]
+            if offset >= 0 {
+              table[p] = plane + offset
+            } else {
+              let target = scratch + p * ld
+              for segment in segments[(t * lines)..<(t * lines + lines)] { fill(target, segment, from: plane) }
+              table[p] = UnsafePointer(target)
             }
-            table[p] = UnsafePointer(target)
+            p += 1
           }
-          (tap, tapX) = (tap + 1, tapX + 1 == kernel.w ? 0 : tapX + 1)
-          if tap == taps {
-            (channel, tap) = (channel + 1, 0)
-            plane += extent.volume
-          }
+          tap = 0
+          plane += extent.volume
         }
       }
     }
