@@ -248,11 +248,13 @@ import Testing
     // per group), direct planes (g16: 4 per group; dwconv at stride 2), activations through the
     // vector eˣ, squeeze-and-excitation's broadcast mul, adaptive pooling; the im2col read from
     // padded planes (a: 27 rows; late's second convolution: 100 positions, 160 channels split by
-    // rows on 2 threads) and gathered once and shared (late's first, strided); tensors above
-    // 64 Ki elements so that element-wise passes split too.
+    // rows on 2 threads), gathered once and shared (late's first, strided), and pointed at in the
+    // input (pointed, with 32-column panels; the block gather otherwise); tensors above 64 Ki
+    // elements so that element-wise passes split too.
     let spec = """
       input x 3x40x40
       a: conv 48 k3 p1 | bn | relu
+      pointed: conv 48 k3 p1 | relu
       g: conv 64 k3 p1 g8 | silu | conv 64 k3 p1 g16 | dwconv k3 s2 p1 | sigmoid
       se = adaptiveavgpool 1 | conv 64 k1 | sigmoid
       scaled: mul g se
@@ -262,6 +264,11 @@ import Testing
       head: flatten | fc 512 | relu | fc 10
       """
     let network = try #require(SpecCompiler.compile(SourceFile(path: "t.cnn", text: spec)).network)
+    let pointed = ConvolutionKernel.ProductLayout(
+      plan: try WindowPlan.make(
+        Window(kernel: .all(3), stride: .all(1), padding: .symmetric(1)), spatial: [40, 40], ceil: false),
+      inputs: 48, outputs: 48, units: 1, threads: 2, kernels: kernels)
+    #expect((pointed.source == .pointed) == (kernels.nr >= 32), "\(name): \(pointed.source)")
     let runs = try (1...3).map { threads in
       try Engine(network: network, options: EngineOptions(threads: threads, kernels: kernels)).run()
     }

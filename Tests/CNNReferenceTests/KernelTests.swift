@@ -64,6 +64,23 @@ import Testing
     }
   }
 
+  /// Runs `body` with a tile epilogue adding `bias` where given, then multiplying by `scale` and
+  /// adding `shift` where `scale` is given, then clamping.
+  static func withEpilogue(
+    bias: [Float]?, scale: [Float]?, _ shift: [Float], _ clamp: TileEpilogue.Clamp, _ body: (TileEpilogue) -> Void
+  ) {
+    (bias ?? []).withUnsafeBufferPointer { pBias in
+      (scale ?? []).withUnsafeBufferPointer { pScale in
+        shift.withUnsafeBufferPointer { pShift in
+          body(
+            TileEpilogue(
+              bias: bias == nil ? nil : pBias.baseAddress, scale: scale == nil ? nil : pScale.baseAddress,
+              shift: scale == nil ? nil : pShift.baseAddress, clamp: clamp))
+        }
+      }
+    }
+  }
+
   /// The micro-kernel alone against the naive tile, bit for bit: every ragged edge (rows 1...mr,
   /// columns 1...nr; the half tile on up to nr / 2; the indirect kernel on whole-width tiles, its
   /// B rows found through a table), B read in place (a wider stride) or packed,
@@ -112,17 +129,8 @@ import Testing
           a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
               c.withUnsafeMutableBufferPointer { pc in
-                bias.withUnsafeBufferPointer { pBias in
-                  scale.withUnsafeBufferPointer { pScale in
-                    shift.withUnsafeBufferPointer { pShift in
-                      let epilogue = TileEpilogue(
-                        bias: addsBias ? pBias.baseAddress : nil, scale: normalizes ? pScale.baseAddress : nil,
-                        shift: normalizes ? pShift.baseAddress : nil, clamp: clamp)
-                      kernel(
-                        k, pa.baseAddress!, pb.baseAddress!, bStride, pc.baseAddress!, ldc, rows, columns, readsC,
-                        epilogue)
-                    }
-                  }
+                Self.withEpilogue(bias: addsBias ? bias : nil, scale: normalizes ? scale : nil, shift, clamp) {
+                  kernel(k, pa.baseAddress!, pb.baseAddress!, bStride, pc.baseAddress!, ldc, rows, columns, readsC, $0)
                 }
               }
             }
@@ -142,15 +150,8 @@ import Testing
           let table = (0..<k).map { p in ps.baseAddress! + (k - 1 - p) * (nr + 3) }
           a.withUnsafeBufferPointer { pa in
             indirect.withUnsafeMutableBufferPointer { pc in
-              bias.withUnsafeBufferPointer { pBias in
-                scale.withUnsafeBufferPointer { pScale in
-                  shift.withUnsafeBufferPointer { pShift in
-                    let epilogue = TileEpilogue(
-                      bias: addsBias ? pBias.baseAddress : nil, scale: normalizes ? pScale.baseAddress : nil,
-                      shift: normalizes ? pShift.baseAddress : nil, clamp: clamp)
-                    kernels.indirectKernel(k, pa.baseAddress!, table, pc.baseAddress!, ldc, rows, readsC, epilogue)
-                  }
-                }
+              Self.withEpilogue(bias: addsBias ? bias : nil, scale: normalizes ? scale : nil, shift, clamp) {
+                kernels.indirectKernel(k, pa.baseAddress!, table, pc.baseAddress!, ldc, rows, readsC, $0)
               }
             }
           }
@@ -199,17 +200,11 @@ import Testing
         a.withUnsafeBufferPointer { pa in
           b.withUnsafeBufferPointer { pb in
             c.withUnsafeMutableBufferPointer { pc in
-              parameters[0].withUnsafeBufferPointer { bias in
-                parameters[1].withUnsafeBufferPointer { scale in
-                  parameters[2].withUnsafeBufferPointer { shift in
-                    let epilogue = TileEpilogue(
-                      bias: addsBias ? bias.baseAddress : nil, scale: normalizes ? scale.baseAddress : nil,
-                      shift: normalizes ? shift.baseAddress : nil, clamp: clamp)
-                    kernels.columnKernel(
-                      k, pa.baseAddress!, mr * k, tiles, pb.baseAddress!, bStride, pc.baseAddress!, ldc, rows, readsC,
-                      epilogue)
-                  }
-                }
+              Self.withEpilogue(
+                bias: addsBias ? parameters[0] : nil, scale: normalizes ? parameters[1] : nil, parameters[2], clamp
+              ) {
+                kernels.columnKernel(
+                  k, pa.baseAddress!, mr * k, tiles, pb.baseAddress!, bStride, pc.baseAddress!, ldc, rows, readsC, $0)
               }
             }
           }
