@@ -44,15 +44,20 @@ extension Im2colGather {
         describe(columns, lines: lines, segments: segments.baseAddress!, inPlace: inPlace.baseAddress!)
         let (firstChannel, firstTap) = depth.lowerBound.quotientAndRemainder(dividingBy: taps)
         var plane = input + firstChannel * extent.volume
+        // The last input offset whose 48 floats lie inside the input (negative: too small to bother).
+        let lastAhead = (inputEnd - input) - 48
         var p = 0
         var tap = firstTap
         // Channel by channel, its taps from `tap` on.
         while p < depth.count {
           let end = min(taps, tap + depth.count - p)
           // The next panel reads the nr floats after these (the other width taps a few floats
-          // further): lines of 48 floats from each first width tap's cover them.
-          for line in stride(from: (tap + kernel.w - 1) / kernel.w * kernel.w, to: end, by: kernel.w) {
-            let ahead = plane + segments[line * lines + lines - 1].source + columns.count
+          // further): lines of 48 floats from each first width tap's cover them. (Addresses kept
+          // inside the input, though a prefetch never faults.)
+          for line in stride(from: (tap + kernel.w - 1) / kernel.w * kernel.w, to: end, by: kernel.w)
+          where lastAhead >= 0 {
+            let offset = (plane - input) + segments[line * lines + lines - 1].source + columns.count
+            let ahead = input + max(0, min(lastAhead, offset))
             cnncalc_prefetch(ahead)
             cnncalc_prefetch(ahead + 16)
             cnncalc_prefetch(ahead + 32)
