@@ -459,7 +459,8 @@ import Testing
   /// lines that are one run (the width kept by padding) and that are not (no padding, asymmetric
   /// padding, dilation), lines shorter than a tile, stride 2 along the height only, kernels one
   /// tap wide, 1-D and 3-D (panels across depth slices), deep products whose second kc panel
-  /// starts inside a channel's taps, output channels that are not whole tiles, ragged last panels.
+  /// starts inside a channel's taps, output channels that are not whole tiles, ragged last panels;
+  /// then 60 random shapes.
   @Test(arguments: sets) func pointedPanelsMatchDirectLoopExactly(_ name: String) throws {
     let kernels = Self.kernels(name)
     var generator = SeededGenerator(state: 12)
@@ -473,9 +474,33 @@ import Testing
         ([8, 50], [3, 3], [1, 1], 1, 1, 1, 40),
         ([7, 9], [2, 2], [1, 1], 1, 0, 1, 20),
       ]
-    for (index, (spatial, kernel, stride, dilation, before, after, channels)) in cases.enumerated() {
+    // Then random ones: any rank, kernel, dilation and padding, strides along the height and
+    // depth, lines of 1 to 80 positions; deep enough (over 32 im2col rows) not to read padded planes.
+    var random = cases
+    while random.count < cases.count + 60 {
+      let rank = [1, 2, 2, 2, 3].randomElement(using: &generator)!
+      let spatial = (0..<rank).map { axis in
+        Int.random(in: 1...(rank == 3 ? 7 : axis == rank - 1 ? (rank == 1 ? 300 : 80) : 12), using: &generator)
+      }
+      let kernel = (0..<rank).map { axis in Int.random(in: 1...(axis == rank - 1 ? 5 : 4), using: &generator) }
+      let stride = (0..<rank).map { axis in axis == rank - 1 ? 1 : Int.random(in: 1...2, using: &generator) }
+      let (dilation, before, after) = (
+        Int.random(in: 1...2, using: &generator), Int.random(in: 0...2, using: &generator),
+        Int.random(in: 0...2, using: &generator)
+      )
+      let taps = kernel.reduce(1, *)
+      let channels = max((32 + taps) / taps, Int.random(in: 1...8, using: &generator))
+      let window = Window(
+        kernel: AxisValues(kernel), stride: AxisValues(stride), dilation: .all(dilation),
+        padding: .explicit(begin: .all(before), end: .all(after)))
+      guard let plan = try? WindowPlan.make(window, spatial: spatial, ceil: false), !plan.isPointwiseIdentity else {
+        continue
+      }
+      random.append((spatial, kernel, stride, dilation, before, after, channels))
+    }
+    for (index, (spatial, kernel, stride, dilation, before, after, channels)) in random.enumerated() {
       let rank = spatial.count
-      let outputs = [40, 36, 60, 34][index % 4]
+      let outputs = index < cases.count ? [40, 36, 60, 34][index % 4] : Int.random(in: 33...70, using: &generator)
       let window = Window(
         kernel: AxisValues(kernel), stride: AxisValues(stride), dilation: .all(dilation),
         padding: .explicit(begin: .all(before), end: .all(after)))
