@@ -406,7 +406,8 @@ import Testing
       ([9, 8], 1, 1, 1, 0, 0, 40), ([9, 8], 1, 1, 1, 1, 0, 40), ([3, 3], 3, 1, 1, 1, 1, 64),
       ([1, 1], 1, 1, 1, 0, 0, 200), ([40], 5, 3, 1, 2, 2, 36), ([4, 5, 6], 3, 1, 1, 1, 1, 12),
       ([8, 8], 2, 2, 1, 0, 0, 48), ([6, 11], 2, 1, 1, 0, 1, 30),
-      // Shallow (channels × taps ≤ 32) on planes wider than the tiles.
+      // Shallow (channels × taps ≤ 32) on planes wider than the tiles (with AVX-512's 32-column
+      // panels, lines of 32 or more point at their rows instead).
       ([40, 45], 3, 1, 1, 1, 1, 3), ([30, 37], 3, 1, 2, 0, 3, 2), ([300], 5, 1, 1, 2, 2, 6),
       ([6, 9, 10], 3, 1, 1, 1, 0, 1), ([33, 34], 1, 1, 1, 1, 2, 5),
     ]

@@ -90,7 +90,8 @@ extension ConvolutionKernel {
     plan.axes[2].stride == 1 && outputs <= kernels.mc && kernels.nr >= 32
   }
 
-  /// Whether a convolution reads B from padded planes (`PaddedPlanes`): stride 1, not pointwise,
+  /// Whether a convolution may read B from padded planes (`PaddedPlanes`; `ProductLayout` prefers
+  /// pointing at the rows where lines are a panel wide): stride 1, not pointwise,
   /// and either few positions that every thread would gather alike (`sharedByThreads`: ResNet's
   /// 14 × 14 3 × 3 layers, 9 % faster than a shared gather), a shallow im2col (at most 32 rows:
   /// VGG's first layer, 33 % faster), or at most 32 output channels, where each gathered float
