@@ -6,9 +6,11 @@ extension ConvolutionKernel {
   /// pointwise convolution and otherwise its im2col matrix; `epilogue` (its arrays indexed by
   /// output channel) finishes every tile.
   ///
-  /// Where every thread would gather the same im2col blocks (a product with few positions, whose
-  /// threads split the output channels: ResNet's 14 × 14 and 7 × 7 stages), the matrix is gathered
-  /// once instead, its rows split between the threads, and the product reads it from memory.
+  /// Where B comes from, and how the products share the threads, is `ProductLayout`'s decision:
+  /// the input (pointwise), padded planes, the im2col matrix gathered once (a product with few
+  /// positions, whose threads split the output channels and would each gather the same blocks:
+  /// ResNet's 14 × 14 and 7 × 7 stages), rows pointed at in the input, or the im2col gathered block
+  /// by block.
   static func product(
     _ input: Tensor, plan: WindowPlan, groups: Int, packed: PackedWeights, epilogue: TileEpilogue = .none,
     threads: Int, into output: inout Tensor
