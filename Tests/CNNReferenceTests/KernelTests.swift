@@ -474,8 +474,12 @@ import Testing
         ([300], [5], [1], 1, 2, 2, 8), ([4, 6, 7], [3, 3, 3], [1, 1, 1], 1, 1, 1, 3),
         ([8, 50], [3, 3], [1, 1], 1, 1, 1, 40),
         ([7, 9], [2, 2], [1, 1], 1, 0, 1, 20),
+        // Padding longer than a panel (and its 8 floats of slack): WaveNet's causal dilated
+        // convolutions, which wrote zeros past the scratch row before the fix.
+        ([300], [2], [1], 64, 64, 0, 40), ([5, 90], [2, 2], [1, 1], 20, 40, 0, 20),
       ]
-    // Then random ones: any rank, kernel, dilation and padding, strides along the height and
+    // Then random ones: any rank, kernel, dilation (up to 16) and padding (up to twice the
+    // dilation), strides along the height and
     // depth, lines of 1 to 80 positions; deep enough (over 32 im2col rows) not to read padded planes.
     var random = cases
     while random.count < cases.count + 60 {
@@ -485,9 +489,9 @@ import Testing
       }
       let kernel = (0..<rank).map { axis in Int.random(in: 1...(axis == rank - 1 ? 5 : 4), using: &generator) }
       let stride = (0..<rank).map { axis in axis == rank - 1 ? 1 : Int.random(in: 1...2, using: &generator) }
-      let (dilation, before, after) = (
-        Int.random(in: 1...2, using: &generator), Int.random(in: 0...2, using: &generator),
-        Int.random(in: 0...2, using: &generator)
+      let dilation = [1, 1, 1, 2, 2, 5, 16].randomElement(using: &generator)!
+      let (before, after) = (
+        Int.random(in: 0...max(2, 2 * dilation), using: &generator), Int.random(in: 0...2, using: &generator)
       )
       let taps = kernel.reduce(1, *)
       let channels = max((32 + taps) / taps, Int.random(in: 1...8, using: &generator))

@@ -98,7 +98,9 @@ extension Im2colGather {
             let iz = depthStarts[od] + z * dilation.d
             let iy = heightStarts[oy] + y * dilation.h
             let inside = iz >= 0 && iz < extent.d && iy >= 0 && iy < extent.h
-            let from = max(0, first - lineStart)
+            // Clamped to the segment: the first output inside may lie past it (a causal
+            // dilation's padding, WaveNet's 512 zeros, is longer than a panel).
+            let from = min(count, max(0, first - lineStart))
             let to = inside ? max(from, min(count, end - lineStart)) : from
             let segment = Segment(
               start: start, count: count, from: from, to: to,
@@ -123,6 +125,8 @@ extension Im2colGather {
   /// overrun, and the last one's lands in the row's slack.
   @inline(__always)
   private func fill(_ target: UnsafeMutablePointer<Float>, _ segment: Segment, from plane: UnsafePointer<Float>) {
+    // Debug builds check the bounds a heap overrun of the scratch row would break.
+    assert(0 <= segment.from && segment.from <= segment.to && segment.to <= segment.count)
     let row = target + segment.start
     for column in 0..<segment.from { row[column] = 0 }
     if segment.from < segment.to {
