@@ -416,6 +416,8 @@ import Testing
     let grouped: [(spatial: [Int], kernel: Int, stride: Int, channels: Int, groups: Int, outputs: Int)] = [
       ([14, 14], 3, 1, 64, 8, 64), ([7, 7], 3, 1, 128, 4, 96), ([9, 10], 3, 2, 48, 6, 48), ([12, 13], 3, 1, 24, 1, 24),
       ([28, 28], 3, 1, 256, 32, 256),
+      // Lines of 40: with 32-column panels these point at their rows, group by group.
+      ([6, 40], 3, 1, 48, 2, 64), ([5, 33], 3, 1, 36, 3, 60),
     ]
     let all =
       cases.map {
