@@ -362,7 +362,8 @@ enum GEMM {
 
   /// Row `p` of a packed B block of depth `kc`: `count` floats from `source` into its nr-column
   /// micro-panels (panel j's row p at `packed + j · nr · kc + p · nr`), zeros past the last
-  /// column (`packB`'s rows: a ragged last panel of B read from a matrix or a row block).
+  /// column (`packB`'s rows: a ragged last panel of B read from a matrix or a row block; and
+  /// an indirect B's ragged panel, row by row from its table).
   @inline(__always)
   static func packRow(
     _ source: UnsafePointer<Float>, count: Int, into packed: UnsafeMutablePointer<Float>, row p: Int, depth kc: Int,

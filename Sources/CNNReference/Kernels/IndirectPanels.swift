@@ -28,12 +28,9 @@ extension Im2colGather {
     _ scratch: UnsafeMutablePointer<Float>, _ ld: Int
   ) {
     guard step == 1 else {
-      var current = row(depth.lowerBound)
-      for p in 0..<depth.count {
-        write(current, columns: columns, into: scratch + p * ld)
-        table[p] = UnsafePointer(scratch + p * ld)
-        advance(&current)
-      }
+      // Strided along the width: no row is a run; all gathered.
+      rows(depth, columns, scratch, ld)
+      for p in 0..<depth.count { table[p] = UnsafePointer(scratch + p * ld) }
       return
     }
     let taps = kernel.d * kernel.h * kernel.w

@@ -4,7 +4,7 @@ extension ConvolutionKernel {
   /// How a convolution's GEMM path (`product`) runs: where each product takes B from, how the
   /// products and their threads are shared out, and how deep the packed weights' panels are.
   /// One decision, made from shapes alone, for the packing and the product alike.
-  struct ProductLayout: Equatable {
+  struct ProductLayout {
     /// Where B comes from.
     enum Source {
       /// The input itself (a 1 × 1 stride-1 unpadded convolution).
